@@ -1,0 +1,48 @@
+/** Where a track's audio comes from; the resolver decides, the transcoder fetches. */
+export type TrackSource =
+  /** A YouTube video, fetched by yt-dlp by id. */
+  | { kind: "youtube"; videoId: string }
+  /** Any other http(s) media link, fetched by yt-dlp's generic extractor. */
+  | { kind: "url"; url: string }
+  /** A Spotify track, matched to a YouTube video only when it is about to be prepared. */
+  | {
+    kind: "spotify";
+    trackId: string;
+    title: string;
+    artists: string[];
+    isrc?: string;
+    durationSeconds?: number;
+  };
+
+/** What the resolver knows about a playable item, before anyone has asked for it. */
+export interface TrackInfo {
+  source: TrackSource;
+  title: string;
+  /** The page to link to in messages. */
+  url: string;
+  /** Unknown for some direct links and live streams. */
+  durationSeconds?: number;
+}
+
+/** One request in a guild's queue: a track, who asked for it and when. */
+export interface Track extends TrackInfo {
+  /** Unique per queue entry, so the same song queued twice is two entries. */
+  id: string;
+  requesterId: string;
+  /** Milliseconds since the epoch. */
+  requestedAt: number;
+  /** Picked by autoplay rather than a person; yields to any person's request. */
+  autoplay?: boolean;
+}
+
+/** A stable key for a source, used by the cache and the Spotify match memory. */
+export function sourceKey(source: TrackSource): string {
+  switch (source.kind) {
+    case "youtube":
+      return `youtube:${source.videoId}`;
+    case "url":
+      return `url:${source.url}`;
+    case "spotify":
+      return `spotify:${source.trackId}`;
+  }
+}
