@@ -1,0 +1,172 @@
+/**
+ * The bot's configuration, read once from the environment into a frozen, typed object.
+ *
+ * Every problem is collected and reported together, so an operator fixes them in one go.
+ */
+import { join } from "node:path";
+
+export interface Config {
+  readonly discordToken: string;
+  readonly discordApiUrl: string;
+  /** Used instead of the URL that GET /gateway/bot returns, when set. */
+  readonly discordGatewayUrl?: string;
+  readonly dataDir: string;
+  readonly cacheDir: string;
+  readonly cacheLimitBytes: number;
+  /** Target integrated loudness, LUFS. */
+  readonly loudnessLufs: number;
+  readonly allowPrivateUrls: boolean;
+  /** Unset means: ffmpeg-static's file if present, else PATH. */
+  readonly ffmpegPath?: string;
+  readonly ytdlpPath: string;
+  readonly spotify: {
+    readonly clientId?: string;
+    readonly clientSecret?: string;
+    readonly apiUrl: string;
+    readonly accountsUrl: string;
+    readonly embedUrl: string;
+  };
+  /** How many upcoming tracks are kept ready to play. */
+  readonly prefetch: number;
+  readonly playlistLimit: number;
+  readonly djRoleName: string;
+  readonly aloneTimeoutSeconds: number;
+  readonly idleTimeoutSeconds: number;
+}
+
+/** Thrown when the environment holds missing or bad values; the message lists all of them. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+
+  constructor(readonly problems: string[]) {
+    super(`The configuration has ${problems.length} problem(s):\n- ${problems.join("\n- ")}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads the configuration from an environment (Deno.env.toObject() in production). */
+export function parseConfig(env: Env): Config {
+  const problems: string[] = [];
+  const read = new EnvReader(env, problems);
+  const dataDir = read.text("TRAZOM_DATA_DIR") ?? "./data";
+  const config: Config = {
+    discordToken: read.required("DISCORD_TOKEN"),
+    discordApiUrl: read.url("DISCORD_API_URL") ?? "https://discord.com/api",
+    discordGatewayUrl: read.url("DISCORD_GATEWAY_URL", ["ws:", "wss:"]),
+    dataDir,
+    cacheDir: read.text("TRAZOM_CACHE_DIR") ?? join(dataDir, "cache"),
+    cacheLimitBytes: read.size("TRAZOM_CACHE_LIMIT") ?? 2 * 1024 ** 3,
+    loudnessLufs: read.number("TRAZOM_LOUDNESS", { min: -70, max: -5 }) ?? -16,
+    allowPrivateUrls: read.flag("TRAZOM_ALLOW_PRIVATE_URLS") ?? false,
+    ffmpegPath: read.text("FFMPEG_PATH"),
+    ytdlpPath: read.text("YTDLP_PATH") ?? "yt-dlp",
+    spotify: {
+      clientId: read.text("SPOTIFY_CLIENT_ID"),
+      clientSecret: read.text("SPOTIFY_CLIENT_SECRET"),
+      apiUrl: read.url("SPOTIFY_API_URL") ?? "https://api.spotify.com",
+      accountsUrl: read.url("SPOTIFY_ACCOUNTS_URL") ?? "https://accounts.spotify.com",
+      embedUrl: read.url("SPOTIFY_EMBED_URL") ?? "https://open.spotify.com",
+    },
+    prefetch: read.integer("TRAZOM_PREFETCH", { min: 1, max: 10 }) ?? 2,
+    playlistLimit: read.integer("TRAZOM_PLAYLIST_LIMIT", { min: 1, max: 1000 }) ?? 200,
+    djRoleName: read.text("TRAZOM_DJ_ROLE") ?? "DJ",
+    aloneTimeoutSeconds: read.integer("TRAZOM_ALONE_TIMEOUT", { min: 0, max: 86_400 }) ?? 120,
+    idleTimeoutSeconds: read.integer("TRAZOM_IDLE_TIMEOUT", { min: 0, max: 86_400 }) ?? 120,
+  };
+  if ((config.spotify.clientId === undefined) !== (config.spotify.clientSecret === undefined)) {
+    problems.push("SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET must be set together (or neither).");
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze(config);
+}
+
+/** Reads typed values from the environment, noting each bad one instead of stopping at the first. */
+class EnvReader {
+  constructor(private readonly env: Env, private readonly problems: string[]) {}
+
+  text(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value === "" ? undefined : value;
+  }
+
+  required(name: string): string {
+    const value = this.text(name);
+    if (value === undefined) this.problems.push(`${name} is required but not set.`);
+    return value ?? "";
+  }
+
+  url(name: string, protocols = ["http:", "https:"]): string | undefined {
+    const value = this.text(name);
+    if (value === undefined) return undefined;
+    if (!URL.canParse(value) || !protocols.includes(new URL(value).protocol)) {
+      this.problems.push(`${name} must be a ${protocols.join(" or ")} URL, not "${value}".`);
+      return undefined;
+    }
+    return value.replace(/\/+$/, "");
+  }
+
+  number(name: string, range: { min: number; max: number }): number | undefined {
+    const value = this.text(name);
+    if (value === undefined) return undefined;
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || parsed < range.min || parsed > range.max) {
+      this.problems.push(`${name} must be a number from ${range.min} to ${range.max}, not "${value}".`);
+      return undefined;
+    }
+    return parsed;
+  }
+
+  integer(name: string, range: { min: number; max: number }): number | undefined {
+    const parsed = this.number(name, range);
+    if (parsed === undefined || Number.isInteger(parsed)) return parsed;
+    this.problems.push(`${name} must be a whole number, not "${this.text(name)}".`);
+    return undefined;
+  }
+
+  flag(name: string): boolean | undefined {
+    const value = this.text(name)?.toLowerCase();
+    if (value === undefined) return undefined;
+    if (["1", "true", "yes", "on"].includes(value)) return true;
+    if (["0", "false", "no", "off"].includes(value)) return false;
+    this.problems.push(`${name} must be 1 or 0, not "${value}".`);
+    return undefined;
+  }
+
+  size(name: string): number | undefined {
+    const value = this.text(name);
+    if (value === undefined) return undefined;
+    const bytes = parseByteSize(value);
+    if (bytes === undefined) this.problems.push(`${name} must be a size like 500MB or 2GiB, not "${value}".`);
+    return bytes;
+  }
+}
+
+const BYTE_UNITS: Record<string, number> = {
+  "": 1,
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
+  tib: 1024 ** 4,
+};
+
+/** Parses "500MB", "2GiB", "1.5 GB" or a plain byte count; undefined when it is not a size. */
+export function parseByteSize(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
+  const unit = match ? BYTE_UNITS[match[2].toLowerCase()] : undefined;
+  if (!match || unit === undefined) return undefined;
+  const bytes = Math.round(Number(match[1]) * unit);
+  return bytes > 0 ? bytes : undefined;
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const child of Object.values(value)) {
+    if (child && typeof child === "object") deepFreeze(child);
+  }
+  return Object.freeze(value);
+}

@@ -1,0 +1,38 @@
+/** What the main thread asks the resolver worker, and what it can answer. */
+import type { TrackInfo, TrackSource } from "../track.ts";
+import type { Failed } from "./worker_protocol.ts";
+
+/** Fixed for the worker's life; sent once when it starts. */
+export interface ResolverSettings {
+  ytdlpPath: string;
+  allowPrivateUrls: boolean;
+  playlistLimit: number;
+  spotify: {
+    clientId?: string;
+    clientSecret?: string;
+    apiUrl: string;
+    accountsUrl: string;
+    embedUrl: string;
+  };
+  /** Deno KV file that remembers Spotify → YouTube matches. */
+  kvPath: string;
+}
+
+export type ResolverRequest =
+  /** Whatever a user typed into /play: a link or search words. */
+  | { kind: "resolve"; query: string }
+  /** Autocomplete suggestions while typing. */
+  | { kind: "suggest"; text: string }
+  /** A Spotify track to a YouTube video, just before it is prepared. */
+  | { kind: "match"; source: Extract<TrackSource, { kind: "spotify" }> }
+  /** Recommendations seeded by a played video, for autoplay. */
+  | { kind: "radio"; videoId: string };
+
+export type ResolverAnswer =
+  /** `note` tells the user about a limit that applied (a capped playlist, say). */
+  | { outcome: "tracks"; tracks: TrackInfo[]; note?: string }
+  | { outcome: "suggestions"; suggestions: { title: string; url: string }[] }
+  | { outcome: "matched"; source: Extract<TrackSource, { kind: "youtube" }> }
+  /** Nothing was found; `message` says so in the user's terms. */
+  | { outcome: "empty"; message: string }
+  | Failed;
