@@ -45,13 +45,42 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-/** Reads the configuration from an environment (Deno.env.toObject() in production). */
+/** Every variable the bot reads; the start task grants env access to exactly these. */
+export const CONFIG_VARIABLES = [
+  "DISCORD_TOKEN",
+  "DISCORD_API_URL",
+  "DISCORD_GATEWAY_URL",
+  "TRAZOM_DATA_DIR",
+  "TRAZOM_CACHE_DIR",
+  "TRAZOM_CACHE_LIMIT",
+  "TRAZOM_LOUDNESS",
+  "TRAZOM_ALLOW_PRIVATE_URLS",
+  "TRAZOM_PREFETCH",
+  "TRAZOM_PLAYLIST_LIMIT",
+  "TRAZOM_DJ_ROLE",
+  "TRAZOM_ALONE_TIMEOUT",
+  "TRAZOM_IDLE_TIMEOUT",
+  "FFMPEG_PATH",
+  "YTDLP_PATH",
+  "SPOTIFY_CLIENT_ID",
+  "SPOTIFY_CLIENT_SECRET",
+  "SPOTIFY_API_URL",
+  "SPOTIFY_ACCOUNTS_URL",
+  "SPOTIFY_EMBED_URL",
+] as const;
+
+/** Reads the configuration variables from the process environment. */
+export function processEnv(): Env {
+  return Object.fromEntries(CONFIG_VARIABLES.map((name) => [name, Deno.env.get(name)]));
+}
+
+/** Reads the configuration from an environment (`processEnv()` in production). */
 export function parseConfig(env: Env): Config {
   const problems: string[] = [];
   const read = new EnvReader(env, problems);
   const dataDir = read.text("TRAZOM_DATA_DIR") ?? "./data";
   const config: Config = {
-    discordToken: read.required("DISCORD_TOKEN"),
+    discordToken: read.botToken("DISCORD_TOKEN"),
     discordApiUrl: read.url("DISCORD_API_URL") ?? "https://discord.com/api",
     discordGatewayUrl: read.url("DISCORD_GATEWAY_URL", ["ws:", "wss:"]),
     dataDir,
@@ -94,6 +123,16 @@ class EnvReader {
     const value = this.text(name);
     if (value === undefined) this.problems.push(`${name} is required but not set.`);
     return value ?? "";
+  }
+
+  /** A token is "<base64 of the bot's id>.<...>.<...>"; its value is never echoed: it is a secret. */
+  botToken(name: string): string {
+    const value = this.required(name);
+    const [id] = value.split(".");
+    if (value && (value.split(".").length !== 3 || !/^\d{15,22}$/.test(decodeBase64(id)))) {
+      this.problems.push(`${name} does not look like a Discord bot token (copy it again from the Bot page).`);
+    }
+    return value;
   }
 
   url(name: string, protocols = ["http:", "https:"]): string | undefined {
@@ -162,6 +201,14 @@ export function parseByteSize(text: string): number | undefined {
   if (!match || unit === undefined) return undefined;
   const bytes = Math.round(Number(match[1]) * unit);
   return bytes > 0 ? bytes : undefined;
+}
+
+function decodeBase64(text: string): string {
+  try {
+    return atob(text.replace(/-/g, "+").replace(/_/g, "/"));
+  } catch {
+    return "";
+  }
 }
 
 function deepFreeze<T extends object>(value: T): T {

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { ConfigError, parseByteSize, parseConfig } from "../config.ts";
 
-const minimal = { DISCORD_TOKEN: "token-123" };
+/** A made-up token of the right shape: base64 of a snowflake, then two more parts. */
+const TOKEN = `${btoa("123456789012345678")}.Gx1234.secret-part`;
+const minimal = { DISCORD_TOKEN: TOKEN };
 
 Deno.test("a token alone gives the documented defaults", () => {
   const config = parseConfig(minimal);
@@ -68,6 +70,18 @@ Deno.test("all problems are reported at once, each naming the variable and the b
   ) {
     assert.ok(text.includes(expected), `expected the problems to mention ${expected}:\n${text}`);
   }
+});
+
+Deno.test("a malformed token is refused without echoing it", () => {
+  let error: unknown;
+  try {
+    parseConfig({ DISCORD_TOKEN: "not-a-token-secret" });
+  } catch (thrown) {
+    error = thrown;
+  }
+  assert.ok(error instanceof ConfigError);
+  assert.ok(error.message.includes("does not look like a Discord bot token"));
+  assert.ok(!error.message.includes("not-a-token-secret"));
 });
 
 Deno.test("the parsed configuration cannot be changed afterwards", () => {
