@@ -1,0 +1,138 @@
+/**
+ * Reads yt-dlp's `-J` JSON into TrackInfo. The JSON is checked field by field: an unexpected shape (a new
+ * yt-dlp, a strange extractor) must fail loudly here, not as `undefined` in a queue three steps later.
+ */
+import type { TrackInfo } from "../track.ts";
+import { UserError } from "../user_error.ts";
+
+/** An autocomplete choice: the text Discord shows, the value it sends back, and the track behind it. */
+export interface SearchResult {
+  /** Title and duration, at most {@linkcode MAX_CHOICE_NAME} characters. */
+  name: string;
+  /** The video's URL, which /play classifies like any pasted link. */
+  value: string;
+  track: TrackInfo;
+}
+
+/** Discord's limit on an autocomplete choice's name (and value). */
+export const MAX_CHOICE_NAME = 100;
+
+type Json = Record<string, unknown>;
+
+// What YouTube puts in a playlist in place of videos nobody may watch any more.
+const UNAVAILABLE_TITLES = new Set(["[Private video]", "[Deleted video]", "[Unavailable video]"]);
+const VIDEO_ID = /^[A-Za-z0-9_-]{11}$/;
+
+/** One video or direct link from `-J --no-playlist`; `link` is what the user asked for. */
+export function trackFromVideoJson(json: unknown, link: string): TrackInfo {
+  const info = asObject(json, "yt-dlp output");
+  if (info._type === "playlist") {
+    throw new UserError(`That link is a page with several videos, not one: "${link}".`);
+  }
+  rejectLive(info);
+  const id = requireString(info, "id");
+  const title = optionalString(info, "title") ?? id;
+  const durationSeconds = optionalNumber(info, "duration");
+  if (info.extractor_key === "Youtube") {
+    if (!VIDEO_ID.test(id)) {
+      throw new Error(`yt-dlp gave a YouTube id that is not one: ${JSON.stringify(id)}`);
+    }
+    const url = `https://www.youtube.com/watch?v=${id}`;
+    return withDuration({ source: { kind: "youtube", videoId: id }, title, url }, durationSeconds);
+  }
+  return withDuration({ source: { kind: "url", url: link }, title, url: link }, durationSeconds);
+}
+
+/** The playable entries of a flat search, playlist or mix (`--flat-playlist -J`), in order. */
+export function tracksFromPlaylistJson(json: unknown): TrackInfo[] {
+  const info = asObject(json, "yt-dlp output");
+  if (info._type !== "playlist" || !Array.isArray(info.entries)) {
+    throw new Error(`Expected a yt-dlp playlist, got _type ${JSON.stringify(info._type)}`);
+  }
+  return info.entries.flatMap((entry, index) => {
+    const track = trackFromFlatEntry(asObject(entry, `playlist entry ${index}`));
+    return track === undefined ? [] : [track];
+  });
+}
+
+/** Autocomplete choices from a flat search. */
+export function searchResultsFromJson(json: unknown): SearchResult[] {
+  return tracksFromPlaylistJson(json).map((track) => ({
+    name: choiceName(track),
+    value: track.url,
+    track,
+  }));
+}
+
+/** "Title (3:32)", cut with an ellipsis so the whole fits Discord's 100-character limit. */
+export function choiceName(track: TrackInfo): string {
+  const suffix = track.durationSeconds === undefined ? "" : ` (${formatDuration(track.durationSeconds)})`;
+  const room = MAX_CHOICE_NAME - suffix.length;
+  const title = [...track.title].length > room
+    ? [...track.title].slice(0, room - 1).join("") + "…"
+    : track.title;
+  return title + suffix;
+}
+
+/** Seconds as "m:ss" or "h:mm:ss". */
+export function formatDuration(seconds: number): string {
+  const total = Math.round(seconds);
+  const [h, m, s] = [Math.floor(total / 3600), Math.floor(total / 60) % 60, total % 60];
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${m}:${pad(s)}`;
+}
+
+/** A flat entry, or undefined for entries nobody can play (private, deleted, live, not a video). */
+function trackFromFlatEntry(entry: Json): TrackInfo | undefined {
+  const id = optionalString(entry, "id");
+  const title = optionalString(entry, "title");
+  if (id === undefined || title === undefined || UNAVAILABLE_TITLES.has(title)) return undefined;
+  if (isLive(entry)) return undefined;
+  if (entry.ie_key !== "Youtube" || !VIDEO_ID.test(id)) return undefined;
+  const url = `https://www.youtube.com/watch?v=${id}`;
+  return withDuration(
+    { source: { kind: "youtube", videoId: id }, title, url },
+    optionalNumber(entry, "duration"),
+  );
+}
+
+function isLive(info: Json): boolean {
+  return info.is_live === true || info.live_status === "is_live" || info.live_status === "is_upcoming";
+}
+
+function rejectLive(info: Json): void {
+  if (info.live_status === "is_upcoming") throw new UserError("That premiere or stream has not started yet.");
+  if (isLive(info)) {
+    throw new UserError("Live streams are not supported; they never end, so they can't be queued.");
+  }
+  if (info.live_status === "post_live") {
+    throw new UserError("That stream has just ended and YouTube is still processing it; try again later.");
+  }
+}
+
+function withDuration(track: TrackInfo, durationSeconds: number | undefined): TrackInfo {
+  return durationSeconds === undefined ? track : { ...track, durationSeconds };
+}
+
+function asObject(value: unknown, what: string): Json {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new Error(`Unexpected yt-dlp JSON: ${what} is not an object`);
+  }
+  return value as Json;
+}
+
+function requireString(info: Json, key: string): string {
+  const value = optionalString(info, key);
+  if (value === undefined) throw new Error(`Unexpected yt-dlp JSON: "${key}" is missing or not text`);
+  return value;
+}
+
+function optionalString(info: Json, key: string): string | undefined {
+  const value = info[key];
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+function optionalNumber(info: Json, key: string): number | undefined {
+  const value = info[key];
+  return typeof value === "number" && Number.isFinite(value) && value > 0 ? value : undefined;
+}

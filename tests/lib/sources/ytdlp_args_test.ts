@@ -1,0 +1,99 @@
+import assert from "node:assert/strict";
+import {
+  AUDIO_FORMAT,
+  downloadArgs,
+  metadataArgs,
+  playlistArgs,
+  radioArgs,
+  radioUrl,
+  searchArgs,
+} from "../../../lib/sources/ytdlp_args.ts";
+
+const COMMON = [
+  "--ignore-config",
+  "--no-warnings",
+  "--no-colors",
+  "--socket-timeout",
+  "20",
+  "--no-cache-dir",
+];
+
+/** Everything before `--`: the part yt-dlp reads as options. */
+function options(args: string[]): string[] {
+  return args.slice(0, args.indexOf("--"));
+}
+
+Deno.test("searchArgs hides the text behind ytsearchN: after --", () => {
+  assert.deepEqual(searchArgs("--exec rm", 5), [
+    "--flat-playlist",
+    "-J",
+    ...COMMON,
+    "--",
+    "ytsearch5:--exec rm",
+  ]);
+  assert.equal(searchArgs("x", 0).at(-1), "ytsearch1:x");
+  assert.equal(searchArgs("x", 1000).at(-1), "ytsearch25:x");
+  assert.equal(searchArgs("x", 2.7).at(-1), "ytsearch2:x");
+});
+
+Deno.test("metadataArgs and playlistArgs put the URL last, after --", () => {
+  const url = "https://www.youtube.com/watch?v=dQw4w9WgXcQ";
+  assert.deepEqual(metadataArgs(url), ["-J", "--no-playlist", ...COMMON, "--", url]);
+  assert.deepEqual(
+    playlistArgs(url, 50, { proxy: "http://127.0.0.1:1234" }),
+    [
+      "--flat-playlist",
+      "-J",
+      "--yes-playlist",
+      "--playlist-items",
+      "1:50",
+      ...COMMON,
+      "--proxy",
+      "http://127.0.0.1:1234",
+    ]
+      .concat(["--", url]),
+  );
+});
+
+Deno.test("radioArgs asks for the RDAMVM mix of a video, flat", () => {
+  assert.equal(radioUrl("dQw4w9WgXcQ"), "https://www.youtube.com/watch?v=dQw4w9WgXcQ&list=RDAMVMdQw4w9WgXcQ");
+  const args = radioArgs("dQw4w9WgXcQ", 25);
+  assert.equal(args.at(-1), radioUrl("dQw4w9WgXcQ"));
+  assert.ok(args.includes("--flat-playlist") && args.includes("--yes-playlist"));
+  assert.throws(() => radioArgs("--exec", 25), /Not a YouTube video id/);
+});
+
+Deno.test("downloadArgs writes exactly to the output path, escaping template characters", () => {
+  const args = downloadArgs("https://example.com/a.mp3", "/cache/50% off.tmp", {
+    proxy: "http://127.0.0.1:9",
+    cacheDir: "/data/yt-dlp",
+    maxFilesizeBytes: 1000,
+  });
+  const opts = options(args);
+  assert.equal(opts[opts.indexOf("-f") + 1], AUDIO_FORMAT);
+  assert.equal(opts[opts.indexOf("-o") + 1], "/cache/50%% off.tmp");
+  assert.equal(opts[opts.indexOf("--max-filesize") + 1], "1000");
+  assert.equal(opts[opts.indexOf("--cache-dir") + 1], "/data/yt-dlp");
+  assert.equal(opts[opts.indexOf("--proxy") + 1], "http://127.0.0.1:9");
+  for (const flag of ["--no-playlist", "--no-part", "--force-overwrites", "--quiet", "--no-progress"]) {
+    assert.ok(opts.includes(flag), flag);
+  }
+  assert.deepEqual(args.slice(-2), ["--", "https://example.com/a.mp3"]);
+});
+
+Deno.test("Debian's yt-dlp accepts every flag the builders use", async () => {
+  const all = [
+    searchArgs("x", 5),
+    metadataArgs("u"),
+    radioArgs("dQw4w9WgXcQ", 5, { cacheDir: "/tmp/c" }),
+    downloadArgs("u", "/tmp/o", { proxy: "http://127.0.0.1:9" }),
+  ];
+  const help = new TextDecoder().decode(
+    (await new Deno.Command("yt-dlp", { args: ["--help"] }).output()).stdout,
+  );
+  for (const args of all) {
+    for (const flag of options(args).filter((arg) => arg.startsWith("--"))) {
+      assert.ok(help.includes(`${flag} `) || help.includes(`${flag}\n`), `yt-dlp lacks ${flag}`);
+    }
+  }
+});
