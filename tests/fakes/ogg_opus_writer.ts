@@ -1,0 +1,153 @@
+/**
+ * Muxes raw Opus packets (as a voice client sends them) into an Ogg Opus file that ffmpeg can decode.
+ *
+ * Follows RFC 7845: an OpusHead page, an OpusTags page, then data pages whose granule position is the
+ * 48 kHz sample count at the end of the last packet completed on the page.
+ */
+
+/** Options for `oggOpusFile`. */
+export interface OggOpusOptions {
+  readonly channels?: number;
+  /** Samples the decoder drops at the start; 0 keeps every received sample. */
+  readonly preSkip?: number;
+  readonly serial?: number;
+}
+
+const MAX_SEGMENTS_PER_PAGE = 255;
+const HEADER_TYPE_BOS = 0x02;
+const HEADER_TYPE_EOS = 0x04;
+
+/** Builds a complete Ogg Opus file from Opus packets. */
+export function oggOpusFile(packets: readonly Uint8Array[], options: OggOpusOptions = {}): Uint8Array {
+  const { channels = 2, preSkip = 0, serial = 0x7a6f6d } = options;
+  const pages: Uint8Array[] = [
+    oggPage({
+      serial,
+      sequence: 0,
+      granule: 0n,
+      headerType: HEADER_TYPE_BOS,
+      packets: [opusHead(channels, preSkip)],
+    }),
+    oggPage({ serial, sequence: 1, granule: 0n, headerType: 0, packets: [opusTags()] }),
+  ];
+  let granule = 0n;
+  const groups = pageGroups(packets);
+  groups.forEach((group, i) => {
+    for (const packet of group) granule += BigInt(opusPacketSamples(packet));
+    const headerType = i === groups.length - 1 ? HEADER_TYPE_EOS : 0;
+    pages.push(oggPage({ serial, sequence: pages.length, granule, headerType, packets: group }));
+  });
+  return concat(pages);
+}
+
+/** The number of 48 kHz samples an Opus packet decodes to, read from its TOC byte (RFC 6716 §3.1). */
+export function opusPacketSamples(packet: Uint8Array): number {
+  if (packet.length === 0) return 0;
+  const config = packet[0] >> 3;
+  const frameSamples = config < 12
+    ? [480, 960, 1920, 2880][config % 4]
+    : config < 16
+    ? [480, 960][config % 2]
+    : [120, 240, 480, 960][config % 4];
+  const code = packet[0] & 0x03;
+  const frames = code === 0 ? 1 : code === 3 ? (packet[1] ?? 0) & 0x3f : 2;
+  return frameSamples * frames;
+}
+
+/** The Ogg CRC-32: polynomial 0x04C11DB7, not reflected, initial value 0, no final xor. */
+export function oggCrc32(bytes: Uint8Array): number {
+  let crc = 0;
+  for (const byte of bytes) crc = ((crc << 8) ^ CRC_TABLE[((crc >>> 24) ^ byte) & 0xff]) >>> 0;
+  return crc;
+}
+
+const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, i) => {
+  let r = i << 24;
+  for (let bit = 0; bit < 8; bit++) r = r & 0x80000000 ? (r << 1) ^ 0x04c11db7 : r << 1;
+  return r >>> 0;
+});
+
+interface PageSpec {
+  readonly serial: number;
+  readonly sequence: number;
+  readonly granule: bigint;
+  readonly headerType: number;
+  readonly packets: readonly Uint8Array[];
+}
+
+function oggPage({ serial, sequence, granule, headerType, packets }: PageSpec): Uint8Array {
+  const lacing = packets.flatMap(lacingValues);
+  const body = concat(packets);
+  const page = new Uint8Array(27 + lacing.length + body.length);
+  const view = new DataView(page.buffer);
+  page.set(new TextEncoder().encode("OggS"), 0);
+  page[5] = headerType;
+  view.setBigInt64(6, granule, true);
+  view.setUint32(14, serial, true);
+  view.setUint32(18, sequence, true);
+  page[26] = lacing.length;
+  page.set(lacing, 27);
+  page.set(body, 27 + lacing.length);
+  // The checksum is computed with its own field zeroed, then written in.
+  view.setUint32(22, oggCrc32(page), true);
+  return page;
+}
+
+// A packet of n bytes is n / 255 segments of 255 and one shorter segment (possibly 0) that ends it.
+function lacingValues(packet: Uint8Array): number[] {
+  return [...Array(Math.floor(packet.length / 255)).fill(255), packet.length % 255];
+}
+
+// Splits packets into pages so no page needs more than 255 lacing values; packets never span pages.
+function pageGroups(packets: readonly Uint8Array[]): Uint8Array[][] {
+  const groups: Uint8Array[][] = [];
+  let current: Uint8Array[] = [];
+  let segments = 0;
+  for (const packet of packets) {
+    const needed = lacingValues(packet).length;
+    if (needed > MAX_SEGMENTS_PER_PAGE) throw new Error(`Opus packet of ${packet.length} bytes is too large`);
+    if (segments + needed > MAX_SEGMENTS_PER_PAGE) {
+      groups.push(current);
+      current = [];
+      segments = 0;
+    }
+    current.push(packet);
+    segments += needed;
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
+}
+
+function opusHead(channels: number, preSkip: number): Uint8Array {
+  const head = new Uint8Array(19);
+  const view = new DataView(head.buffer);
+  head.set(new TextEncoder().encode("OpusHead"), 0);
+  head[8] = 1;
+  head[9] = channels;
+  view.setUint16(10, preSkip, true);
+  view.setUint32(12, 48_000, true);
+  view.setInt16(16, 0, true);
+  head[18] = 0;
+  return head;
+}
+
+function opusTags(): Uint8Array {
+  const vendor = new TextEncoder().encode("trazom test muxer");
+  const tags = new Uint8Array(8 + 4 + vendor.length + 4);
+  const view = new DataView(tags.buffer);
+  tags.set(new TextEncoder().encode("OpusTags"), 0);
+  view.setUint32(8, vendor.length, true);
+  tags.set(vendor, 12);
+  view.setUint32(12 + vendor.length, 0, true);
+  return tags;
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
