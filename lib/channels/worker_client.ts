@@ -4,13 +4,18 @@
  */
 import type { Failed, FromWorker, ToWorker, WorkerPort } from "./worker_protocol.ts";
 
+const MAX_RESTART_DELAY_MS = 30_000;
+
 interface Pending<Answer> {
   settle(answer: Answer | Failed): void;
 }
 
 /** Sends requests to a worker and resolves each with the worker's answer or a `failed` outcome. */
 export class WorkerClient<Request, Answer> {
-  #port: WorkerPort;
+  #port: WorkerPort | undefined;
+  /** Deaths since the last answer: a worker that dies at start-up is restarted ever more slowly. */
+  #deaths = 0;
+  #restartTimer?: ReturnType<typeof setTimeout>;
   #nextId = 1;
   #pending = new Map<number, Pending<Answer>>();
   #closed = false;
@@ -26,6 +31,7 @@ export class WorkerClient<Request, Answer> {
   /** Asks the worker; never rejects, a timeout or crash becomes `{ outcome: "failed" }`. */
   request(request: Request, options: { timeoutMs: number; signal?: AbortSignal }): Promise<Answer | Failed> {
     if (this.#closed) return Promise.resolve(failed(`The ${this.name} is shut down.`));
+    if (!this.#port) return Promise.resolve(failed(`The ${this.name} is restarting; try again shortly.`));
     const id = this.#nextId++;
     return new Promise((resolve) => {
       const timer = setTimeout(
@@ -50,7 +56,8 @@ export class WorkerClient<Request, Answer> {
   /** Stops the worker; requests in flight fail. */
   close(): void {
     this.#closed = true;
-    this.#port.terminate();
+    clearTimeout(this.#restartTimer);
+    this.#port?.terminate();
     this.#failAll(`The ${this.name} is shut down.`);
   }
 
@@ -67,6 +74,7 @@ export class WorkerClient<Request, Answer> {
 
   #receive(message: FromWorker<Answer>): void {
     const pending = this.#pending.get(message.id);
+    this.#deaths = 0;
     if (message.type === "answer") return pending?.settle(message.answer);
     console.error(`${this.name}: request ${message.id} crashed: ${message.message}`);
     pending?.settle({ outcome: "failed", message: message.message, userFacing: false });
@@ -74,10 +82,13 @@ export class WorkerClient<Request, Answer> {
 
   /** A dead worker cannot be trusted with the requests it held: fail them and start afresh. */
   #restart(reason: string): void {
-    console.error(`${this.name} died (${reason}); starting a new one.`);
-    this.#port.terminate();
+    const delayMs = Math.min(MAX_RESTART_DELAY_MS, 100 * 2 ** this.#deaths++);
+    console.error(`The ${this.name} died (${reason}); starting a new one in ${delayMs} ms.`);
+    this.#port?.terminate();
+    this.#port = undefined;
     this.#failAll(`The ${this.name} stopped unexpectedly.`);
-    if (!this.#closed) this.#port = this.#start();
+    if (this.#closed) return;
+    this.#restartTimer = setTimeout(() => (this.#port = this.#start()), delayMs);
   }
 
   #failAll(message: string): void {
@@ -85,7 +96,7 @@ export class WorkerClient<Request, Answer> {
   }
 
   #post(message: ToWorker<Request>): void {
-    this.#port.postMessage(message);
+    this.#port?.postMessage(message);
   }
 }
 

@@ -79,8 +79,23 @@ Deno.test("a worker that dies fails its requests in flight and is replaced", asy
   await new Promise((resolve) => setTimeout(resolve, 10));
   workers[0].crash();
   assert.equal((await pending).outcome, "failed");
+  await new Promise((resolve) => setTimeout(resolve, 150));
   assert.equal(workers.length, 2);
   const answer = await client.request({ kind: "echo", text: "again" }, { timeoutMs: 1000 });
   assert.equal(answer.outcome, "echoed");
+  client.close();
+});
+
+Deno.test("a worker that keeps dying at start-up is restarted ever more slowly", async () => {
+  const { client, workers } = makeClient();
+  workers[0].crash();
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  workers[1].crash();
+  const answer = await client.request({ kind: "echo", text: "meanwhile" }, { timeoutMs: 1000 });
+  assert.equal(answer.outcome, "failed", "requests fail fast while the worker is down");
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  assert.equal(workers.length, 2, "the second restart waits longer than the first");
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  assert.equal(workers.length, 3);
   client.close();
 });

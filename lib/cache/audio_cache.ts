@@ -1,0 +1,168 @@
+/**
+ * The normalized-audio cache: Ogg Opus files in one folder, an index in Deno KV, a soft size limit
+ * enforced by evicting least-recently-used files that are not playing or about to play.
+ */
+import { join } from "node:path";
+import { type CacheFiles, denoCacheFiles } from "./cache_files.ts";
+
+/** What the index knows about one cached file. */
+export interface CacheEntry {
+  key: string;
+  sizeBytes: number;
+  lastUsedAt: number;
+  durationSeconds?: number;
+  /** The source's integrated loudness before normalization, LUFS. */
+  inputLoudness?: number;
+}
+
+export interface CacheStats {
+  files: number;
+  sizeBytes: number;
+  limitBytes: number;
+  hits: number;
+  misses: number;
+}
+
+const FILE_SUFFIX = ".ogg";
+const TEMP_PREFIX = ".partial-";
+
+/** The cache folder and its index. Open it with `AudioCache.open`. */
+export class AudioCache {
+  #entries = new Map<string, CacheEntry>();
+  #hits = 0;
+  #misses = 0;
+
+  private constructor(
+    readonly dir: string,
+    private readonly kv: Deno.Kv,
+    readonly limitBytes: number,
+    private readonly files: CacheFiles,
+    private readonly now: () => number,
+  ) {}
+
+  /** Opens the cache, sweeping leftovers of interrupted writes and reconciling the index with the folder. */
+  static async open(options: {
+    dir: string;
+    kv: Deno.Kv;
+    limitBytes: number;
+    files?: CacheFiles;
+    now?: () => number;
+  }): Promise<AudioCache> {
+    const files = options.files ?? denoCacheFiles;
+    const cache = new AudioCache(options.dir, options.kv, options.limitBytes, files, options.now ?? Date.now);
+    await files.ensureDir(options.dir);
+    await cache.#reconcile();
+    return cache;
+  }
+
+  /** Where the file for `key` lives once complete. */
+  pathOf(key: string): string {
+    return join(this.dir, key + FILE_SUFFIX);
+  }
+
+  /** A fresh temporary path to write `key` to; `commit` moves it into place. */
+  temporaryPathFor(key: string): string {
+    return join(this.dir, `${TEMP_PREFIX}${key}-${crypto.randomUUID()}${FILE_SUFFIX}`);
+  }
+
+  /** The entry for `key` if its file is there, marking it used. */
+  async lookup(key: string): Promise<CacheEntry | undefined> {
+    const entry = this.#entries.get(key);
+    if (!entry || (await this.files.sizeOf(this.pathOf(key))) === undefined) {
+      if (entry) await this.#forget(key);
+      this.#misses++;
+      return undefined;
+    }
+    this.#hits++;
+    return await this.#save({ ...entry, lastUsedAt: this.now() });
+  }
+
+  /** Moves a finished temporary file into place, indexes it, and evicts down to the limit. */
+  async commit(
+    key: string,
+    temporaryPath: string,
+    details: Pick<CacheEntry, "durationSeconds" | "inputLoudness">,
+    pinned: ReadonlySet<string>,
+  ): Promise<CacheEntry> {
+    const sizeBytes = await this.files.sizeOf(temporaryPath);
+    if (sizeBytes === undefined) throw new Error(`The finished file ${temporaryPath} is missing`);
+    await this.files.rename(temporaryPath, this.pathOf(key));
+    const entry = await this.#save({ key, sizeBytes, lastUsedAt: this.now(), ...details });
+    await this.evict(new Set([...pinned, key]));
+    return entry;
+  }
+
+  /** Removes a temporary file after a failed write. */
+  async discard(temporaryPath: string): Promise<void> {
+    await this.files.remove(temporaryPath);
+  }
+
+  /** Evicts least-recently-used files, never `pinned` ones, until the total fits the limit. */
+  async evict(pinned: ReadonlySet<string>): Promise<string[]> {
+    const evicted: string[] = [];
+    const byAge = [...this.#entries.values()].sort((a, b) => a.lastUsedAt - b.lastUsedAt);
+    let total = this.stats().sizeBytes;
+    for (const entry of byAge) {
+      if (total <= this.limitBytes) break;
+      if (pinned.has(entry.key)) continue;
+      await this.files.remove(this.pathOf(entry.key));
+      await this.#forget(entry.key);
+      total -= entry.sizeBytes;
+      evicted.push(entry.key);
+    }
+    return evicted;
+  }
+
+  stats(): CacheStats {
+    let sizeBytes = 0;
+    for (const entry of this.#entries.values()) sizeBytes += entry.sizeBytes;
+    return {
+      files: this.#entries.size,
+      sizeBytes,
+      limitBytes: this.limitBytes,
+      hits: this.#hits,
+      misses: this.#misses,
+    };
+  }
+
+  /** Removes temp files, drops index entries whose file is gone, adopts files the index lacks. */
+  async #reconcile(): Promise<void> {
+    for await (const { value } of this.kv.list<CacheEntry>({ prefix: ["cache"] })) {
+      if (isCacheEntry(value)) this.#entries.set(value.key, value);
+    }
+    const names = await this.files.list(this.dir);
+    const present = new Set<string>();
+    for (const name of names) {
+      if (name.startsWith(TEMP_PREFIX)) await this.files.remove(join(this.dir, name));
+      else if (name.endsWith(FILE_SUFFIX)) present.add(await this.#adopt(name.slice(0, -FILE_SUFFIX.length)));
+    }
+    for (const key of [...this.#entries.keys()]) if (!present.has(key)) await this.#forget(key);
+  }
+
+  /** A file the index lacks (say, the index was lost) is still good audio: index it as least recent. */
+  async #adopt(key: string): Promise<string> {
+    const sizeBytes = await this.files.sizeOf(this.pathOf(key)) ?? 0;
+    const known = this.#entries.get(key);
+    if (!known || known.sizeBytes !== sizeBytes) {
+      await this.#save({ ...known, key, sizeBytes, lastUsedAt: 0 });
+    }
+    return key;
+  }
+
+  async #save(entry: CacheEntry): Promise<CacheEntry> {
+    this.#entries.set(entry.key, entry);
+    await this.kv.set(["cache", entry.key], entry);
+    return entry;
+  }
+
+  async #forget(key: string): Promise<void> {
+    this.#entries.delete(key);
+    await this.kv.delete(["cache", key]);
+  }
+}
+
+function isCacheEntry(value: unknown): value is CacheEntry {
+  const entry = value as CacheEntry;
+  return typeof entry?.key === "string" && typeof entry.sizeBytes === "number" &&
+    typeof entry.lastUsedAt === "number";
+}

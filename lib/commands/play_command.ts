@@ -1,0 +1,83 @@
+/** /play: queue a song (search words, a YouTube or Spotify link, or a media link) and start playing. */
+import { ApplicationCommandOptionTypes, ApplicationCommandTypes } from "discordeno";
+import type { GuildSessions } from "../guild/guild_sessions.ts";
+import type { GuildSession } from "../guild/guild_session.ts";
+import type { QueryResult } from "../guild/query_task.ts";
+import type { VoiceStateTracker } from "../discord/voice_state_tracker.ts";
+import { trackLabel } from "../discord/format.ts";
+import { UserError } from "../user_error.ts";
+import type { Command, CommandContext } from "./command.ts";
+
+/** What /play needs from the rest of the bot. */
+export interface PlayDependencies {
+  sessions: GuildSessions;
+  voiceStates: VoiceStateTracker;
+}
+
+/** The /play command. */
+export function playCommand({ sessions, voiceStates }: PlayDependencies): Command {
+  return {
+    definition: {
+      name: "play",
+      description: "Play a song: search words, a YouTube or Spotify link, or a link to a media file",
+      type: ApplicationCommandTypes.ChatInput,
+      options: [{
+        name: "query",
+        description: "What to play",
+        type: ApplicationCommandOptionTypes.String,
+        required: true,
+      }],
+    },
+    async run(context) {
+      const voiceChannelId = voiceStates.channelOf(context.guildId, context.userId);
+      if (!voiceChannelId) throw new UserError("Join a voice channel first, then ask me again.");
+      const session = sessions.obtain(context.guildId);
+      refuseIfBusyElsewhere(session, voiceChannelId);
+      await context.reply.defer();
+      const wasIdle = session.status === "idle";
+      const result = await queueAndJoin(session, voiceChannelId, context);
+      await context.reply.send({ content: describe(result, wasIdle) });
+    },
+  };
+}
+
+/** One bot, one channel: while it plays for some people, others cannot pull it away. */
+function refuseIfBusyElsewhere(session: GuildSession, voiceChannelId: string): void {
+  const botChannelId = session.player.channelId;
+  if (botChannelId && botChannelId !== voiceChannelId && session.status !== "idle") {
+    throw new UserError(`I'm already playing in <#${botChannelId}>; join that channel to add songs.`);
+  }
+}
+
+/** Joining voice and resolving the query go on at once: both take a moment, and audio waits for both. */
+async function queueAndJoin(
+  session: GuildSession,
+  voiceChannelId: string,
+  context: CommandContext,
+): Promise<QueryResult> {
+  session.textChannelId = context.channelId;
+  const joining = session.player.connect(voiceChannelId);
+  const queued = session.queries.submit({
+    query: String(context.options.get("query") ?? ""),
+    requesterId: context.userId,
+    next: false,
+  });
+  const [joined, result] = await Promise.allSettled([joining, queued]);
+  if (joined.status === "rejected") {
+    console.error(`Joining voice channel ${voiceChannelId}:`, joined.reason);
+    session.stop();
+    throw new UserError("I couldn't join your voice channel. Check that I may connect and speak there.");
+  }
+  if (result.status === "rejected") throw result.reason;
+  return result.value;
+}
+
+function describe(result: QueryResult, wasIdle: boolean): string {
+  const [first] = result.tracks;
+  const note = result.note ? `\n${result.note}` : "";
+  if (result.tracks.length > 1) {
+    return `Queued ${result.tracks.length} tracks, starting with ${trackLabel(first)}.${note}`;
+  }
+  if (wasIdle && result.positions[0] === 1) return `Playing ${trackLabel(first)}.${note}`;
+  return `Queued ${trackLabel(first)} at position ${result.positions[0]}.${note}`;
+}

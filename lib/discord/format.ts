@@ -1,0 +1,21 @@
+/** How tracks and times are written in messages. */
+import type { Track } from "../track.ts";
+
+/** 3:07, or 1:02:03 for long tracks; "live" when unknown. */
+export function formatDuration(seconds: number | undefined): string {
+  if (seconds === undefined || !Number.isFinite(seconds)) return "?:??";
+  const whole = Math.max(0, Math.round(seconds));
+  const [h, m, s] = [Math.floor(whole / 3600), Math.floor((whole % 3600) / 60), whole % 60];
+  const mm = h > 0 ? String(m).padStart(2, "0") : String(m);
+  return `${h > 0 ? `${h}:` : ""}${mm}:${String(s).padStart(2, "0")}`;
+}
+
+/** Titles come from the internet: neutralize Discord markdown and mention syntax in them. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/([\\*_~`|>\[\]()])/g, "\\$1").replace(/@/g, "@\u200b");
+}
+
+/** "**Title** (3:07)", linked to the track's page. */
+export function trackLabel(track: Pick<Track, "title" | "url" | "durationSeconds">): string {
+  return `[**${escapeMarkdown(track.title)}**](<${track.url}>) (${formatDuration(track.durationSeconds)})`;
+}

@@ -1,0 +1,118 @@
+/**
+ * The resolver worker's work: what a /play query names (search words, YouTube, Spotify, any media link),
+ * autocomplete suggestions, Spotify-to-YouTube matches and autoplay radio. It never touches voice.
+ */
+import type { ResolverAnswer, ResolverRequest, ResolverSettings } from "../channels/resolver_messages.ts";
+import type { TrackInfo } from "../track.ts";
+import { UserError } from "../user_error.ts";
+import type { AddressPolicy } from "./address_guard.ts";
+import { assertFetchable } from "./address_guard.ts";
+import { guardedYtdlpJson } from "./guarded_ytdlp.ts";
+import { classifyQuery, type Query } from "./query_kind.ts";
+import { SearchCache, searchKey } from "./search_cache.ts";
+import { createSpotifyResolver } from "./spotify_resolver.ts";
+import { createSpotifyMatcher } from "./spotify_matcher.ts";
+import { createSpotifyMatchMemory } from "./spotify_match_memory.ts";
+import { metadataArgs, playlistArgs, radioArgs, searchArgs } from "./ytdlp_args.ts";
+import { searchResultsFromJson, trackFromVideoJson, tracksFromPlaylistJson } from "./ytdlp_output.ts";
+
+const YTDLP_TIMEOUT_MS = 45_000;
+const SUGGESTIONS = 5;
+const RADIO_LENGTH = 25;
+
+/** Builds the handler for the resolver worker from its settings. */
+export async function createQueryResolver(settings: ResolverSettings) {
+  const policy: AddressPolicy = { allowPrivate: settings.allowPrivateUrls };
+  const ytdlp = (build: Parameters<typeof guardedYtdlpJson>[0], signal: AbortSignal) =>
+    guardedYtdlpJson(build, { ytdlpPath: settings.ytdlpPath, policy, timeoutMs: YTDLP_TIMEOUT_MS, signal });
+  const spotify = createSpotifyResolver({ ...settings.spotify, log: (line) => console.warn(line) });
+  const suggestions = new SearchCache<ResolverAnswer>({ maxEntries: 500, ttlMs: 10 * 60_000 });
+  // Asking again for a song is common; its metadata need not be fetched again, and playing starts sooner.
+  const resolutions = new SearchCache<ResolverAnswer>({ maxEntries: 1000, ttlMs: 30 * 60_000 });
+  const search = async (text: string, count: number, signal: AbortSignal) =>
+    tracksFromPlaylistJson(await ytdlp((common) => searchArgs(text, count, common), signal));
+  const matcher = createSpotifyMatcher({
+    memory: createSpotifyMatchMemory(await Deno.openKv(settings.kvPath)),
+    search: (text) => search(text, SUGGESTIONS, AbortSignal.timeout(YTDLP_TIMEOUT_MS)),
+  });
+
+  async function resolve(query: Query, signal: AbortSignal): Promise<ResolverAnswer> {
+    switch (query.kind) {
+      case "search": {
+        const [best] = await search(query.text, 1, signal);
+        return best ? tracks([best]) : { outcome: "empty", message: `I found nothing for "${query.text}".` };
+      }
+      case "youtube-video":
+        return tracks([
+          trackFromVideoJson(await ytdlp((c) => metadataArgs(query.url, c), signal), query.url),
+        ]);
+      case "youtube-playlist":
+        return playlist(
+          tracksFromPlaylistJson(
+            await ytdlp((c) => playlistArgs(query.url, settings.playlistLimit + 1, c), signal),
+          ),
+          settings.playlistLimit,
+        );
+      case "spotify": {
+        const resolution = await spotify.resolve(query, settings.playlistLimit);
+        return { outcome: "tracks", ...resolution };
+      }
+      case "http":
+        // Checked before yt-dlp starts, so a private link costs no request at all.
+        await assertFetchable(query.url, policy);
+        return tracks([
+          trackFromVideoJson(await ytdlp((c) => metadataArgs(query.url.href, c), signal), query.url.href),
+        ]);
+    }
+  }
+
+  async function handle(request: ResolverRequest, signal: AbortSignal): Promise<ResolverAnswer> {
+    switch (request.kind) {
+      case "resolve":
+        return await resolutions.get(request.query.trim(), (query) => resolve(classifyQuery(query), signal));
+      case "suggest":
+        return await suggestions.get(searchKey(request.text), async () => {
+          const results = searchResultsFromJson(
+            await ytdlp((c) => searchArgs(request.text, SUGGESTIONS, c), signal),
+          );
+          return {
+            outcome: "suggestions",
+            suggestions: results.map((r) => ({ title: r.name, url: r.value })),
+          };
+        });
+      case "match": {
+        const source = await matcher.match(request.source);
+        return source ? { outcome: "matched", source } : {
+          outcome: "empty",
+          message: `I couldn't find "${request.source.title}" on YouTube.`,
+        };
+      }
+      case "radio":
+        return tracks(
+          tracksFromPlaylistJson(await ytdlp((c) => radioArgs(request.videoId, RADIO_LENGTH, c), signal)),
+        );
+    }
+  }
+
+  return async (request: ResolverRequest, signal: AbortSignal): Promise<ResolverAnswer> => {
+    try {
+      return await handle(request, signal);
+    } catch (error) {
+      if (error instanceof UserError) return { outcome: "failed", message: error.message, userFacing: true };
+      throw error;
+    }
+  };
+}
+
+function tracks(list: TrackInfo[]): ResolverAnswer {
+  return list.length > 0
+    ? { outcome: "tracks", tracks: list }
+    : { outcome: "empty", message: "That had nothing I can play." };
+}
+
+/** One more entry than the limit is fetched, so the reply can say when the cap cut a playlist short. */
+function playlist(list: TrackInfo[], limit: number): ResolverAnswer {
+  if (list.length <= limit) return tracks(list);
+  const note = `The playlist is longer; I queued the first ${limit} tracks.`;
+  return { outcome: "tracks", tracks: list.slice(0, limit), note };
+}

@@ -1,0 +1,156 @@
+/**
+ * Plays prepared Ogg Opus files into one guild's voice channel. It never parses URLs or runs ffmpeg:
+ * it is given a file and a position, and reports when the track ends, fails or is stopped.
+ */
+import {
+  type AudioPlayer,
+  AudioPlayerStatus,
+  type AudioResource,
+  createAudioPlayer,
+  createAudioResource,
+  entersState,
+  joinVoiceChannel,
+  NoSubscriberBehavior,
+  StreamType,
+  type VoiceConnection,
+  VoiceConnectionStatus,
+} from "@discordjs/voice";
+import type { Readable } from "node:stream";
+import type { GatewayVoiceAdapters } from "./gateway_voice_adapter.ts";
+import { keepConnectionAlive } from "./connection_keeper.ts";
+
+/** What the player says about the track it was given. */
+export type PlayerEvent =
+  | { type: "finished"; trackId: string }
+  | { type: "stopped"; trackId: string }
+  | { type: "failed"; trackId: string; error: Error };
+
+/** A track ready to be heard: its id, and a stream of Ogg Opus starting at `startSeconds`. */
+export interface PlayableTrack {
+  trackId: string;
+  open: () => Readable;
+  startSeconds: number;
+}
+
+type PlayerState =
+  | { status: "idle" }
+  | { status: "playing" | "paused"; track: PlayableTrack; resource: AudioResource<string> };
+
+const READY_TIMEOUT_MS = 20_000;
+
+/** One guild's voice connection and audio player. */
+export class GuildPlayer {
+  #state: PlayerState = { status: "idle" };
+  #connection?: VoiceConnection;
+  readonly #audio: AudioPlayer;
+
+  constructor(
+    readonly guildId: string,
+    private readonly adapters: GatewayVoiceAdapters,
+    private readonly onEvent: (event: PlayerEvent) => void,
+  ) {
+    this.#audio = createAudioPlayer({ behaviors: { noSubscriber: NoSubscriberBehavior.Pause } });
+    this.#audio.on("stateChange", (before, after) => {
+      if (before.status !== AudioPlayerStatus.Idle && after.status === AudioPlayerStatus.Idle) this.#ended();
+    });
+    this.#audio.on("error", (error) => this.#failed(error));
+  }
+
+  get status(): PlayerState["status"] {
+    return this.#state.status;
+  }
+
+  get channelId(): string | undefined {
+    return this.#connection?.joinConfig.channelId ?? undefined;
+  }
+
+  /** Joins (or moves to) a voice channel and waits until audio can flow. */
+  async connect(channelId: string): Promise<void> {
+    if (this.#connection && this.channelId === channelId) {
+      await entersState(this.#connection, VoiceConnectionStatus.Ready, READY_TIMEOUT_MS);
+      return;
+    }
+    this.#connection?.destroy();
+    const connection = joinVoiceChannel({
+      guildId: this.guildId,
+      channelId,
+      selfDeaf: true,
+      adapterCreator: this.adapters.creatorFor(this.guildId),
+    });
+    this.#connection = connection;
+    keepConnectionAlive(connection);
+    connection.subscribe(this.#audio);
+    try {
+      await entersState(connection, VoiceConnectionStatus.Ready, READY_TIMEOUT_MS);
+    } catch (error) {
+      this.disconnect();
+      throw new Error(`Could not connect to voice channel ${channelId}`, { cause: error });
+    }
+  }
+
+  /** Starts `track` at once, ending whatever was playing (reported as stopped). */
+  play(track: PlayableTrack): void {
+    this.stop();
+    const resource = createAudioResource(track.open(), {
+      inputType: StreamType.OggOpus,
+      metadata: track.trackId,
+      // The next track follows straight away; padding would only widen the gap between them.
+      silencePaddingFrames: 0,
+    });
+    this.#state = { status: "playing", track, resource };
+    this.#audio.play(resource);
+  }
+
+  pause(): boolean {
+    if (this.#state.status !== "playing" || !this.#audio.pause(true)) return false;
+    this.#state = { ...this.#state, status: "paused" };
+    return true;
+  }
+
+  resume(): boolean {
+    if (this.#state.status !== "paused" || !this.#audio.unpause()) return false;
+    this.#state = { ...this.#state, status: "playing" };
+    return true;
+  }
+
+  /** Ends the current track early; it is reported as stopped, not finished. */
+  stop(): void {
+    const state = this.#state;
+    if (state.status === "idle") return;
+    this.#state = { status: "idle" };
+    this.#audio.stop(true);
+    this.onEvent({ type: "stopped", trackId: state.track.trackId });
+  }
+
+  /** Seconds into the current track, counting the position it was started at. */
+  positionSeconds(): number {
+    const state = this.#state;
+    if (state.status === "idle") return 0;
+    return state.track.startSeconds + state.resource.playbackDuration / 1000;
+  }
+
+  currentTrackId(): string | undefined {
+    return this.#state.status === "idle" ? undefined : this.#state.track.trackId;
+  }
+
+  /** Leaves the voice channel; the current track is stopped. */
+  disconnect(): void {
+    this.stop();
+    this.#connection?.destroy();
+    this.#connection = undefined;
+  }
+
+  #ended(): void {
+    const state = this.#state;
+    if (state.status === "idle") return;
+    this.#state = { status: "idle" };
+    this.onEvent({ type: "finished", trackId: state.track.trackId });
+  }
+
+  #failed(error: Error): void {
+    const state = this.#state;
+    if (state.status === "idle") return;
+    this.#state = { status: "idle" };
+    this.onEvent({ type: "failed", trackId: state.track.trackId, error });
+  }
+}

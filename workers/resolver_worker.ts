@@ -1,0 +1,7 @@
+/// <reference lib="deno.worker" />
+/** The resolver worker: turns queries into tracks with yt-dlp and Spotify, off the main thread. */
+import { serveRequests } from "../lib/channels/worker_server.ts";
+import type { ResolverAnswer, ResolverRequest, ResolverSettings } from "../lib/channels/resolver_messages.ts";
+import { createQueryResolver } from "../lib/sources/query_resolver.ts";
+
+serveRequests<ResolverSettings, ResolverRequest, ResolverAnswer>(self, createQueryResolver);

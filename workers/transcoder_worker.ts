@@ -1,0 +1,11 @@
+/// <reference lib="deno.worker" />
+/** The transcoder worker: downloads and normalizes tracks off the main thread, so voice never stutters. */
+import { serveRequests } from "../lib/channels/worker_server.ts";
+import type {
+  TranscoderAnswer,
+  TranscoderRequest,
+  TranscoderSettings,
+} from "../lib/channels/transcoder_messages.ts";
+import { createTranscoder } from "../lib/audio/transcoder.ts";
+
+serveRequests<TranscoderSettings, TranscoderRequest, TranscoderAnswer>(self, createTranscoder);
