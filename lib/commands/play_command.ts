@@ -68,7 +68,11 @@ async function queueAndJoin(
     session.stop();
     throw new UserError("I couldn't join your voice channel. Check that I may connect and speak there.");
   }
-  if (result.status === "rejected") throw result.reason;
+  if (result.status === "rejected") {
+    // A failed request changes nothing: if the bot joined only for it, it leaves again.
+    if (session.status === "idle" && session.queue.length === 0) session.player.disconnect();
+    throw result.reason;
+  }
   return result.value;
 }
 

@@ -1,0 +1,94 @@
+/**
+ * /play requests the bot must turn down: each gets a polite reply only the caller sees, nothing is queued,
+ * and links it must not fetch cause no request at all.
+ */
+import assert from "node:assert/strict";
+import { TestWorld } from "./test_world.ts";
+import type { FakeInteraction } from "../fakes/fake_interaction.ts";
+
+const EPHEMERAL = 64;
+
+/** The text of the private answer, whether sent as the response itself or as a follow-up after "thinking". */
+async function privateAnswer(interaction: FakeInteraction): Promise<string> {
+  const response = await interaction.waitForResponse();
+  const data = (response.data ?? {}) as { content?: string; flags?: number };
+  if (response.type === 4) {
+    assert.equal(data.flags, EPHEMERAL, "the refusal is shown to the caller only");
+    return data.content ?? "";
+  }
+  const followUp = await interaction.waitForMessage((message) => message.kind === "followup", 30_000);
+  assert.equal(followUp.body.flags, EPHEMERAL, "the refusal is shown to the caller only");
+  return String(followUp.body.content ?? "");
+}
+
+Deno.test({
+  name: "requests the bot cannot serve get a clear private reply and change nothing",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn(t) {
+    const world = await TestWorld.start();
+    try {
+      world.media.add("song.mp3", new Uint8Array([1, 2, 3]));
+      await world.startBot();
+
+      await t.step("someone outside any voice channel is asked to join one", async () => {
+        const text = await privateAnswer(world.play(`${world.media.url}/song.mp3`, world.bob));
+        assert.ok(/voice channel/i.test(text), text);
+        assert.equal(world.media.requests.length, 0);
+        assert.equal(world.discord.voiceStateUpdates.items.length, 0, "the bot did not join voice");
+      });
+
+      await t.step("a link that answers 404 is refused with the reason", async () => {
+        const text = await privateAnswer(world.play(`${world.media.url}/missing.mp3`));
+        assert.ok(/404|not found|doesn't exist|does not exist|unavailable/i.test(text), text);
+        const lastVoiceUpdate = world.discord.voiceStateUpdates.items.at(-1);
+        assert.equal(
+          lastVoiceUpdate?.channel_id,
+          null,
+          "a bot that joined only for this request leaves again",
+        );
+      });
+
+      await t.step("the bot carries on afterwards", async () => {
+        const text = await privateAnswer(world.play("file:///etc/passwd"));
+        assert.ok(/http/i.test(text), text);
+      });
+    } finally {
+      await world.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "links to private addresses and local files are refused before any request is made",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn(t) {
+    const world = await TestWorld.start();
+    try {
+      world.media.add("song.mp3", new Uint8Array([1, 2, 3]));
+      await world.startBot({ TRAZOM_ALLOW_PRIVATE_URLS: "0" });
+
+      await t.step("a loopback address", async () => {
+        const text = await privateAnswer(world.play(`${world.media.url}/song.mp3`));
+        assert.ok(/private or local address/i.test(text), text);
+      });
+
+      await t.step("a name that resolves to loopback", async () => {
+        const port = new URL(world.media.url).port;
+        const text = await privateAnswer(world.play(`http://localhost:${port}/song.mp3`));
+        assert.ok(/private or local address/i.test(text), text);
+      });
+
+      await t.step("a local file", async () => {
+        const text = await privateAnswer(world.play("file:///etc/passwd"));
+        assert.ok(/http/i.test(text), text);
+      });
+
+      assert.deepEqual(world.media.requests, [], "no request reached the media server");
+      assert.equal(world.discord.channelMessages.length, 0, "nothing was announced as playing");
+    } finally {
+      await world.close();
+    }
+  },
+});
