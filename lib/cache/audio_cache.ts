@@ -38,6 +38,7 @@ export class AudioCache {
     readonly limitBytes: number,
     private readonly files: CacheFiles,
     private readonly now: () => number,
+    private readonly log: (line: string) => void,
   ) {}
 
   /** Opens the cache, sweeping leftovers of interrupted writes and reconciling the index with the folder. */
@@ -47,9 +48,19 @@ export class AudioCache {
     limitBytes: number;
     files?: CacheFiles;
     now?: () => number;
+    /** Where unreadable index entries are reported; console.warn by default. */
+    log?: (line: string) => void;
   }): Promise<AudioCache> {
     const files = options.files ?? denoCacheFiles;
-    const cache = new AudioCache(options.dir, options.kv, options.limitBytes, files, options.now ?? Date.now);
+    const log = options.log ?? ((line: string) => console.warn(line));
+    const cache = new AudioCache(
+      options.dir,
+      options.kv,
+      options.limitBytes,
+      files,
+      options.now ?? Date.now,
+      log,
+    );
     await files.ensureDir(options.dir);
     await cache.#reconcile();
     return cache;
@@ -77,7 +88,10 @@ export class AudioCache {
     return await this.#save({ ...entry, lastUsedAt: this.now() });
   }
 
-  /** Moves a finished temporary file into place, indexes it, and evicts down to the limit. */
+  /**
+   * Moves a finished temporary file into place, indexes it, and evicts down to the limit. If the move fails
+   * the temporary file is removed and the error says what the operator can do.
+   */
   async commit(
     key: string,
     temporaryPath: string,
@@ -86,7 +100,17 @@ export class AudioCache {
   ): Promise<CacheEntry> {
     const sizeBytes = await this.files.sizeOf(temporaryPath);
     if (sizeBytes === undefined) throw new Error(`The finished file ${temporaryPath} is missing`);
-    await this.files.rename(temporaryPath, this.pathOf(key));
+    try {
+      await this.files.rename(temporaryPath, this.pathOf(key));
+    } catch (error) {
+      // Left behind, the file would hold on to the space that is likely what ran out.
+      await this.files.remove(temporaryPath).catch(() => {});
+      throw new Error(
+        `The cache folder "${this.dir}" is full or not writable: free space or set ` +
+          `TRAZOM_CACHE_DIR/TRAZOM_CACHE_LIMIT (${errorMessage(error)})`,
+        { cause: error },
+      );
+    }
     const entry = await this.#save({ key, sizeBytes, lastUsedAt: this.now(), ...details });
     await this.evict(new Set([...pinned, key]));
     return entry;
@@ -127,8 +151,14 @@ export class AudioCache {
 
   /** Removes temp files, drops index entries whose file is gone, adopts files the index lacks. */
   async #reconcile(): Promise<void> {
-    for await (const { value } of this.kv.list<CacheEntry>({ prefix: ["cache"] })) {
-      if (isCacheEntry(value)) this.#entries.set(value.key, value);
+    for await (const { key, value } of this.kv.list<CacheEntry>({ prefix: ["cache"] })) {
+      if (isCacheEntry(value) && value.key === key[1]) {
+        this.#entries.set(value.key, value);
+      } else {
+        // Skipped rather than fatal: the file, if still there, is adopted afresh below.
+        this.log(`Cache index: dropping the unreadable entry for "${String(key[1])}"`);
+        await this.kv.delete(key);
+      }
     }
     const names = await this.files.list(this.dir);
     const present = new Set<string>();
@@ -159,6 +189,10 @@ export class AudioCache {
     this.#entries.delete(key);
     await this.kv.delete(["cache", key]);
   }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function isCacheEntry(value: unknown): value is CacheEntry {
