@@ -19,3 +19,22 @@ export function escapeMarkdown(text: string): string {
 export function trackLabel(track: Pick<Track, "title" | "url" | "durationSeconds">): string {
   return `[**${escapeMarkdown(track.title)}**](<${track.url}>) (${formatDuration(track.durationSeconds)})`;
 }
+
+/** Escapes `text` and cuts it, on a character boundary and never inside an escape, to at most `max`. */
+export function escapedWithin(text: string, max: number): string {
+  const oneLine = text.replace(/\s+/g, " ").trim() || "Untitled";
+  const full = escapeMarkdown(oneLine);
+  if (full.length <= max) return full;
+  let cut = "";
+  for (const char of oneLine) {
+    const piece = escapeMarkdown(char);
+    if (cut.length + piece.length + 1 > max) break;
+    cut += piece;
+  }
+  return `${cut}…`;
+}
+
+/** The url when it is safe inside `[title](<url>)` and at most `maxLength` long; a url Discord rejects fails the whole message. */
+export function linkableUrl(url: string, maxLength: number): string | undefined {
+  return url.length <= maxLength && /^https?:\/\/[^\s<>()]+$/i.test(url) ? url : undefined;
+}

@@ -1,0 +1,107 @@
+/** The "now playing" message: the current track, how far along it is, what comes next, and its buttons. */
+import { type ButtonComponent, ButtonStyles, MessageComponentTypes } from "discordeno";
+import type { Track } from "../track.ts";
+import { escapedWithin, formatDuration, linkableUrl } from "./format.ts";
+import type { ReplyBody } from "./interaction_reply.ts";
+
+/** The custom ids of the now-playing buttons, for the interaction router. */
+export const CONTROL_IDS = {
+  pause: "np:pause",
+  resume: "np:resume",
+  skip: "np:skip",
+  stop: "np:stop",
+} as const;
+
+/** One of the now-playing buttons. */
+export type ControlButton = keyof typeof CONTROL_IDS;
+
+/** What the now-playing message shows. */
+export interface NowPlayingInfo {
+  track: Track;
+  positionSeconds: number;
+  paused: boolean;
+  loop: "off" | "track" | "queue";
+  upNext?: Track;
+  /** Tracks waiting, including `upNext`. */
+  queueLength: number;
+}
+
+/** The button a custom id names, or undefined for anything else (ids come back from users). */
+export function controlOf(customId: string): ControlButton | undefined {
+  return (Object.keys(CONTROL_IDS) as ControlButton[]).find((button) => CONTROL_IDS[button] === customId);
+}
+
+/** The message body for the current track, with pause/resume, skip and stop buttons. */
+export function nowPlayingMessage(info: NowPlayingInfo): ReplyBody {
+  const { track } = info;
+  const url = linkableUrl(track.url, LINK_URL_MAX);
+  const state = info.paused ? "⏸️ Paused" : "▶️ Playing";
+  return {
+    embeds: [{
+      title: escapedWithin(track.title, TITLE_MAX),
+      ...(url === undefined ? {} : { url }),
+      description: `${state}\n${progressBar(info.positionSeconds, track.durationSeconds)}`,
+      fields: [
+        { name: "Requested by", value: requesterOf(track), inline: true },
+        { name: "Loop", value: LOOP_LABELS[info.loop], inline: true },
+        { name: "Up next", value: upNextText(info.upNext, info.queueLength) },
+      ],
+    }],
+    components: [{ type: MessageComponentTypes.ActionRow, components: controlButtons(info.paused) }],
+  };
+}
+
+/** "▬▬▬▬🔘▬▬▬▬▬▬▬ 1:23 / 3:07"; without a knob when the length is unknown, since there is nowhere to put it. */
+export function progressBar(position: number, duration: number | undefined, width = 12): string {
+  const segments = Number.isFinite(width) ? Math.min(100, Math.max(2, Math.floor(width))) : 12;
+  const elapsed = Number.isFinite(position) ? Math.max(0, position) : 0;
+  if (duration === undefined || !Number.isFinite(duration) || duration <= 0) {
+    return `${"▬".repeat(segments)} ${formatDuration(elapsed)} / ${formatDuration(undefined)}`;
+  }
+  // Past the end happens briefly around seeks and track changes; pin it rather than overflow the bar.
+  const shown = Math.min(elapsed, duration);
+  const knob = Math.round((shown / duration) * (segments - 1));
+  const bar = "▬".repeat(knob) + "🔘" + "▬".repeat(segments - 1 - knob);
+  return `${bar} ${formatDuration(shown)} / ${formatDuration(duration)}`;
+}
+
+// Discord's limits: embed titles 256; link urls 2048. Titles are kept shorter so the message stays readable.
+const TITLE_MAX = 200;
+const UP_NEXT_TITLE_MAX = 100;
+const LINK_URL_MAX = 512;
+
+const LOOP_LABELS = { off: "Off", track: "This track", queue: "The whole queue" } as const;
+
+function requesterOf(track: Track): string {
+  // Mentions in embeds show the name without pinging anyone.
+  return track.autoplay ? "Autoplay pick" : `<@${track.requesterId}>`;
+}
+
+function upNextText(upNext: Track | undefined, queueLength: number): string {
+  if (!upNext) return "Nothing queued. Use /play to add a track.";
+  const who = upNext.autoplay ? "autoplay" : `<@${upNext.requesterId}>`;
+  const more = queueLength > 1 ? `\n…and ${queueLength - 1} more, see /queue.` : "";
+  return `${shortLabel(upNext)} · ${who}${more}`;
+}
+
+/** Like `trackLabel`, but bounded: a long title is cut and an unusable link is dropped. */
+function shortLabel(track: Track): string {
+  const title = `**${escapedWithin(track.title, UP_NEXT_TITLE_MAX)}**`;
+  const url = linkableUrl(track.url, LINK_URL_MAX);
+  const label = url === undefined ? title : `[${title}](<${url}>)`;
+  return `${label} (${formatDuration(track.durationSeconds)})`;
+}
+
+function controlButtons(paused: boolean): [ButtonComponent, ButtonComponent, ButtonComponent] {
+  return [
+    paused
+      ? button(CONTROL_IDS.resume, "Resume", "▶️", ButtonStyles.Primary)
+      : button(CONTROL_IDS.pause, "Pause", "⏸️", ButtonStyles.Secondary),
+    button(CONTROL_IDS.skip, "Skip", "⏭️", ButtonStyles.Secondary),
+    button(CONTROL_IDS.stop, "Stop", "⏹️", ButtonStyles.Danger),
+  ];
+}
+
+function button(customId: string, label: string, emoji: string, style: ButtonStyles): ButtonComponent {
+  return { type: MessageComponentTypes.Button, style, label, customId, emoji: { name: emoji } };
+}

@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import { AutoLeave, type LeaveReason, type Timers } from "../../../lib/guild/auto_leave.ts";
+
+/** Timers that fire only when the test advances the clock. */
+function fakeTimers() {
+  let now = 0;
+  let nextId = 1;
+  const pending = new Map<number, { at: number; callback: () => void }>();
+  const timers = {
+    set: (callback: () => void, ms: number) => {
+      pending.set(nextId, { at: now + ms, callback });
+      return nextId++;
+    },
+    clear: (id: number) => void pending.delete(id),
+  } as unknown as Timers;
+  const advance = (ms: number) => {
+    now += ms;
+    for (const [id, timer] of [...pending]) {
+      if (timer.at <= now && pending.has(id)) {
+        pending.delete(id);
+        timer.callback();
+      }
+    }
+  };
+  return { timers, advance };
+}
+
+function setup() {
+  const { timers, advance } = fakeTimers();
+  const left: LeaveReason[] = [];
+  const autoLeave = new AutoLeave({ alone: 120_000, idle: 60_000 }, (reason) => left.push(reason), timers);
+  return { autoLeave, advance, left };
+}
+
+Deno.test("the bot leaves after being alone for the whole grace period", () => {
+  const { autoLeave, advance, left } = setup();
+  autoLeave.listenersChanged(0);
+  advance(119_000);
+  assert.deepEqual(left, []);
+  advance(1_000);
+  assert.deepEqual(left, ["alone"]);
+});
+
+Deno.test("someone coming back in time keeps the bot", () => {
+  const { autoLeave, advance, left } = setup();
+  autoLeave.listenersChanged(0);
+  advance(100_000);
+  autoLeave.listenersChanged(1);
+  advance(500_000);
+  assert.deepEqual(left, []);
+});
+
+Deno.test("repeated reports of an empty channel do not restart the countdown", () => {
+  const { autoLeave, advance, left } = setup();
+  autoLeave.listenersChanged(0);
+  advance(100_000);
+  autoLeave.listenersChanged(0);
+  advance(20_000);
+  assert.deepEqual(left, ["alone"]);
+});
+
+Deno.test("an empty queue makes the bot leave unless something starts playing", () => {
+  const { autoLeave, advance, left } = setup();
+  autoLeave.becameIdle();
+  advance(30_000);
+  autoLeave.becameActive();
+  advance(120_000);
+  assert.deepEqual(left, []);
+  autoLeave.becameIdle();
+  advance(60_000);
+  assert.deepEqual(left, ["idle"]);
+});
+
+Deno.test("leaving once cancels the other countdown", () => {
+  const { autoLeave, advance, left } = setup();
+  autoLeave.becameIdle();
+  autoLeave.listenersChanged(0);
+  advance(600_000);
+  assert.deepEqual(left, ["idle"]);
+});
