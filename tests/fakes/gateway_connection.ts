@@ -47,9 +47,9 @@ export class GatewayConnection {
     return !this.frozen && this.#socket.readyState === WebSocket.OPEN;
   }
 
-  /** Sends a payload unless the link is frozen or closed. */
+  /** Sends a payload unless the link is frozen or closed; like Discord, `s` and `t` are null when unset. */
   send(payload: GatewayPayload): void {
-    if (this.live) this.#socket.send(JSON.stringify(payload));
+    if (this.live) this.#socket.send(JSON.stringify({ s: null, t: null, ...payload }));
   }
 
   /** Closes with a gateway close code, as Discord does on errors. */
