@@ -22,6 +22,12 @@ export interface Command {
   autocomplete?(context: CommandContext, focused: { name: string; value: string }): Promise<void>;
 }
 
+/** A handler for message buttons, found by their custom id. */
+export interface ComponentHandler {
+  matches(customId: string): boolean;
+  run(context: CommandContext, customId: string): Promise<void>;
+}
+
 /** Flattens options (including those of a sub-command) into name → value. */
 export function optionValues(
   options: DiscordInteractionDataOption[] | undefined,

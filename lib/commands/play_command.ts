@@ -1,21 +1,16 @@
 /** /play: queue a song (search words, a YouTube or Spotify link, or a media link) and start playing. */
 import { ApplicationCommandOptionTypes, ApplicationCommandTypes } from "discordeno";
-import type { GuildSessions } from "../guild/guild_sessions.ts";
 import type { GuildSession } from "../guild/guild_session.ts";
 import type { QueryResult } from "../guild/query_task.ts";
-import type { VoiceStateTracker } from "../discord/voice_state_tracker.ts";
 import { trackLabel } from "../discord/format.ts";
 import { UserError } from "../user_error.ts";
 import type { Command, CommandContext } from "./command.ts";
-
-/** What /play needs from the rest of the bot. */
-export interface PlayDependencies {
-  sessions: GuildSessions;
-  voiceStates: VoiceStateTracker;
-}
+import type { CommandDeps } from "./command_deps.ts";
+import { memberIsDj } from "./control_access.ts";
 
 /** The /play command. */
-export function playCommand({ sessions, voiceStates }: PlayDependencies): Command {
+export function playCommand(deps: CommandDeps): Command {
+  const { sessions, voiceStates } = deps;
   return {
     definition: {
       name: "play",
@@ -26,16 +21,28 @@ export function playCommand({ sessions, voiceStates }: PlayDependencies): Comman
         description: "What to play",
         type: ApplicationCommandOptionTypes.String,
         required: true,
+        maxLength: 500,
+      }, {
+        name: "next",
+        description: "Play it right after the current track (DJ)",
+        type: ApplicationCommandOptionTypes.Boolean,
+        required: false,
       }],
     },
     async run(context) {
       const voiceChannelId = voiceStates.channelOf(context.guildId, context.userId);
       if (!voiceChannelId) throw new UserError("Join a voice channel first, then ask me again.");
+      const next = context.options.get("next") === true;
+      if (next && !memberIsDj(deps, context)) {
+        throw new UserError(
+          "Only a DJ can put a track first. Leave out next:true and it joins the fair queue.",
+        );
+      }
       const session = sessions.obtain(context.guildId);
       refuseIfBusyElsewhere(session, voiceChannelId);
       await context.reply.defer();
       const wasIdle = session.status === "idle";
-      const result = await queueAndJoin(session, voiceChannelId, context);
+      const result = await queueAndJoin(session, voiceChannelId, context, next);
       await context.reply.send({ content: describe(result, wasIdle) });
     },
   };
@@ -54,13 +61,14 @@ async function queueAndJoin(
   session: GuildSession,
   voiceChannelId: string,
   context: CommandContext,
+  next: boolean,
 ): Promise<QueryResult> {
   session.textChannelId = context.channelId;
   const joining = session.player.connect(voiceChannelId);
   const queued = session.queries.submit({
     query: String(context.options.get("query") ?? ""),
     requesterId: context.userId,
-    next: false,
+    next,
   });
   const [joined, result] = await Promise.allSettled([joining, queued]);
   if (joined.status === "rejected") {

@@ -14,6 +14,7 @@ import {
   Intents,
 } from "discordeno";
 import type { Config } from "../../config.ts";
+import type { GatewayGuard } from "./gateway_guard.ts";
 
 /** What the rest of the bot hears from the gateway. */
 export interface GatewayListener {
@@ -27,14 +28,14 @@ export interface GatewayListener {
 /** Guild and voice-state events are all a music bot needs; interactions come without an intent. */
 export const INTENTS = Intents.Guilds | Intents.GuildVoiceStates;
 
-/** Creates the Discordeno bot; call `start()` on it to connect. */
-export function createDiscordClient(config: Config, listener: GatewayListener): Bot {
+/** Creates the Discordeno bot, its shards kept alive by `guard`; call `start()` on it to connect. */
+export function createDiscordClient(config: Config, listener: GatewayListener, guard: GatewayGuard): Bot {
   return createBot({
     token: config.discordToken,
     intents: INTENTS,
     rest: { proxy: { baseUrl: config.discordApiUrl } },
     // One shard needs no pause between shard starts; the default pause delays start-up by 5 seconds.
-    gateway: { url: config.discordGatewayUrl, spawnShardDelay: 0 },
+    gateway: { url: config.discordGatewayUrl, spawnShardDelay: 0, events: guard.shardEvents },
     events: { raw: (payload) => routeGatewayPayload(payload, listener) },
     loggerFactory: () => quietLogger,
   });

@@ -3,15 +3,25 @@
  * a UserError's own words, or an apology (and a log line) for a bug. No interaction can crash the bot.
  */
 import { type DiscordInteraction, InteractionTypes, type RestManager } from "discordeno";
-import { type Command, type CommandContext, focusedOption, optionValues } from "../commands/command.ts";
+import {
+  type Command,
+  type CommandContext,
+  type ComponentHandler,
+  focusedOption,
+  optionValues,
+} from "../commands/command.ts";
 import { UserError, userMessageOf } from "../user_error.ts";
 import { InteractionReply } from "./interaction_reply.ts";
 
-/** Routes slash commands and autocomplete to the commands registered with it. */
+/** Routes slash commands, autocomplete and button presses to their handlers. */
 export class InteractionRouter {
   #commands: Map<string, Command>;
 
-  constructor(private readonly rest: RestManager, commands: Command[]) {
+  constructor(
+    private readonly rest: RestManager,
+    commands: Command[],
+    private readonly components: ComponentHandler[] = [],
+  ) {
     this.#commands = new Map(commands.map((command) => [command.definition.name, command]));
   }
 
@@ -26,6 +36,7 @@ export class InteractionRouter {
   }
 
   async #dispatch(interaction: DiscordInteraction, reply: InteractionReply): Promise<void> {
+    if (interaction.type === InteractionTypes.MessageComponent) return await this.#press(interaction, reply);
     const command = this.#commands.get(interaction.data?.name ?? "");
     if (!command) return;
     if (!interaction.guild_id) {
@@ -37,6 +48,16 @@ export class InteractionRouter {
     if (interaction.type === InteractionTypes.ApplicationCommandAutocomplete && focused) {
       await command.autocomplete?.(context, focused);
     }
+  }
+
+  async #press(interaction: DiscordInteraction, reply: InteractionReply): Promise<void> {
+    const customId = interaction.data?.custom_id ?? "";
+    const handler = this.components.find((component) => component.matches(customId));
+    if (!handler) return;
+    if (!interaction.guild_id) {
+      throw new UserError("I only take requests inside a server, not in direct messages.");
+    }
+    await handler.run(contextOf(interaction, reply), customId);
   }
 
   async #apologize(interaction: DiscordInteraction, reply: InteractionReply, error: unknown): Promise<void> {

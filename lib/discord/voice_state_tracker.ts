@@ -4,9 +4,11 @@ import type { DiscordGuild, DiscordVoiceState } from "discordeno";
 /** Per guild: user id → voice channel id. */
 export class VoiceStateTracker {
   #guilds = new Map<string, Map<string, string>>();
+  #bots = new Set<string>();
 
   /** GUILD_CREATE carries every member currently in voice. */
   onGuildCreate(guild: DiscordGuild): void {
+    for (const member of guild.members ?? []) if (member.user?.bot) this.#bots.add(member.user.id);
     const members = new Map<string, string>();
     for (const state of guild.voice_states ?? []) {
       if (state.channel_id) members.set(state.user_id, state.channel_id);
@@ -15,6 +17,7 @@ export class VoiceStateTracker {
   }
 
   onVoiceStateUpdate(state: DiscordVoiceState): void {
+    if (state.member?.user?.bot) this.#bots.add(state.user_id);
     if (!state.guild_id) return;
     const members = this.#guilds.get(state.guild_id) ?? new Map<string, string>();
     this.#guilds.set(state.guild_id, members);
@@ -31,6 +34,11 @@ export class VoiceStateTracker {
   membersIn(guildId: string, channelId: string): string[] {
     const members = this.#guilds.get(guildId) ?? new Map<string, string>();
     return [...members].filter(([, channel]) => channel === channelId).map(([user]) => user);
+  }
+
+  /** The people in `channelId`: members that are not bots. */
+  listenersIn(guildId: string, channelId: string): string[] {
+    return this.membersIn(guildId, channelId).filter((userId) => !this.#bots.has(userId));
   }
 
   guildIds(): string[] {

@@ -2,22 +2,33 @@
  * One guild's music: its queue, the order task that starts tracks, and the next-watcher that turns
  * each end of a track into exactly one order for the next. The player only plays what it is handed.
  */
-import { createReadStream } from "node:fs";
 import { Mailbox } from "../mailbox.ts";
+import type { LoopMode } from "../state/guild_state.ts";
 import type { Track } from "../track.ts";
-import { UserError, userMessageOf } from "../user_error.ts";
 import type { GuildPlayer, PlayerEvent } from "../voice/guild_player.ts";
-import type { PreparedTrack, TrackPreparer } from "./track_preparer.ts";
+import { openOggOpusAt } from "../audio/ogg_seek.ts";
 import { FairQueue } from "../queue/fair_queue.ts";
+import type { PreparedTrack, TrackPreparer } from "./track_preparer.ts";
+import { PrefetchWindow } from "./prefetch_window.ts";
 import { QueryTask } from "./query_task.ts";
 import type { WorkerClient } from "../channels/worker_client.ts";
 import type { ResolverAnswer, ResolverRequest } from "../channels/resolver_messages.ts";
 
-/** Something worth telling the guild's text channel. */
-export type SessionNotice =
-  | { kind: "now-playing"; track: Track }
+/** What the session tells the rest of the bot (the channel, the state store, the auto-leave timer). */
+export type SessionEvent =
+  /** `announce` is false when the requester was just told in the reply to their /play. */
+  | { kind: "track-started"; track: Track; announce: boolean }
   | { kind: "track-failed"; track: Track; reason: string }
-  | { kind: "queue-finished" };
+  /** Nothing is playing and the queue is empty. */
+  | { kind: "idle" }
+  /** The queue, the settings or the pause state changed: worth saving. */
+  | { kind: "changed" }
+  /** Playback picked up where it was after a restart. */
+  | { kind: "resumed"; track: Track; positionSeconds: number }
+  /** The bot left the voice channel by itself. */
+  | { kind: "left"; reason: "alone" | "idle"; channelId: string };
+
+export type { LoopMode };
 
 type Playback =
   | { status: "idle" }
@@ -28,26 +39,44 @@ type Playback =
 /** The order task's mail: start the next track, announcing it unless the requester was just told. */
 type Order = { kind: "next"; announce: boolean };
 
+/** What is playing, for /nowplaying and for saving. */
+export interface NowPlaying {
+  track: Track;
+  positionSeconds: number;
+  durationSeconds?: number;
+  paused: boolean;
+}
+
 /** Owns one guild's queue and playback. */
 export class GuildSession {
-  readonly queue = new FairQueue();
+  queue = new FairQueue();
   readonly queries: QueryTask;
   /** Where notices go: the text channel of the latest /play. */
   textChannelId?: string;
+  loop: LoopMode = "off";
+  autoplay = false;
   #playback: Playback = { status: "idle" };
-  #window = new Map<string, Promise<PreparedTrack | undefined>>();
+  #window: PrefetchWindow;
   #orders = new Mailbox<Order>();
+  /** Set when the bot left voice: the end of the current track then orders nothing. */
+  #halted = false;
+  /** A track to continue from a position before anything else (after a restart). */
+  #resume?: { track: Track; positionSeconds: number };
   #done: Promise<void>;
 
   constructor(
     readonly guildId: string,
     readonly player: GuildPlayer,
     private readonly preparer: TrackPreparer,
-    private readonly notify: (notice: SessionNotice) => void,
+    private readonly emit: (event: SessionEvent) => void,
     private readonly prefetch: number,
     resolver: WorkerClient<ResolverRequest, ResolverAnswer>,
   ) {
     this.queries = new QueryTask(resolver, (tracks, options) => this.enqueue(tracks, options));
+    this.#window = new PrefetchWindow(
+      preparer,
+      (track, reason) => emit({ kind: "track-failed", track, reason }),
+    );
     this.#done = this.#runOrders();
   }
 
@@ -60,12 +89,31 @@ export class GuildSession {
     return this.#playback.status;
   }
 
+  /** The playing track and where it is; undefined while nothing plays. */
+  nowPlaying(): NowPlaying | undefined {
+    const playback = this.#playback;
+    if (playback.status !== "playing") return undefined;
+    return {
+      track: playback.track,
+      positionSeconds: this.player.positionSeconds(),
+      durationSeconds: playback.prepared.durationSeconds ?? playback.track.durationSeconds,
+      paused: this.player.status === "paused",
+    };
+  }
+
   /** Adds tracks; starts playing if nothing is. Returns each track's 1-based queue position. */
   enqueue(tracks: Track[], options: { next?: boolean } = {}): number[] {
+    this.#halted = false;
     const positions = this.queue.enqueueMany(tracks, options);
+    this.changed();
     if (this.#playback.status === "idle") this.#orders.send({ kind: "next", announce: false });
-    else this.#prefetchUpcoming();
     return positions;
+  }
+
+  /** Continues `track` from `positionSeconds` before the queue (a restart picks up where it was). */
+  resumeFrom(track: Track, positionSeconds: number): void {
+    this.#resume = { track, positionSeconds };
+    if (this.#playback.status === "idle") this.#orders.send({ kind: "next", announce: false });
   }
 
   /** Ends the current track early; the next one follows as if it had finished. */
@@ -78,21 +126,60 @@ export class GuildSession {
   /** Empties the queue and stops playback. */
   stop(): void {
     this.queue.clear();
-    this.#prefetchUpcoming();
+    // A track still being made ready must not start once it is.
+    if (this.#playback.status === "starting") this.#playback = { status: "idle" };
+    this.changed();
     this.player.stop();
+  }
+
+  pause(): boolean {
+    return this.#afterChange(this.player.pause());
+  }
+
+  resume(): boolean {
+    return this.#afterChange(this.player.resume());
+  }
+
+  /** Jumps within the playing track, straight from the cached file; false when nothing plays. */
+  seek(positionSeconds: number): boolean {
+    const playback = this.#playback;
+    if (playback.status !== "playing") return false;
+    const paused = this.player.status === "paused";
+    this.#play(playback.track, playback.prepared, positionSeconds);
+    if (paused) this.player.pause();
+    return this.#afterChange(true);
+  }
+
+  /** Call after changing the queue or settings from outside, so the change is saved and the window kept. */
+  changed(): void {
+    const starting = this.#playback.status === "starting" ? [this.#playback.track] : [];
+    this.#window.keepOnly([...starting, ...this.queue.peek(this.prefetch)]);
+    this.emit({ kind: "changed" });
   }
 
   /** The next-watcher: one order per end of the current track, whatever the reason it ended. */
   onPlayerEvent(event: PlayerEvent): void {
     const playback = this.#playback;
     if (playback.status !== "playing" || playback.track.id !== event.trackId) return;
+    if (event.type === "finished" && this.loop === "track") {
+      return this.#play(playback.track, playback.prepared, 0);
+    }
     this.preparer.unpin(playback.prepared.cacheKey);
     this.#playback = { status: "idle" };
     if (event.type === "failed") {
       console.error(`Guild ${this.guildId}: playback of ${playback.track.url} failed:`, event.error);
-      this.notify({ kind: "track-failed", track: playback.track, reason: "Playback failed." });
+      this.emit({ kind: "track-failed", track: playback.track, reason: "Playback failed." });
     }
+    if (event.type !== "stopped" && this.loop === "queue") this.#requeue(playback.track);
+    if (this.#halted) return this.emit({ kind: "idle" });
     this.#orders.send({ kind: "next", announce: true });
+  }
+
+  /** Leaves voice, keeping the queue for whoever asks for music next; the current track ends. */
+  leave(): void {
+    this.#halted = true;
+    if (this.#playback.status === "starting") this.#playback = { status: "idle" };
+    this.player.disconnect();
   }
 
   /** Stops taking orders and leaves voice. */
@@ -109,55 +196,44 @@ export class GuildSession {
     }
   }
 
-  /** Takes the next track and plays it; a track that cannot be made is reported and passed over. */
+  /** Takes the next track and plays it; a track that cannot be made is passed over. */
   async #startNext(announce: boolean): Promise<void> {
-    const track = this.queue.takeNext();
+    const resume = this.#resume;
+    this.#resume = undefined;
+    const track = resume?.track ?? this.queue.takeNext();
     if (!track) {
-      this.#prefetchUpcoming();
-      return this.notify({ kind: "queue-finished" });
+      this.changed();
+      return this.emit({ kind: "idle" });
     }
     this.#playback = { status: "starting", track };
-    const prepared = await this.#preparationOf(track);
-    this.#window.delete(track.id);
-    if (!prepared) {
-      this.#playback = { status: "idle" };
-      this.#orders.send({ kind: "next", announce });
+    this.changed();
+    const prepared = await this.#window.preparationOf(track);
+    this.#window.take(track.id);
+    if (this.#playback.status !== "starting" || this.#playback.track !== track) {
+      if (prepared) this.preparer.unpin(prepared.cacheKey);
       return;
     }
+    if (!prepared) {
+      this.#playback = { status: "idle" };
+      return this.#orders.send({ kind: "next", announce });
+    }
+    this.#play(track, prepared, resume?.positionSeconds ?? 0);
+    this.emit({ kind: "track-started", track, announce });
+  }
+
+  #play(track: Track, prepared: PreparedTrack, startSeconds: number): void {
     this.#playback = { status: "playing", track, prepared };
-    this.player.play({ trackId: track.id, open: () => createReadStream(prepared.path), startSeconds: 0 });
-    if (announce) this.notify({ kind: "now-playing", track });
-    this.#prefetchUpcoming();
+    const open = () => openOggOpusAt(prepared.path, startSeconds);
+    this.player.play({ trackId: track.id, open, startSeconds });
   }
 
-  #preparationOf(track: Track): Promise<PreparedTrack | undefined> {
-    const pending = this.#window.get(track.id) ?? this.#prepare(track);
-    this.#window.set(track.id, pending);
-    return pending;
+  /** Queue loop: a finished track goes to the back, as a new request by the same person. */
+  #requeue(track: Track): void {
+    this.queue.enqueue({ ...track, id: crypto.randomUUID(), requestedAt: Date.now() });
   }
 
-  /** Never rejects: a failure is told to the channel once, and the track counts as unplayable. */
-  async #prepare(track: Track): Promise<PreparedTrack | undefined> {
-    try {
-      const prepared = await this.preparer.prepare(track);
-      this.preparer.pin(prepared.cacheKey);
-      return prepared;
-    } catch (error) {
-      if (!(error instanceof UserError)) console.error(`Preparing ${track.url}:`, error);
-      this.notify({ kind: "track-failed", track, reason: userMessageOf(error) });
-      return undefined;
-    }
-  }
-
-  /** Keeps the next few tracks prepared, and lets go of tracks that left the window. */
-  #prefetchUpcoming(): void {
-    const upcoming = this.queue.peek(this.prefetch);
-    const wanted = new Set(upcoming.map((track) => track.id));
-    for (const [trackId, pending] of this.#window) {
-      if (wanted.has(trackId) || trackId === this.current?.id) continue;
-      this.#window.delete(trackId);
-      pending.then((prepared) => prepared && this.preparer.unpin(prepared.cacheKey));
-    }
-    for (const track of upcoming) this.#preparationOf(track);
+  #afterChange(changed: boolean): boolean {
+    if (changed) this.emit({ kind: "changed" });
+    return changed;
   }
 }

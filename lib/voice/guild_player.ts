@@ -88,9 +88,15 @@ export class GuildPlayer {
     }
   }
 
-  /** Starts `track` at once, ending whatever was playing (reported as stopped). */
+  /**
+   * Starts `track` at once. A different track that was playing is reported as stopped; the same track
+   * (a seek) just continues from the new position.
+   */
   play(track: PlayableTrack): void {
-    this.stop();
+    const previous = this.currentTrackId();
+    if (previous !== undefined && previous !== track.trackId) {
+      this.onEvent({ type: "stopped", trackId: previous });
+    }
     const resource = createAudioResource(track.open(), {
       inputType: StreamType.OggOpus,
       metadata: track.trackId,

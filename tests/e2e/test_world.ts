@@ -2,7 +2,7 @@
  * Everything the bot talks to in an end-to-end test, on loopback: a fake Discord (gateway, REST, voice
  * server with its own test CA) and a media server, plus the bot itself started against them.
  */
-import { FakeDiscord } from "../fakes/fake_discord.ts";
+import { FakeDiscord, type FakeDiscordOptions } from "../fakes/fake_discord.ts";
 import { FakeVoiceServer } from "../fakes/fake_voice_server.ts";
 import { type MediaServer, startMediaServer } from "../fakes/media_server.ts";
 import { createTestCertificates, type TestCertificates, trustEnv } from "../fakes/test_ca.ts";
@@ -12,6 +12,8 @@ import { BotProcess } from "./bot_process.ts";
 export interface WorldOptions {
   /** Voice server DAVE setting; 0 = transport encryption only. */
   daveProtocolVersion?: number;
+  /** Fake Discord settings: heartbeat interval, allowed intents... */
+  discord?: Omit<FakeDiscordOptions, "voiceEndpoint">;
 }
 
 /** The fakes, their settings for the bot, and a fresh data folder. */
@@ -33,7 +35,7 @@ export class TestWorld {
       keyPem: certificates.keyPem,
       daveProtocolVersion: options.daveProtocolVersion ?? 0,
     });
-    const discord = await FakeDiscord.start({ voiceEndpoint: voice.endpoint });
+    const discord = await FakeDiscord.start({ ...options.discord, voiceEndpoint: voice.endpoint });
     const dataDir = await Deno.makeTempDir({ prefix: "trazom_e2e_" });
     return new TestWorld(certificates, voice, discord, startMediaServer(), dataDir);
   }

@@ -1,0 +1,40 @@
+/** The one check every control goes through: is there music here, and may this member do this to it? */
+import type { GuildSession } from "../guild/guild_session.ts";
+import { type ControlAction, decideControl, isDj } from "../guild/control_policy.ts";
+import { UserError } from "../user_error.ts";
+import type { CommandContext } from "./command.ts";
+import type { CommandDeps } from "./command_deps.ts";
+
+/** The guild's session when `action` is allowed; otherwise a UserError saying why. */
+export function authorizeControl(
+  deps: CommandDeps,
+  context: CommandContext,
+  action: ControlAction,
+  trackRequesterId?: string,
+): GuildSession {
+  const session = deps.sessions.get(context.guildId);
+  if (!session?.player.channelId) {
+    throw new UserError("I'm not in a voice channel right now. Use /play to start.");
+  }
+  const decision = decideControl({
+    action,
+    actorId: context.userId,
+    actorIsDj: memberIsDj(deps, context),
+    actorVoiceChannelId: deps.voiceStates.channelOf(context.guildId, context.userId),
+    botVoiceChannelId: session.player.channelId,
+    trackRequesterId,
+    listenerIds: deps.voiceStates.listenersIn(context.guildId, session.player.channelId),
+  });
+  if (!decision.allowed) throw new UserError(decision.reason);
+  return session;
+}
+
+/** DJ: the configured role, or the Manage Channels permission. */
+export function memberIsDj(deps: CommandDeps, context: CommandContext): boolean {
+  const member = context.interaction.member;
+  return isDj(
+    { roles: member?.roles ?? [], permissions: member?.permissions },
+    deps.roles.of(context.guildId),
+    deps.djRoleName,
+  );
+}

@@ -1,0 +1,64 @@
+/** /nowplaying and its buttons: what is playing, how far along, and pause/resume, skip and stop. */
+import { ApplicationCommandTypes } from "discordeno";
+import type { GuildSession } from "../guild/guild_session.ts";
+import { type ControlButton, controlOf, nowPlayingMessage } from "../discord/now_playing_message.ts";
+import type { ReplyBody } from "../discord/interaction_reply.ts";
+import { UserError } from "../user_error.ts";
+import type { Command, CommandContext, ComponentHandler } from "./command.ts";
+import type { CommandDeps } from "./command_deps.ts";
+import { setPaused } from "./pause_commands.ts";
+import { skip } from "./skip_command.ts";
+import { stop } from "./stop_command.ts";
+
+/** The /nowplaying command. */
+export function nowPlayingCommand(deps: CommandDeps): Command {
+  return {
+    definition: {
+      name: "nowplaying",
+      description: "Show what is playing, with buttons to control it",
+      type: ApplicationCommandTypes.ChatInput,
+    },
+    run: async (context) => await context.reply.send(nowPlayingBody(deps.sessions.get(context.guildId))),
+  };
+}
+
+/** The now-playing buttons: each works like its command, then the message shows the new state. */
+export function nowPlayingButtons(deps: CommandDeps): ComponentHandler {
+  return {
+    matches: (customId) => controlOf(customId) !== undefined,
+    async run(context, customId) {
+      const note = press(deps, context, controlOf(customId)!);
+      const session = deps.sessions.get(context.guildId);
+      const body = session?.nowPlaying() ? nowPlayingBody(session) : { embeds: [], components: [] };
+      await context.reply.updateMessage({ ...body, content: note });
+    },
+  };
+}
+
+function press(deps: CommandDeps, context: CommandContext, button: ControlButton): string {
+  switch (button) {
+    case "pause":
+      return setPaused(deps, context, true);
+    case "resume":
+      return setPaused(deps, context, false);
+    case "skip":
+      return skip(deps, context);
+    case "stop":
+      return stop(deps, context);
+  }
+}
+
+/** The now-playing message for a session, or a UserError when nothing plays. */
+export function nowPlayingBody(session: GuildSession | undefined): ReplyBody {
+  const playing = session?.nowPlaying();
+  if (!session || !playing) throw new UserError("Nothing is playing right now. Use /play to start.");
+  const [upNext] = session.queue.peek(1);
+  return nowPlayingMessage({
+    track: { ...playing.track, durationSeconds: playing.durationSeconds },
+    positionSeconds: playing.positionSeconds,
+    paused: playing.paused,
+    loop: session.loop,
+    upNext,
+    queueLength: session.queue.length,
+  });
+}

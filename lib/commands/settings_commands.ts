@@ -1,0 +1,70 @@
+/** Commands that change how the guild's music behaves: /loop and /mode. */
+import { ApplicationCommandOptionTypes, ApplicationCommandTypes } from "discordeno";
+import type { LoopMode } from "../guild/guild_session.ts";
+import { UserError } from "../user_error.ts";
+import type { Command } from "./command.ts";
+import type { CommandDeps } from "./command_deps.ts";
+import { authorizeControl } from "./control_access.ts";
+
+const LOOP_MODES: Record<string, LoopMode> = { off: "off", track: "track", queue: "queue" };
+const LOOP_TEXT: Record<LoopMode, string> = {
+  off: "Looping is off.",
+  track: "Looping the current track.",
+  queue: "Looping the queue: finished tracks go to the back.",
+};
+
+/** The /loop command. */
+export function loopCommand(deps: CommandDeps): Command {
+  return {
+    definition: {
+      name: "loop",
+      description: "Repeat the current track or the whole queue",
+      type: ApplicationCommandTypes.ChatInput,
+      options: [{
+        name: "mode",
+        description: "What to repeat",
+        type: ApplicationCommandOptionTypes.String,
+        required: true,
+        choices: Object.keys(LOOP_MODES).map((mode) => ({ name: mode, value: mode })),
+      }],
+    },
+    async run(context) {
+      const mode = LOOP_MODES[String(context.options.get("mode"))];
+      if (!mode) throw new UserError("Loop can be off, track or queue.");
+      const session = authorizeControl(deps, context, "loop");
+      session.loop = mode;
+      session.changed();
+      await context.reply.send({ content: LOOP_TEXT[mode] });
+    },
+  };
+}
+
+/** The /mode command. */
+export function modeCommand(deps: CommandDeps): Command {
+  return {
+    definition: {
+      name: "mode",
+      description: "Fair turns between people, or first come first served (DJ)",
+      type: ApplicationCommandTypes.ChatInput,
+      options: [{
+        name: "order",
+        description: "How the queue is ordered",
+        type: ApplicationCommandOptionTypes.String,
+        required: true,
+        choices: [{ name: "fair", value: "fair" }, { name: "fifo", value: "fifo" }],
+      }],
+    },
+    async run(context) {
+      const order = String(context.options.get("order"));
+      if (order !== "fair" && order !== "fifo") throw new UserError("The order can be fair or fifo.");
+      const session = authorizeControl(deps, context, "mode");
+      session.queue.setMode(order);
+      session.changed();
+      await context.reply.send({
+        content: order === "fair"
+          ? "The queue now takes turns fairly between people."
+          : "The queue now plays in the order tracks were asked for.",
+      });
+    },
+  };
+}
