@@ -90,6 +90,7 @@ async function main(): Promise<void> {
     voiceStates,
     roles,
     djRoleName: config.djRoleName,
+    resolver,
     skipVotes: (guildId) => skipVotes.get(guildId) ?? skipVotes.set(guildId, new SkipVotes()).get(guildId)!,
   };
   const commands = allCommands(deps, { store, cache });

@@ -12,7 +12,7 @@ import { playCommand } from "./play_command.ts";
 import { queueCommand, queuePageButtons } from "./queue_command.ts";
 import { clearCommand, moveCommand, removeCommand, shuffleCommand, sortCommand } from "./queue_commands.ts";
 import { seekCommand } from "./seek_command.ts";
-import { loopCommand, modeCommand } from "./settings_commands.ts";
+import { autoplayCommand, loopCommand, modeCommand } from "./settings_commands.ts";
 import { skipCommand } from "./skip_command.ts";
 import { stopCommand } from "./stop_command.ts";
 
@@ -38,6 +38,7 @@ export function allCommands(
     loopCommand(deps),
     seekCommand(deps),
     modeCommand(deps),
+    autoplayCommand(deps),
     historyCommand(parts.store),
     cacheCommand(deps, parts.cache),
   ];

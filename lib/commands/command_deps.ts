@@ -3,6 +3,8 @@ import type { GuildRoles } from "../discord/guild_roles.ts";
 import type { VoiceStateTracker } from "../discord/voice_state_tracker.ts";
 import type { GuildSessions } from "../guild/guild_sessions.ts";
 import type { SkipVotes } from "../guild/skip_votes.ts";
+import type { WorkerClient } from "../channels/worker_client.ts";
+import type { ResolverAnswer, ResolverRequest } from "../channels/resolver_messages.ts";
 
 /** Passed to every command factory by main.ts. */
 export interface CommandDeps {
@@ -10,6 +12,8 @@ export interface CommandDeps {
   voiceStates: VoiceStateTracker;
   roles: GuildRoles;
   djRoleName: string;
+  /** For autocomplete, which asks the resolver directly rather than through a guild's query task. */
+  resolver: WorkerClient<ResolverRequest, ResolverAnswer>;
   /** One tally per guild, for the track playing there. */
   skipVotes: (guildId: string) => SkipVotes;
 }

@@ -22,6 +22,7 @@ export function playCommand(deps: CommandDeps): Command {
         type: ApplicationCommandOptionTypes.String,
         required: true,
         maxLength: 500,
+        autocomplete: true,
       }, {
         name: "next",
         description: "Play it right after the current track (DJ)",
@@ -45,7 +46,28 @@ export function playCommand(deps: CommandDeps): Command {
       const result = await queueAndJoin(session, voiceChannelId, context, next);
       await context.reply.send({ content: describe(result, wasIdle) });
     },
+    async autocomplete(context, focused) {
+      if (focused.name === "query") await context.reply.suggest(await suggestions(deps, focused.value));
+    },
   };
+}
+
+/** Discord shows nothing if the answer takes over 3 seconds; a late search is worth less than none. */
+const SUGGEST_TIMEOUT_MS = 2_500;
+const MIN_SEARCH_LENGTH = 3;
+
+/** Search results for the words typed so far; a link or very short text is offered back as typed. */
+async function suggestions(deps: CommandDeps, typed: string): Promise<{ name: string; value: string }[]> {
+  const text = typed.trim().slice(0, 100);
+  if (text.length < MIN_SEARCH_LENGTH || /^\S+:\/\//.test(text)) {
+    return text ? [{ name: text, value: text }] : [];
+  }
+  const answer = await deps.resolver.request({ kind: "suggest", text }, { timeoutMs: SUGGEST_TIMEOUT_MS });
+  if (answer.outcome !== "suggestions") return [{ name: text, value: text }];
+  return answer.suggestions.slice(0, 25).map((suggestion) => ({
+    name: suggestion.title,
+    value: suggestion.url,
+  }));
 }
 
 /** One bot, one channel: while it plays for some people, others cannot pull it away. */

@@ -1,4 +1,4 @@
-/** Commands that change how the guild's music behaves: /loop and /mode. */
+/** Commands that change how the guild's music behaves: /loop, /mode and /autoplay. */
 import { ApplicationCommandOptionTypes, ApplicationCommandTypes } from "discordeno";
 import type { LoopMode } from "../guild/guild_session.ts";
 import { UserError } from "../user_error.ts";
@@ -64,6 +64,38 @@ export function modeCommand(deps: CommandDeps): Command {
         content: order === "fair"
           ? "The queue now takes turns fairly between people."
           : "The queue now plays in the order tracks were asked for.",
+      });
+    },
+  };
+}
+
+/** The /autoplay command. */
+export function autoplayCommand(deps: CommandDeps): Command {
+  return {
+    definition: {
+      name: "autoplay",
+      description: "When the queue runs dry, keep playing tracks like the ones played here",
+      type: ApplicationCommandTypes.ChatInput,
+      options: [{
+        name: "mode",
+        description: "On or off",
+        type: ApplicationCommandOptionTypes.String,
+        required: true,
+        choices: [{ name: "on", value: "on" }, { name: "off", value: "off" }],
+      }],
+    },
+    async run(context) {
+      const mode = String(context.options.get("mode"));
+      if (mode !== "on" && mode !== "off") throw new UserError("Autoplay can be on or off.");
+      const session = authorizeControl(deps, context, "autoplay");
+      session.autoplay = mode === "on";
+      if (!session.autoplay) session.queue.removeWhere((track) => track.autoplay === true);
+      session.changed();
+      session.topUpAutoplay();
+      await context.reply.send({
+        content: session.autoplay
+          ? "Autoplay is on: when the queue runs dry, I'll pick tracks like the ones played here."
+          : "Autoplay is off.",
       });
     },
   };

@@ -14,11 +14,20 @@ export function createAnnouncer(rest: RestManager): (session: GuildSession, even
   };
 }
 
+const LEFT_BECAUSE = {
+  alone: (channelId: string) => `I left <#${channelId}> because nobody was listening.`,
+  idle: (channelId: string) => `I left <#${channelId}> because the queue was empty.`,
+  disconnected: (channelId: string) => `I was disconnected from <#${channelId}>.`,
+};
+
 /** The words for an event; undefined when it is not worth a message. */
 export function eventText(event: SessionEvent): string | undefined {
   switch (event.kind) {
     case "track-started":
       if (!event.announce) return undefined;
+      if (event.track.autoplay) {
+        return `Now playing ${trackLabel(event.track)}, an autoplay pick. /autoplay off stops them.`;
+      }
       return `Now playing ${trackLabel(event.track)}, requested by <@${event.track.requesterId}>.`;
     case "track-failed":
       return `Skipping **${escapeMarkdown(event.track.title)}**: ${event.reason}`;
@@ -27,9 +36,7 @@ export function eventText(event: SessionEvent): string | undefined {
         formatDuration(event.positionSeconds)
       }.`;
     case "left":
-      return event.reason === "alone"
-        ? `I left <#${event.channelId}> because nobody was listening. Use /play to call me back.`
-        : `I left <#${event.channelId}> because the queue was empty. Use /play to call me back.`;
+      return `${LEFT_BECAUSE[event.reason](event.channelId)} Use /play to call me back; the queue is kept.`;
     default:
       return undefined;
   }

@@ -37,7 +37,12 @@ export class GuildSessions {
     if (existing) return existing.session;
     const { adapters, preparer, resolver, prefetch, leaveAfterMs } = this.parts;
     // The player reports to the session made just below; it cannot report before it plays anything.
-    const player = new GuildPlayer(guildId, adapters, (event) => session.onPlayerEvent(event));
+    const player = new GuildPlayer(
+      guildId,
+      adapters,
+      (event) => session.onPlayerEvent(event),
+      (_reason, channelId) => this.#lost(session, channelId),
+    );
     const autoLeave = new AutoLeave(leaveAfterMs, (reason) => this.#leave(session, reason));
     const onEvent = (event: SessionEvent) => this.#onEvent(session, autoLeave, event);
     const session: GuildSession = new GuildSession(guildId, player, preparer, onEvent, prefetch, resolver);
@@ -68,6 +73,13 @@ export class GuildSessions {
     if (event.kind === "idle" && session.player.channelId) autoLeave.becameIdle();
     if (event.kind === "track-started") this.voiceChanged(session.guildId);
     this.parts.onEvent(session, event);
+  }
+
+  /** Voice was lost for good: stop playing into nothing, keep the queue, and say what happened. */
+  #lost(session: GuildSession, channelId: string): void {
+    this.#sessions.get(session.guildId)?.autoLeave.cancelAll();
+    session.leave();
+    this.parts.onEvent(session, { kind: "left", reason: "disconnected", channelId });
   }
 
   #leave(session: GuildSession, reason: LeaveReason): void {

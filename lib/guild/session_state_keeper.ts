@@ -8,6 +8,7 @@ import { historyEntryOf, type Playback } from "../state/guild_state.ts";
 import type { VoiceStateTracker } from "../discord/voice_state_tracker.ts";
 import type { GuildSession, SessionEvent } from "./guild_session.ts";
 import type { GuildSessions } from "./guild_sessions.ts";
+import { RECENT_PLAYS } from "./autoplay_picker.ts";
 
 /** How often the position of playing tracks is saved: a crash loses at most this much. */
 export const POSITION_SAVE_INTERVAL_MS = 3_000;
@@ -81,6 +82,7 @@ export class SessionStateKeeper {
     session.queue.setMode(state.settings.mode);
     session.loop = state.settings.loop;
     session.autoplay = state.settings.autoplay;
+    session.recent = await this.store.history(guildId, RECENT_PLAYS);
     await this.#resumePlayback(session, state.playback);
   }
 

@@ -27,6 +27,7 @@ export async function createQueryResolver(settings: ResolverSettings) {
     guardedYtdlpJson(build, { ytdlpPath: settings.ytdlpPath, policy, timeoutMs: YTDLP_TIMEOUT_MS, signal });
   const spotify = createSpotifyResolver({ ...settings.spotify, log: (line) => console.warn(line) });
   const suggestions = new SearchCache<ResolverAnswer>({ maxEntries: 500, ttlMs: 10 * 60_000 });
+  const suggestedVideos = new SearchCache<TrackInfo>({ maxEntries: 2_500, ttlMs: 30 * 60_000 });
   // Asking again for a song is common; its metadata need not be fetched again, and playing starts sooner.
   const resolutions = new SearchCache<ResolverAnswer>({ maxEntries: 1000, ttlMs: 30 * 60_000 });
   const search = async (text: string, count: number, signal: AbortSignal) =>
@@ -42,10 +43,14 @@ export async function createQueryResolver(settings: ResolverSettings) {
         const [best] = await search(query.text, 1, signal);
         return best ? tracks([best]) : { outcome: "empty", message: `I found nothing for "${query.text}".` };
       }
-      case "youtube-video":
+      case "youtube-video": {
+        // A video picked from autocomplete was just seen in a search: no second extraction needed.
+        const suggested = suggestedVideos.peek(query.url);
+        if (suggested) return tracks([suggested]);
         return tracks([
           trackFromVideoJson(await ytdlp((c) => metadataArgs(query.url, c), signal), query.url),
         ]);
+      }
       case "youtube-playlist":
         return playlist(
           tracksFromPlaylistJson(
@@ -75,6 +80,9 @@ export async function createQueryResolver(settings: ResolverSettings) {
           const results = searchResultsFromJson(
             await ytdlp((c) => searchArgs(request.text, SUGGESTIONS, c), signal),
           );
+          for (const result of results) {
+            suggestedVideos.get(result.track.url, () => Promise.resolve(result.track));
+          }
           return {
             outcome: "suggestions",
             suggestions: results.map((r) => ({ title: r.name, url: r.value })),

@@ -17,7 +17,7 @@ import {
 } from "@discordjs/voice";
 import type { Readable } from "node:stream";
 import type { GatewayVoiceAdapters } from "./gateway_voice_adapter.ts";
-import { keepConnectionAlive } from "./connection_keeper.ts";
+import { keepConnectionAlive, type LostReason } from "./connection_keeper.ts";
 
 /** What the player says about the track it was given. */
 export type PlayerEvent =
@@ -48,6 +48,8 @@ export class GuildPlayer {
     readonly guildId: string,
     private readonly adapters: GatewayVoiceAdapters,
     private readonly onEvent: (event: PlayerEvent) => void,
+    /** The voice connection was lost for good (kicked, or unreachable after retries). */
+    private readonly onLost: (reason: LostReason, channelId: string) => void,
   ) {
     this.#audio = createAudioPlayer({ behaviors: { noSubscriber: NoSubscriberBehavior.Pause } });
     this.#audio.on("stateChange", (before, after) => {
@@ -78,7 +80,11 @@ export class GuildPlayer {
       adapterCreator: this.adapters.creatorFor(this.guildId),
     });
     this.#connection = connection;
-    keepConnectionAlive(connection);
+    keepConnectionAlive(connection, (reason) => {
+      if (this.#connection !== connection) return;
+      this.#connection = undefined;
+      this.onLost(reason, channelId);
+    });
     connection.subscribe(this.#audio);
     try {
       await entersState(connection, VoiceConnectionStatus.Ready, READY_TIMEOUT_MS);

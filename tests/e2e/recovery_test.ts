@@ -97,3 +97,32 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "a bot disconnected from voice by a member stops, says so, and does not force its way back",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const world = await TestWorld.start();
+    try {
+      const url = await addTone(world, "long.mp3", 500, 40);
+      await world.startBot();
+      await world.play(url).waitForMessage(undefined, 30_000);
+      await world.voice.waitForPackets(50, 30_000);
+
+      world.discord.setVoiceState(world.discord.guild.botUser.id, null);
+      world.voice.closeVoiceSockets(4014);
+      await world.discord.waitForChannelMessage(
+        (m) => /disconnected from/.test(String(m.body.content)),
+        15_000,
+      );
+      const connectionsThen = world.voice.sockets.length;
+      const stoppedAt = Date.now();
+      await sleep(3_000);
+      assert.equal(world.voice.sockets.length, connectionsThen, "no attempt to rejoin");
+      assert.equal(world.voice.audioPackets().filter((p) => p.receivedAt > stoppedAt).length, 0);
+    } finally {
+      await world.close();
+    }
+  },
+});
