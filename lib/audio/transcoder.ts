@@ -41,6 +41,8 @@ export async function createTranscoder(settings: TranscoderSettings) {
         output: request.outputPath,
         target: settings.target,
         signal,
+      }).catch((error) => {
+        throw signal.aborted ? error : explainFfmpegFailure(error);
       });
       return {
         outcome: "ready",
@@ -60,6 +62,16 @@ export async function createTranscoder(settings: TranscoderSettings) {
       throw error;
     }
   };
+}
+
+/** ffmpeg's failures, in the user's terms; the details go to the log for the operator. */
+function explainFfmpegFailure(error: unknown): UserError {
+  const detail = error instanceof Error ? error.message : String(error);
+  console.error(`Normalizing failed: ${detail}`);
+  if (/No space left on device|Permission denied|Read-only file system/i.test(detail)) {
+    return new UserError("I couldn't store this track: my cache folder is full or not writable.");
+  }
+  return new UserError("I couldn't read that as audio. Is it a music or video file?");
 }
 
 /** yt-dlp exits 0 without writing anything when a file is over --max-filesize. */

@@ -1,9 +1,6 @@
 /** /nowplaying and its buttons: what is playing, how far along, and pause/resume, skip and stop. */
 import { ApplicationCommandTypes } from "discordeno";
-import type { GuildSession } from "../guild/guild_session.ts";
-import { type ControlButton, controlOf, nowPlayingMessage } from "../discord/now_playing_message.ts";
-import type { ReplyBody } from "../discord/interaction_reply.ts";
-import { UserError } from "../user_error.ts";
+import { type ControlButton, controlOf, nowPlayingBody } from "../discord/now_playing_message.ts";
 import type { Command, CommandContext, ComponentHandler } from "./command.ts";
 import type { CommandDeps } from "./command_deps.ts";
 import { setPaused } from "./pause_commands.ts";
@@ -46,19 +43,4 @@ function press(deps: CommandDeps, context: CommandContext, button: ControlButton
     case "stop":
       return stop(deps, context);
   }
-}
-
-/** The now-playing message for a session, or a UserError when nothing plays. */
-export function nowPlayingBody(session: GuildSession | undefined): ReplyBody {
-  const playing = session?.nowPlaying();
-  if (!session || !playing) throw new UserError("Nothing is playing right now. Use /play to start.");
-  const [upNext] = session.queue.peek(1);
-  return nowPlayingMessage({
-    track: { ...playing.track, durationSeconds: playing.durationSeconds },
-    positionSeconds: playing.positionSeconds,
-    paused: playing.paused,
-    loop: session.loop,
-    upNext,
-    queueLength: session.queue.length,
-  });
 }

@@ -2,16 +2,26 @@
 import type { RestManager } from "discordeno";
 import type { GuildSession, SessionEvent } from "../guild/guild_session.ts";
 import { escapeMarkdown, formatDuration, trackLabel } from "./format.ts";
+import { nowPlayingBody } from "./now_playing_message.ts";
 
 /** Sends session events worth a message to the session's text channel; a failed send is logged, never thrown. */
 export function createAnnouncer(rest: RestManager): (session: GuildSession, event: SessionEvent) => void {
   return (session, event) => {
-    const content = eventText(event);
-    if (!session.textChannelId || !content) return;
-    rest.sendMessage(session.textChannelId, { content, allowedMentions: { parse: [] } }).catch((error) => {
+    const body = announcement(session, event);
+    if (!session.textChannelId || !body) return;
+    rest.sendMessage(session.textChannelId, { ...body, allowedMentions: { parse: [] } }).catch((error) => {
       console.error(`Could not post in channel ${session.textChannelId}:`, error);
     });
   };
+}
+
+/** A new track gets the now-playing card with its buttons; everything else is a line of text. */
+function announcement(session: GuildSession, event: SessionEvent) {
+  if (event.kind === "track-started" && event.announce && session.nowPlaying()) {
+    return { ...nowPlayingBody(session), content: eventText(event) };
+  }
+  const content = eventText(event);
+  return content ? { content } : undefined;
 }
 
 const LEFT_BECAUSE = {

@@ -1,6 +1,8 @@
 /** The "now playing" message: the current track, how far along it is, what comes next, and its buttons. */
 import { type ButtonComponent, ButtonStyles, MessageComponentTypes } from "discordeno";
 import type { Track } from "../track.ts";
+import type { GuildSession } from "../guild/guild_session.ts";
+import { UserError } from "../user_error.ts";
 import { escapedWithin, formatDuration, linkableUrl } from "./format.ts";
 import type { ReplyBody } from "./interaction_reply.ts";
 
@@ -104,4 +106,19 @@ function controlButtons(paused: boolean): [ButtonComponent, ButtonComponent, But
 
 function button(customId: string, label: string, emoji: string, style: ButtonStyles): ButtonComponent {
   return { type: MessageComponentTypes.Button, style, label, customId, emoji: { name: emoji } };
+}
+
+/** The now-playing message for a session, or a UserError when nothing plays. */
+export function nowPlayingBody(session: GuildSession | undefined): ReplyBody {
+  const playing = session?.nowPlaying();
+  if (!session || !playing) throw new UserError("Nothing is playing right now. Use /play to start.");
+  const [upNext] = session.queue.peek(1);
+  return nowPlayingMessage({
+    track: { ...playing.track, durationSeconds: playing.durationSeconds },
+    positionSeconds: playing.positionSeconds,
+    paused: playing.paused,
+    loop: session.loop,
+    upNext,
+    queueLength: session.queue.length,
+  });
 }

@@ -80,13 +80,25 @@ export class TrackPreparer {
       throw answerError(answer);
     }
     const details = { durationSeconds: answer.durationSeconds, inputLoudness: answer.inputLoudness };
-    const entry = await this.cache.commit(key, outputPath, details, new Set(this.#pins.keys()));
+    const entry = await this.#commit(key, outputPath, details);
     return {
       path: this.cache.pathOf(key),
       cacheKey: key,
       durationSeconds: entry.durationSeconds,
       fromCache: false,
     };
+  }
+
+  /** A cache that cannot take the file fails this track only: what is already cached still plays. */
+  async #commit(key: string, outputPath: string, details: Parameters<AudioCache["commit"]>[2]) {
+    try {
+      return await this.cache.commit(key, outputPath, details, new Set(this.#pins.keys()));
+    } catch (error) {
+      console.error(error instanceof Error ? error.message : error);
+      throw new UserError("I couldn't store this track: my cache folder is full or not writable.", {
+        cause: error,
+      });
+    }
   }
 
   /** Spotify tracks become YouTube videos here, when they are about to play, not when queued. */

@@ -137,6 +137,7 @@ Deno.test({
           "leaving voice",
         );
       });
+      assert.deepEqual(world.discord.rejections, [], "Discord accepted every message the bot sent");
     } finally {
       await world.close();
     }

@@ -42,6 +42,7 @@ Deno.test({
       const gap = longestGapMs(packets);
       console.log(`longest gap between packets across three track changes: ${gap.toFixed(1)} ms`);
       assert.ok(gap < 1_000, `a prepared track follows without an audible pause (${gap} ms)`);
+      assert.deepEqual(world.discord.rejections, [], "Discord accepted every message the bot sent");
     } finally {
       await world.close();
     }

@@ -5,6 +5,8 @@
 import assert from "node:assert/strict";
 import { TestWorld } from "./test_world.ts";
 import type { FakeInteraction } from "../fakes/fake_interaction.ts";
+import { addTone } from "./media_library.ts";
+import { toneOrder } from "./received_audio.ts";
 
 const EPHEMERAL = 64;
 
@@ -87,6 +89,32 @@ Deno.test({
 
       assert.deepEqual(world.media.requests, [], "no request reached the media server");
       assert.equal(world.discord.channelMessages.length, 0, "nothing was announced as playing");
+    } finally {
+      await world.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "a queued track that cannot be made playable is reported in the channel and the queue goes on",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const world = await TestWorld.start();
+    try {
+      const first = await addTone(world, "first.mp3", 300, 2);
+      const broken = world.media.add("broken.mp3", crypto.getRandomValues(new Uint8Array(64 * 1024)));
+      const last = await addTone(world, "last.mp3", 500, 2);
+      await world.startBot();
+      for (const url of [first, broken, last]) await world.play(url).waitForMessage(undefined, 30_000);
+
+      const notice = await world.discord.waitForChannelMessage(
+        (m) => /Skipping/.test(String(m.body.content)),
+        30_000,
+      );
+      assert.ok(/broken.*read that as audio/.test(String(notice.body.content)), String(notice.body.content));
+      await world.voice.waitUntil(() => world.voice.audioPackets().length >= 190, 30_000, "both good tracks");
+      assert.deepEqual(await toneOrder(world.voice.audioPackets(), world.dataDir, [300, 500]), [300, 500]);
     } finally {
       await world.close();
     }
