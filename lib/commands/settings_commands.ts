@@ -88,12 +88,12 @@ export function autoplayCommand(deps: CommandDeps): Command {
       const mode = String(context.options.get("mode"));
       if (mode !== "on" && mode !== "off") throw new UserError("Autoplay can be on or off.");
       const session = authorizeControl(deps, context, "autoplay");
-      session.autoplay = mode === "on";
-      if (!session.autoplay) session.queue.removeWhere((track) => track.autoplay === true);
+      session.autoplay.enabled = mode === "on";
+      if (!session.autoplay.enabled) session.queue.removeWhere((track) => track.autoplay === true);
       session.changed();
       session.topUpAutoplay();
       await context.reply.send({
-        content: session.autoplay
+        content: session.autoplay.enabled
           ? "Autoplay is on: when the queue runs dry, I'll pick tracks like the ones played here."
           : "Autoplay is off.",
       });

@@ -4,14 +4,14 @@
  */
 import { Mailbox } from "../mailbox.ts";
 import type { LoopMode } from "../state/guild_state.ts";
-import type { Track, TrackInfo } from "../track.ts";
+import type { Track } from "../track.ts";
 import type { GuildPlayer, PlayerEvent } from "../voice/guild_player.ts";
 import { openOggOpusAt } from "../audio/ogg_seek.ts";
 import { FairQueue } from "../queue/fair_queue.ts";
 import type { PreparedTrack, TrackPreparer } from "./track_preparer.ts";
 import { PrefetchWindow } from "./prefetch_window.ts";
 import { QueryTask } from "./query_task.ts";
-import { pickAutoplayTrack, RECENT_PLAYS } from "./autoplay_picker.ts";
+import { AutoplayFeeder } from "./autoplay_feeder.ts";
 import type { WorkerClient } from "../channels/worker_client.ts";
 import type { ResolverAnswer, ResolverRequest } from "../channels/resolver_messages.ts";
 
@@ -40,9 +40,6 @@ type Playback =
 /** The order task's mail: start the next track, announcing it unless the requester was just told. */
 type Order = { kind: "next"; announce: boolean };
 
-/** Who "asked" for an autoplay pick: nobody, so nobody's fair-queue clock is charged. */
-export const AUTOPLAY_REQUESTER = "autoplay";
-
 /** What is playing, for /nowplaying and for saving. */
 export interface NowPlaying {
   track: Track;
@@ -58,15 +55,12 @@ export class GuildSession {
   /** Where notices go: the text channel of the latest /play. */
   textChannelId?: string;
   loop: LoopMode = "off";
-  autoplay = false;
-  /** What played here lately, newest first: seeds autoplay and keeps it from repeating itself. */
-  recent: TrackInfo[] = [];
+  readonly autoplay: AutoplayFeeder;
   #playback: Playback = { status: "idle" };
   #window: PrefetchWindow;
   #orders = new Mailbox<Order>();
   /** Set when the bot left voice: the end of the current track then orders nothing. */
   #halted = false;
-  #autoplayPick?: Promise<void>;
   /** A track to continue from a position before anything else (after a restart). */
   #resume?: { track: Track; positionSeconds: number };
   #done: Promise<void>;
@@ -77,9 +71,13 @@ export class GuildSession {
     private readonly preparer: TrackPreparer,
     private readonly emit: (event: SessionEvent) => void,
     private readonly prefetch: number,
-    private readonly resolver: WorkerClient<ResolverRequest, ResolverAnswer>,
+    resolver: WorkerClient<ResolverRequest, ResolverAnswer>,
   ) {
     this.queries = new QueryTask(resolver, (tracks, options) => this.enqueue(tracks, options));
+    this.autoplay = new AutoplayFeeder(async (videoId) => {
+      const answer = await resolver.request({ kind: "radio", videoId }, { timeoutMs: 60_000 });
+      return answer.outcome === "tracks" ? answer.tracks : [];
+    });
     this.#window = new PrefetchWindow(
       preparer,
       (track, reason) => emit({ kind: "track-failed", track, reason }),
@@ -225,7 +223,7 @@ export class GuildSession {
       return this.#orders.send({ kind: "next", announce });
     }
     this.#play(track, prepared, resume?.positionSeconds ?? 0);
-    this.recent = [track, ...this.recent].slice(0, RECENT_PLAYS);
+    this.autoplay.remember(track);
     this.emit({ kind: "track-started", track, announce: announce || track.autoplay === true });
     this.topUpAutoplay();
   }
@@ -235,36 +233,19 @@ export class GuildSession {
    * (no gap) and shown in /queue, and where any person's request still goes before it.
    */
   topUpAutoplay(): void {
-    if (!this.autoplay || this.queue.length > 0 || this.#autoplayPick) return;
-    this.#autoplayPick = this.#pickAutoplay()
+    if (!this.autoplay.enabled || this.queue.length > 0) return;
+    this.autoplay.pick()
       .then((track) => {
-        if (track && this.autoplay && this.queue.length === 0) this.enqueue([track]);
+        if (track && this.autoplay.enabled && this.queue.length === 0) this.enqueue([track]);
       })
-      .catch((error) => console.error(`Guild ${this.guildId}: autoplay failed:`, error))
-      .finally(() => (this.#autoplayPick = undefined));
+      .catch((error) => console.error(`Guild ${this.guildId}: autoplay failed:`, error));
   }
 
-  /** The queue ran dry before a pick was queued: wait for one. */
+  /** The queue ran dry before a pick was queued: wait for the pick that tops it up. */
   async #autoplayNow(): Promise<Track | undefined> {
-    if (!this.autoplay) return undefined;
     this.topUpAutoplay();
-    await this.#autoplayPick;
+    await this.autoplay.pick().catch(() => undefined);
     return this.queue.takeNext();
-  }
-
-  async #pickAutoplay(): Promise<Track | undefined> {
-    const pick = await pickAutoplayTrack(this.recent, async (videoId) => {
-      const answer = await this.resolver.request({ kind: "radio", videoId }, { timeoutMs: 60_000 });
-      return answer.outcome === "tracks" ? answer.tracks : [];
-    });
-    if (!pick) return undefined;
-    return {
-      ...pick,
-      id: crypto.randomUUID(),
-      requesterId: AUTOPLAY_REQUESTER,
-      requestedAt: Date.now(),
-      autoplay: true,
-    };
   }
 
   #play(track: Track, prepared: PreparedTrack, startSeconds: number): void {

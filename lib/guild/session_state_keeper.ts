@@ -46,7 +46,7 @@ export class SessionStateKeeper {
   save(session: GuildSession): Promise<void> {
     const { guildId } = session;
     const snapshot = session.queue.snapshot();
-    const settings = { mode: session.queue.mode, loop: session.loop, autoplay: session.autoplay };
+    const settings = { mode: session.queue.mode, loop: session.loop, autoplay: session.autoplay.enabled };
     const playback = playbackOf(session);
     return this.#write(guildId, async () => {
       await this.store.saveQueue(guildId, snapshot);
@@ -81,8 +81,8 @@ export class SessionStateKeeper {
     if (state.queue) session.queue = FairQueue.fromSnapshot(state.queue);
     session.queue.setMode(state.settings.mode);
     session.loop = state.settings.loop;
-    session.autoplay = state.settings.autoplay;
-    session.recent = await this.store.history(guildId, RECENT_PLAYS);
+    session.autoplay.enabled = state.settings.autoplay;
+    session.autoplay.recent = await this.store.history(guildId, RECENT_PLAYS);
     await this.#resumePlayback(session, state.playback);
   }
 

@@ -13,6 +13,9 @@ export interface OggOpusOptions {
   readonly serial?: number;
 }
 
+import { buildOggPage } from "../../lib/audio/ogg_page.ts";
+import { opusPacketSamples } from "../../lib/audio/ogg_seek.ts";
+
 const MAX_SEGMENTS_PER_PAGE = 255;
 const HEADER_TYPE_BOS = 0x02;
 const HEADER_TYPE_EOS = 0x04;
@@ -40,33 +43,6 @@ export function oggOpusFile(packets: readonly Uint8Array[], options: OggOpusOpti
   return concat(pages);
 }
 
-/** The number of 48 kHz samples an Opus packet decodes to, read from its TOC byte (RFC 6716 §3.1). */
-export function opusPacketSamples(packet: Uint8Array): number {
-  if (packet.length === 0) return 0;
-  const config = packet[0] >> 3;
-  const frameSamples = config < 12
-    ? [480, 960, 1920, 2880][config % 4]
-    : config < 16
-    ? [480, 960][config % 2]
-    : [120, 240, 480, 960][config % 4];
-  const code = packet[0] & 0x03;
-  const frames = code === 0 ? 1 : code === 3 ? (packet[1] ?? 0) & 0x3f : 2;
-  return frameSamples * frames;
-}
-
-/** The Ogg CRC-32: polynomial 0x04C11DB7, not reflected, initial value 0, no final xor. */
-export function oggCrc32(bytes: Uint8Array): number {
-  let crc = 0;
-  for (const byte of bytes) crc = ((crc << 8) ^ CRC_TABLE[((crc >>> 24) ^ byte) & 0xff]) >>> 0;
-  return crc;
-}
-
-const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, i) => {
-  let r = i << 24;
-  for (let bit = 0; bit < 8; bit++) r = r & 0x80000000 ? (r << 1) ^ 0x04c11db7 : r << 1;
-  return r >>> 0;
-});
-
 interface PageSpec {
   readonly serial: number;
   readonly sequence: number;
@@ -76,21 +52,8 @@ interface PageSpec {
 }
 
 function oggPage({ serial, sequence, granule, headerType, packets }: PageSpec): Uint8Array {
-  const lacing = packets.flatMap(lacingValues);
-  const body = concat(packets);
-  const page = new Uint8Array(27 + lacing.length + body.length);
-  const view = new DataView(page.buffer);
-  page.set(new TextEncoder().encode("OggS"), 0);
-  page[5] = headerType;
-  view.setBigInt64(6, granule, true);
-  view.setUint32(14, serial, true);
-  view.setUint32(18, sequence, true);
-  page[26] = lacing.length;
-  page.set(lacing, 27);
-  page.set(body, 27 + lacing.length);
-  // The checksum is computed with its own field zeroed, then written in.
-  view.setUint32(22, oggCrc32(page), true);
-  return page;
+  const segmentTable = Uint8Array.from(packets.flatMap(lacingValues));
+  return buildOggPage({ headerType, granule, serial, sequence, segmentTable, body: concat(packets) });
 }
 
 // A packet of n bytes is n / 255 segments of 255 and one shorter segment (possibly 0) that ends it.

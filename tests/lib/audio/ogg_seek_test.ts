@@ -16,6 +16,7 @@ import {
   findPageForGranule,
   oggOpusDurationSeconds,
   openOggOpusAt,
+  opusPacketSamples,
   trimOggOpusPage,
 } from "../../../lib/audio/ogg_seek.ts";
 import { decodePcm, runFfmpeg, toneSegments } from "../../fakes/audio_analysis.ts";
@@ -238,3 +239,10 @@ function pageHeader(offset: number, granule: bigint): OggPageHeader & { segmentT
     bodyBytes: 6,
   };
 }
+
+Deno.test("opusPacketSamples reads frame size and count from the TOC byte", () => {
+  assert.equal(opusPacketSamples(new Uint8Array([0xf8, 0xff, 0xfe])), 960);
+  assert.equal(opusPacketSamples(new Uint8Array([0xfc])), 960);
+  assert.equal(opusPacketSamples(new Uint8Array([0x79])), 1920);
+  assert.equal(opusPacketSamples(new Uint8Array([0x1b, 0x03])), 3 * 2880);
+});
