@@ -164,4 +164,11 @@ function startWorker(path: string): Worker {
   return new Worker(new URL(path, import.meta.url), { type: "module" });
 }
 
-if (import.meta.main) await main();
+if (import.meta.main) {
+  // A stray rejection inside a library must not take every guild's music down with it: log it and go on.
+  globalThis.addEventListener("unhandledrejection", (event) => {
+    event.preventDefault();
+    console.error("Unhandled rejection:", event.reason);
+  });
+  await main();
+}

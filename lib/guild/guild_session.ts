@@ -197,7 +197,12 @@ export class GuildSession {
 
   async #runOrders(): Promise<void> {
     for await (const order of this.#orders) {
-      if (this.#playback.status === "idle") await this.#startNext(order.announce);
+      if (this.#playback.status !== "idle") continue;
+      // A bug while starting one track must not end the order task, or the queue would stall for good.
+      await this.#startNext(order.announce).catch((error) => {
+        console.error(`Guild ${this.guildId}: starting the next track failed:`, error);
+        this.#playback = { status: "idle" };
+      });
     }
   }
 
