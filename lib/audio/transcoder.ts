@@ -24,7 +24,9 @@ export async function createTranscoder(settings: TranscoderSettings) {
 
   async function prepare(request: TranscoderRequest, signal: AbortSignal): Promise<TranscoderAnswer> {
     const url = sourceUrl(request.source);
-    await assertFetchable(new URL(url), policy);
+    // Other links were checked when queued, but may come back from saved state; YouTube needs no lookup
+    // here, and the egress proxy still checks every connection yt-dlp makes.
+    if (request.source.kind === "url") await assertFetchable(new URL(url), policy);
     // Named like the cache's temporary files, so a crash mid-download leaves nothing a restart keeps.
     const download = join(settings.workDir, `.partial-download-${crypto.randomUUID()}`);
     try {

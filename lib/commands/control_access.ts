@@ -16,17 +16,16 @@ export function authorizeControl(
   if (!session?.player.channelId) {
     throw new UserError("I'm not in a voice channel right now. Use /play to start.");
   }
-  const decision = decideControl({
-    action,
-    actorId: context.userId,
-    actorIsDj: memberIsDj(deps, context),
-    actorVoiceChannelId: deps.voiceStates.channelOf(context.guildId, context.userId),
-    botVoiceChannelId: session.player.channelId,
-    trackRequesterId,
-    listenerIds: deps.voiceStates.listenersIn(context.guildId, session.player.channelId),
-  });
-  if (!decision.allowed) throw new UserError(decision.reason);
-  return session;
+  return authorize(deps, context, session, action, trackRequesterId);
+}
+
+/** Like authorizeControl, for settings (loop, mode, autoplay) that may be chosen before any music plays. */
+export function authorizeSetting(
+  deps: CommandDeps,
+  context: CommandContext,
+  action: ControlAction,
+): GuildSession {
+  return authorize(deps, context, deps.sessions.obtain(context.guildId), action);
 }
 
 /** DJ: the configured role, or the Manage Channels permission. */
@@ -37,4 +36,25 @@ export function memberIsDj(deps: CommandDeps, context: CommandContext): boolean 
     deps.roles.of(context.guildId),
     deps.djRoleName,
   );
+}
+
+function authorize(
+  deps: CommandDeps,
+  context: CommandContext,
+  session: GuildSession,
+  action: ControlAction,
+  trackRequesterId?: string,
+): GuildSession {
+  const botVoiceChannelId = session.player.channelId;
+  const decision = decideControl({
+    action,
+    actorId: context.userId,
+    actorIsDj: memberIsDj(deps, context),
+    actorVoiceChannelId: deps.voiceStates.channelOf(context.guildId, context.userId),
+    botVoiceChannelId,
+    trackRequesterId,
+    listenerIds: botVoiceChannelId ? deps.voiceStates.listenersIn(context.guildId, botVoiceChannelId) : [],
+  });
+  if (!decision.allowed) throw new UserError(decision.reason);
+  return session;
 }

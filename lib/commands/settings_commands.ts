@@ -4,7 +4,7 @@ import type { LoopMode } from "../guild/guild_session.ts";
 import { UserError } from "../user_error.ts";
 import type { Command } from "./command.ts";
 import type { CommandDeps } from "./command_deps.ts";
-import { authorizeControl } from "./control_access.ts";
+import { authorizeSetting } from "./control_access.ts";
 
 const LOOP_MODES: Record<string, LoopMode> = { off: "off", track: "track", queue: "queue" };
 const LOOP_TEXT: Record<LoopMode, string> = {
@@ -31,7 +31,7 @@ export function loopCommand(deps: CommandDeps): Command {
     async run(context) {
       const mode = LOOP_MODES[String(context.options.get("mode"))];
       if (!mode) throw new UserError("Loop can be off, track or queue.");
-      const session = authorizeControl(deps, context, "loop");
+      const session = authorizeSetting(deps, context, "loop");
       session.loop = mode;
       session.changed();
       await context.reply.send({ content: LOOP_TEXT[mode] });
@@ -57,7 +57,7 @@ export function modeCommand(deps: CommandDeps): Command {
     async run(context) {
       const order = String(context.options.get("order"));
       if (order !== "fair" && order !== "fifo") throw new UserError("The order can be fair or fifo.");
-      const session = authorizeControl(deps, context, "mode");
+      const session = authorizeSetting(deps, context, "mode");
       session.queue.setMode(order);
       session.changed();
       await context.reply.send({
@@ -87,7 +87,7 @@ export function autoplayCommand(deps: CommandDeps): Command {
     async run(context) {
       const mode = String(context.options.get("mode"));
       if (mode !== "on" && mode !== "off") throw new UserError("Autoplay can be on or off.");
-      const session = authorizeControl(deps, context, "autoplay");
+      const session = authorizeSetting(deps, context, "autoplay");
       session.autoplay.enabled = mode === "on";
       if (!session.autoplay.enabled) session.queue.removeWhere((track) => track.autoplay === true);
       session.changed();

@@ -238,7 +238,7 @@ export class GuildSession {
    * (no gap) and shown in /queue, and where any person's request still goes before it.
    */
   topUpAutoplay(): void {
-    if (!this.autoplay.enabled || this.queue.length > 0) return;
+    if (!this.autoplay.enabled || this.queue.length > 0 || !this.player.channelId) return;
     this.autoplay.pick()
       .then((track) => {
         if (track && this.autoplay.enabled && this.queue.length === 0) this.enqueue([track]);

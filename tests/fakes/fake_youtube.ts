@@ -1,0 +1,134 @@
+/**
+ * A fake YouTube for end-to-end tests: tones on the world's media server dressed up as videos, playlists,
+ * radio mixes and search results, served to the bot by a fake yt-dlp (fake_ytdlp.ts) that the bot runs
+ * as its YTDLP_PATH. Non-YouTube links still reach the real yt-dlp.
+ */
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { addTone } from "../e2e/media_library.ts";
+import type { TestWorld } from "../e2e/test_world.ts";
+import {
+  type Catalog,
+  CATALOG_ENV,
+  type CatalogPlaylist,
+  type CatalogVideo,
+} from "./fake_youtube_catalog.ts";
+import { watchUrl } from "./fake_youtube_catalog.ts";
+import type { FakeYtdlpRequest } from "./fake_ytdlp_args.ts";
+import type { LoggedInvocation } from "./fake_ytdlp.ts";
+
+export type { LoggedInvocation } from "./fake_ytdlp.ts";
+
+/** A video to make: a sine tone of `frequencyHz` lasting `seconds`. */
+export interface FakeVideoSpec {
+  /** 11 characters of [A-Za-z0-9_-]. */
+  id: string;
+  title: string;
+  frequencyHz: number;
+  seconds: number;
+}
+
+/** What the fake YouTube holds. */
+export interface FakeYoutubeSpec {
+  videos: FakeVideoSpec[];
+  playlists?: CatalogPlaylist[];
+  /** Seed id → the mix after it; the fake puts the seed first, as YouTube does. */
+  radios?: Record<string, string[]>;
+  /** Lowercased search words, or "*" for any other search → video ids, best first. */
+  searches?: Record<string, string[]>;
+  /** The real yt-dlp for non-YouTube links (default: "yt-dlp" on PATH). */
+  realYtdlp?: string;
+}
+
+const FAKE_YTDLP = fileURLToPath(new URL("./fake_ytdlp.ts", import.meta.url));
+const VIDEO_ID = /^[A-Za-z0-9_-]{11}$/;
+
+/** A fake YouTube set up in a world; start the bot with `env` to use it. */
+export class FakeYoutube {
+  private constructor(
+    /** YTDLP_PATH and FAKE_YOUTUBE_CATALOG, for `world.startBot`. */
+    readonly env: Readonly<Record<string, string>>,
+    readonly catalog: Readonly<Catalog>,
+  ) {}
+
+  /** Makes the tones, writes the catalog and the yt-dlp wrapper script into the world's data folder. */
+  static async create(world: TestWorld, spec: FakeYoutubeSpec): Promise<FakeYoutube> {
+    const dir = join(world.dataDir, "fake_youtube");
+    await Deno.mkdir(dir, { recursive: true });
+    const videos = await Promise.all(spec.videos.map((video) => makeVideo(world, video)));
+    const catalog: Catalog = {
+      videos,
+      playlists: spec.playlists ?? [],
+      radios: spec.radios ?? {},
+      searches: Object.fromEntries(
+        Object.entries(spec.searches ?? {}).map(([words, ids]) => [words.toLowerCase(), ids]),
+      ),
+      logPath: join(dir, "invocations.jsonl"),
+      realYtdlp: spec.realYtdlp ?? "yt-dlp",
+    };
+    checkReferences(catalog);
+    const catalogPath = join(dir, "catalog.json");
+    await Deno.writeTextFile(catalogPath, JSON.stringify(catalog, null, 2));
+    const wrapper = join(dir, "yt-dlp");
+    await writeWrapper(wrapper);
+    return new FakeYoutube({ YTDLP_PATH: wrapper, [CATALOG_ENV]: catalogPath }, catalog);
+  }
+
+  /** Every run of the fake yt-dlp so far, oldest first. */
+  invocations(): LoggedInvocation[] {
+    let text: string;
+    try {
+      text = Deno.readTextFileSync(this.catalog.logPath);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return [];
+      throw error;
+    }
+    return text.split("\n").filter((line) => line !== "").map((line) => JSON.parse(line));
+  }
+
+  /** The requests of one kind ("search", "download", ...) made so far. */
+  requests<K extends FakeYtdlpRequest["kind"]>(kind: K): Extract<FakeYtdlpRequest, { kind: K }>[] {
+    return this.invocations().map((run) => run.request).filter(
+      (request): request is Extract<FakeYtdlpRequest, { kind: K }> => request.kind === kind,
+    );
+  }
+
+  /** `https://www.youtube.com/watch?v=ID`. */
+  watchUrl(videoId: string): string {
+    return watchUrl(videoId);
+  }
+
+  /** The catalog entry of a video. */
+  video(videoId: string): CatalogVideo {
+    const video = this.catalog.videos.find((candidate) => candidate.id === videoId);
+    if (video === undefined) throw new Error(`No fake video "${videoId}"`);
+    return video;
+  }
+}
+
+async function makeVideo(world: TestWorld, spec: FakeVideoSpec): Promise<CatalogVideo> {
+  if (!VIDEO_ID.test(spec.id)) throw new Error(`"${spec.id}" is not shaped like a YouTube video id`);
+  const mediaUrl = await addTone(world, `youtube-${spec.id}.mp3`, spec.frequencyHz, spec.seconds);
+  return { id: spec.id, title: spec.title, durationSeconds: spec.seconds, mediaUrl };
+}
+
+/** A typo in a test's catalog should fail at once, not as a puzzling "Video unavailable" later. */
+function checkReferences(catalog: Catalog): void {
+  const known = new Set(catalog.videos.map((video) => video.id));
+  const lists = [
+    ...catalog.playlists.map((playlist) => playlist.videoIds),
+    ...Object.entries(catalog.radios).flat(),
+    ...Object.values(catalog.searches),
+  ].flat();
+  const unknown = lists.filter((id) => !known.has(id));
+  if (unknown.length > 0) throw new Error(`The fake YouTube has no videos ${JSON.stringify(unknown)}`);
+}
+
+/** The bot runs yt-dlp as one executable path; a shell script turns that into a Deno run of the fake. */
+async function writeWrapper(path: string): Promise<void> {
+  const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
+  const script = `#!/bin/sh\nexec ${quote(Deno.execPath())} run --quiet --allow-all ${
+    quote(FAKE_YTDLP)
+  } "$@"\n`;
+  await Deno.writeTextFile(path, script, { mode: 0o755 });
+}
