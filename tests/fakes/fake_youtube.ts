@@ -26,6 +26,8 @@ export interface FakeVideoSpec {
   title: string;
   frequencyHz: number;
   seconds: number;
+  /** The length YouTube lists, when a test needs it to differ from the tone's (duration matching). */
+  listedSeconds?: number;
 }
 
 /** What the fake YouTube holds. */
@@ -109,7 +111,7 @@ export class FakeYoutube {
 async function makeVideo(world: TestWorld, spec: FakeVideoSpec): Promise<CatalogVideo> {
   if (!VIDEO_ID.test(spec.id)) throw new Error(`"${spec.id}" is not shaped like a YouTube video id`);
   const mediaUrl = await addTone(world, `youtube-${spec.id}.mp3`, spec.frequencyHz, spec.seconds);
-  return { id: spec.id, title: spec.title, durationSeconds: spec.seconds, mediaUrl };
+  return { id: spec.id, title: spec.title, durationSeconds: spec.listedSeconds ?? spec.seconds, mediaUrl };
 }
 
 /** A typo in a test's catalog should fail at once, not as a puzzling "Video unavailable" later. */

@@ -1,0 +1,78 @@
+/**
+ * Spotify links end to end: the bot reads the track from Spotify (here its public embed page, as without
+ * credentials), finds the matching YouTube video only when the track is about to play — rejecting a cover
+ * and a video of the wrong length — remembers the match, and plays it.
+ */
+import assert from "node:assert/strict";
+import { FAKE_SPOTIFY_SEED, startFakeSpotify } from "../fakes/fake_spotify.ts";
+import { FakeYoutube } from "../fakes/fake_youtube.ts";
+import { TestWorld } from "./test_world.ts";
+import { toneOrder } from "./received_audio.ts";
+
+const [COVER, WRONG_LENGTH, RIGHT] = [300, 500, 700];
+
+Deno.test({
+  name: "a Spotify track link plays the YouTube video that matches it, and the match is remembered",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const world = await TestWorld.start();
+    const spotify = startFakeSpotify();
+    try {
+      const youtube = await FakeYoutube.create(world, {
+        videos: [
+          {
+            id: "coverVideo1",
+            title: "Lighthouse Keeper (Live Cover)",
+            frequencyHz: COVER,
+            seconds: 2,
+            listedSeconds: 214,
+          },
+          {
+            id: "longVideo01",
+            title: "Marlowe Finch - Lighthouse Keeper",
+            frequencyHz: WRONG_LENGTH,
+            seconds: 2,
+            listedSeconds: 400,
+          },
+          {
+            id: "rightVideo1",
+            title: "Marlowe Finch - Lighthouse Keeper",
+            frequencyHz: RIGHT,
+            seconds: 2,
+            listedSeconds: 215,
+          },
+        ],
+        searches: { "marlowe finch - lighthouse keeper": ["coverVideo1", "longVideo01", "rightVideo1"] },
+      });
+      await world.startBot({
+        ...youtube.env,
+        SPOTIFY_API_URL: spotify.url,
+        SPOTIFY_ACCOUNTS_URL: spotify.url,
+        SPOTIFY_EMBED_URL: spotify.url,
+      });
+      const link = `https://open.spotify.com/intl-de/track/${FAKE_SPOTIFY_SEED.track.id}?si=abc`;
+
+      const reply = await world.play(link).waitForMessage(undefined, 30_000);
+      assert.ok(/Lighthouse Keeper/.test(String(reply.body.content)), String(reply.body.content));
+      await world.voice.waitUntil(() => world.voice.audioPackets().length >= 90, 30_000, "the matched video");
+      const searches = youtube.requests("search").length;
+      assert.equal(searches, 1, "one search found the match");
+
+      await world.play(`spotify:track:${FAKE_SPOTIFY_SEED.track.id}`).waitForMessage(undefined, 30_000);
+      await world.voice.waitUntil(() => world.voice.audioPackets().length >= 190, 30_000, "the repeat");
+      assert.equal(youtube.requests("search").length, searches, "the remembered match needs no search");
+      assert.deepEqual(
+        await toneOrder(world.voice.audioPackets(), world.dataDir, [COVER, WRONG_LENGTH, RIGHT]),
+        [RIGHT],
+      );
+      assert.ok(
+        spotify.requests.every((request) => request.path.startsWith("/embed/")),
+        "no Web API without credentials",
+      );
+    } finally {
+      await spotify.close();
+      await world.close();
+    }
+  },
+});
