@@ -50,7 +50,7 @@ export function moveCommand(deps: CommandDeps): Command {
       const length = session?.queue.length ?? 0;
       const track = session?.queue.list()[from - 1];
       if (!session || !track) throw new UserError(`There is no track at position ${from} in the queue.`);
-      if (to > length) {
+      if (!(to >= 1 && to <= length)) {
         throw new UserError(`The queue has ${length} tracks; pick a place from 1 to ${length}.`);
       }
       authorizeControl(deps, context, "move", track.requesterId);

@@ -60,9 +60,14 @@ export class SessionStateKeeper {
     await Promise.all(this.sessions.all().map((session) => this.save(session)));
   }
 
+  /** Every few seconds, the position alone: the queue and settings are saved when they change. */
   startPositionTimer(): void {
     this.#timer ??= setInterval(() => {
-      for (const session of this.sessions.all()) if (session.status === "playing") this.save(session);
+      for (const session of this.sessions.all()) {
+        if (session.status !== "playing") continue;
+        const playback = playbackOf(session);
+        this.#write(session.guildId, () => this.store.savePlayback(session.guildId, playback));
+      }
     }, POSITION_SAVE_INTERVAL_MS);
   }
 
