@@ -27,7 +27,7 @@ import { VoiceStates } from "./voice_states.ts";
 export interface FakeDiscordOptions {
   /** The voice server address handed out in VOICE_SERVER_UPDATE; default "localhost:1234". */
   readonly voiceEndpoint?: string;
-  /** Discord's OpenAPI description; default `../shared/discord-openapi.json` from the repository root. */
+  /** Discord's OpenAPI description; default the copy in tests/fixtures/discord/. */
   readonly openapiPath?: string;
   /** Check request bodies against the OpenAPI description (default true). */
   readonly validateBodies?: boolean;

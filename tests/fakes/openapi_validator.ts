@@ -1,7 +1,7 @@
 /**
  * Checks request bodies against Discord's own OpenAPI description, so the fake refuses what Discord would.
- * The description lives beside the repository (`../shared/discord-openapi.json` from its root);
- * DISCORD_OPENAPI_PATH overrides that.
+ * The description is kept in tests/fixtures/discord/ (see the NOTICE there); DISCORD_OPENAPI_PATH
+ * points at another copy, a newer snapshot say.
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import { fileURLToPath } from "node:url";
@@ -26,8 +26,7 @@ const loaded = new Map<string, Promise<OpenApiValidator>>();
 export function defaultOpenApiPath(): string {
   const fromEnv = Deno.env.get("DISCORD_OPENAPI_PATH");
   if (fromEnv) return fromEnv;
-  const repositoryRoot = new URL("../../", import.meta.url);
-  return fileURLToPath(new URL("../shared/discord-openapi.json", repositoryRoot));
+  return fileURLToPath(new URL("../fixtures/discord/openapi.json", import.meta.url));
 }
 
 /** Path templates and request body schemas of Discord's REST API. */
