@@ -80,6 +80,29 @@ Deno.test({
         );
       });
 
+      await t.step("the now-playing card's buttons pause and resume like the commands", async () => {
+        const card = world.discord.channelMessages.findLast((m) =>
+          (m.body.components as unknown[] | undefined)?.length
+        );
+        assert.ok(card, "a now-playing card with buttons was posted when the track changed");
+        const press = (customId: string) =>
+          world.discord.sendComponent({ customId, messageId: card.messageId, userId: alice })
+            .waitForResponse();
+        const paused = await press("np:pause");
+        assert.equal(paused.type, 7, "the card is updated in place");
+        assert.ok(/Paused/.test(String((paused.data as { content?: string }).content)));
+        const pausedAt = Date.now();
+        await sleep(1_000);
+        assert.equal(world.voice.audioPackets().filter((p) => p.receivedAt > pausedAt + 200).length, 0);
+        assert.equal((await press("np:resume")).type, 7);
+        const resumedAt = Date.now();
+        await world.voice.waitUntil(
+          () => world.voice.audioPackets().some((p) => p.receivedAt > resumedAt),
+          5_000,
+          "audio after the resume button",
+        );
+      });
+
       await t.step("someone outside the voice channel cannot control it", async () => {
         const interaction = command(world, "pause", carol);
         const response = await interaction.waitForResponse();

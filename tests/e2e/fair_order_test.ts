@@ -31,6 +31,15 @@ Deno.test({
       ].map((interaction) => interaction.waitForMessage(undefined, 30_000));
       await Promise.all(replies);
 
+      const listing = await world.discord.sendCommand({ name: "queue", userId: world.alice })
+        .waitForResponse();
+      const description = String(
+        (listing.data as { embeds?: { description?: string }[] }).embeds?.[0]?.description,
+      );
+      const entries = description.split("\n").filter((line) => /^\*\*\d+\.\*\*/.test(line));
+      assert.ok(entries[0].includes(`<@${world.bob}>`) && /next/.test(entries[0]), description);
+      assert.ok(entries[1].includes(`<@${world.alice}>`) && /in \d+:\d\d/.test(entries[1]), description);
+
       const total = packetsFor(4 * SECONDS) - 20;
       await world.voice.waitUntil(
         () => world.voice.audioPackets().length >= from + total,
