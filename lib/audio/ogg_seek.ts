@@ -7,12 +7,11 @@
  * the demuxers that read it (prism-media's, ffmpeg's) go by packets, not by sequence.
  */
 import { Readable } from "node:stream";
+import { copyFrom, lastGranule, readPage, readPageHeader, scanPageHeaders } from "./ogg_file.ts";
 import {
-  assertOggPageCrc,
   buildOggPage,
   OGG_CONTINUED,
   OGG_HEADER_BYTES,
-  OGG_MAX_PAGE_BYTES,
   oggPacketSpans,
   oggPageBytes,
   type OggPageHeader,
@@ -22,7 +21,6 @@ import {
 /** Opus always counts time in 48 kHz samples, whatever the input rate was. */
 export const OPUS_SAMPLE_RATE = 48_000;
 
-const CHUNK_BYTES = 64 * 1024;
 const OPUS_HEAD = new TextEncoder().encode("OpusHead");
 
 /**
@@ -40,8 +38,7 @@ export async function oggOpusDurationSeconds(path: string): Promise<number> {
   try {
     const { preSkip, audioStart } = await readOpusHeaders(file);
     const size = (await file.stat()).size;
-    const last = await lastGranuleInTail(file, size, audioStart) ??
-      await lastGranuleByScan(file, audioStart, size);
+    const last = await lastGranule(file, audioStart, size);
     return Math.max(0, Number(last - BigInt(preSkip))) / OPUS_SAMPLE_RATE;
   } finally {
     file.close();
@@ -148,82 +145,6 @@ async function readOpusHeaders(file: Deno.FsFile): Promise<OpusHeaders> {
   const head = pages[0].subarray(pages[0][26] + OGG_HEADER_BYTES);
   const preSkip = new DataView(head.buffer, head.byteOffset).getUint16(10, true);
   return { bytes: concat(pages), preSkip, audioStart: offset };
-}
-
-// A first pass over headers alone: a few hundred bytes per page, whatever the file's size.
-async function scanPageHeaders(file: Deno.FsFile, from: number, size: number): Promise<OggPageHeader[]> {
-  const pages: OggPageHeader[] = [];
-  for (let offset = from; offset < size;) {
-    const header = await readPageHeader(file, offset);
-    // A page cut short by an interrupted write is not played.
-    if (!header || offset + oggPageBytes(header) > size) break;
-    pages.push(header);
-    offset += oggPageBytes(header);
-  }
-  return pages;
-}
-
-// The last page starts within the last maximum page length; look there before scanning everything.
-async function lastGranuleInTail(file: Deno.FsFile, size: number, from: number): Promise<bigint | undefined> {
-  const tailStart = Math.max(from, size - OGG_MAX_PAGE_BYTES);
-  const tail = await readAt(file, tailStart, size - tailStart);
-  for (let i = tail.length - OGG_HEADER_BYTES; i >= 0; i--) {
-    if (tail[i] !== 0x4f || tail[i + 1] !== 0x67 || tail[i + 2] !== 0x67 || tail[i + 3] !== 0x53) continue;
-    const granule = validGranuleAt(tail.subarray(i), tailStart + i);
-    if (granule !== undefined && granule >= 0n) return granule;
-  }
-  return undefined;
-}
-
-// "OggS" can occur inside audio data, so only a whole page with a matching CRC counts.
-function validGranuleAt(bytes: Uint8Array, offset: number): bigint | undefined {
-  try {
-    const header = parseOggPageHeader(bytes, offset);
-    if (!header || oggPageBytes(header) > bytes.length) return undefined;
-    assertOggPageCrc(bytes, header);
-    return header.granule;
-  } catch {
-    return undefined;
-  }
-}
-
-async function lastGranuleByScan(file: Deno.FsFile, from: number, size: number): Promise<bigint> {
-  const pages = await scanPageHeaders(file, from, size);
-  return pages.reduce((last, page) => (page.granule > last ? page.granule : last), 0n);
-}
-
-async function readPageHeader(file: Deno.FsFile, offset: number): Promise<OggPageHeader | undefined> {
-  return parseOggPageHeader(await readAt(file, offset, OGG_HEADER_BYTES + 255), offset);
-}
-
-async function readPage(file: Deno.FsFile, header: OggPageHeader): Promise<Uint8Array> {
-  const page = await readAt(file, header.offset, oggPageBytes(header));
-  if (page.length < oggPageBytes(header)) throw new Error(`Truncated Ogg page at byte ${header.offset}`);
-  assertOggPageCrc(page, header);
-  return page;
-}
-
-/** Up to `length` bytes at `offset`; fewer only at the end of the file. */
-async function readAt(file: Deno.FsFile, offset: number, length: number): Promise<Uint8Array> {
-  await file.seek(offset, Deno.SeekMode.Start);
-  const buffer = new Uint8Array(length);
-  let filled = 0;
-  while (filled < length) {
-    const read = await file.read(buffer.subarray(filled));
-    if (read === null) break;
-    filled += read;
-  }
-  return buffer.subarray(0, filled);
-}
-
-async function* copyFrom(file: Deno.FsFile, offset: number): AsyncGenerator<Uint8Array> {
-  await file.seek(offset, Deno.SeekMode.Start);
-  while (true) {
-    const buffer = new Uint8Array(CHUNK_BYTES);
-    const read = await file.read(buffer);
-    if (read === null) return;
-    yield buffer.subarray(0, read);
-  }
 }
 
 // Readable.from would do, but the Node typings this project resolves predate it.

@@ -1,7 +1,7 @@
 import SpotifyWebApi from "spotify-web-api-node";
-import webApiRequest from "spotify-web-api-node/src/webapi-request.js";
-import authenticationRequest from "spotify-web-api-node/src/authentication-request.js";
 import { UserError } from "../user_error.ts";
+import { parseOrigin, withTargets } from "./spotify_redirect.ts";
+import { createTokenKeeper } from "./spotify_token.ts";
 
 /** A track as the Web API describes it; album listings carry no ISRC. */
 export interface SpotifyApiTrack {
@@ -47,70 +47,6 @@ const ALBUM_PAGE_SIZE = 50;
 const SEARCH_PAGE_SIZE = 10;
 const MAX_RATE_LIMIT_WAITS = 2;
 const DEFAULT_RETRY_AFTER_SECONDS = 5;
-const REFRESH_MARGIN_MS = 60_000;
-
-// --- Host redirection ------------------------------------------------------------------------------------
-// spotify-web-api-node 5.0.2 hard-codes its hosts in two tiny modules (webapi-request.js and
-// authentication-request.js) whose exported `builder()` every library method looks up on the module object
-// at call time, then builds and sends the request in the same synchronous call. Wrapping those two exports
-// lets us aim the library at a configured origin (a local stand-in in tests) without forking it. The target
-// sits in a slot that is set only during one synchronous library call, so clients aimed at different origins
-// never mix.
-
-interface HostTarget {
-  scheme: string;
-  host: string;
-  port: number;
-}
-interface RequestBuilder {
-  withScheme(scheme: string): RequestBuilder;
-  withHost(host: string): RequestBuilder;
-  withPort(port: number): RequestBuilder;
-}
-interface BuilderModule {
-  builder: (...args: unknown[]) => RequestBuilder;
-  [REDIRECTED]?: true;
-}
-interface HostTargets {
-  api?: HostTarget;
-  accounts?: HostTarget;
-}
-
-const REDIRECTED = Symbol.for("trazom.spotify_redirected");
-let activeTargets: HostTargets | undefined;
-
-function redirectBuilder(module: BuilderModule, which: keyof HostTargets): void {
-  if (module[REDIRECTED]) return;
-  const original = module.builder;
-  module.builder = (...args) => {
-    const builder = original(...args);
-    const target = activeTargets?.[which];
-    return target ? builder.withScheme(target.scheme).withHost(target.host).withPort(target.port) : builder;
-  };
-  module[REDIRECTED] = true;
-}
-redirectBuilder(webApiRequest, "api");
-redirectBuilder(authenticationRequest, "accounts");
-
-function withTargets<T>(targets: HostTargets, call: () => T): T {
-  activeTargets = targets;
-  try {
-    return call();
-  } finally {
-    activeTargets = undefined;
-  }
-}
-
-function parseOrigin(url: string | undefined, name: string): HostTarget | undefined {
-  if (url === undefined) return undefined;
-  const parsed = URL.parse(url);
-  const ok = parsed && /^https?:$/.test(parsed.protocol) && parsed.pathname === "/" && !parsed.search &&
-    !parsed.username;
-  if (!ok) throw new Error(`${name} must be an http(s) origin like "http://127.0.0.1:8080", got "${url}"`);
-  const scheme = parsed.protocol.slice(0, -1);
-  const port = parsed.port ? Number(parsed.port) : scheme === "https" ? 443 : 80;
-  return { scheme, host: parsed.hostname, port };
-}
 
 // --- The library's shapes --------------------------------------------------------------------------------
 
@@ -159,41 +95,6 @@ function userErrorOf(error: unknown, log: (message: string) => void, refusedMess
   const refused = refusedMessage && error.status !== undefined && error.status >= 400 && error.status < 500;
   const message = refused ? refusedMessage : "Spotify isn't answering properly right now; try again later";
   return new UserError(message, { cause: error });
-}
-
-// --- Tokens ----------------------------------------------------------------------------------------------
-
-interface TokenKeeper {
-  get(): Promise<string>;
-  invalidate(token: string): void;
-}
-
-function createTokenKeeper(fetchToken: () => Promise<unknown>, now: () => number): TokenKeeper {
-  let current: { value: string; refreshAt: number } | undefined;
-  let pending: Promise<string> | undefined;
-  const refresh = async () => {
-    const body = await fetchToken() as { access_token?: unknown; expires_in?: unknown };
-    if (typeof body?.access_token !== "string" || typeof body.expires_in !== "number") {
-      throw new Error("Spotify's token answer had no access_token or expires_in");
-    }
-    const lifetimeMs = body.expires_in * 1000;
-    // Short test lifetimes still get most of their life used.
-    current = {
-      value: body.access_token,
-      refreshAt: now() + lifetimeMs - Math.min(REFRESH_MARGIN_MS, lifetimeMs / 10),
-    };
-    return current.value;
-  };
-  return {
-    get() {
-      if (current && now() < current.refreshAt) return Promise.resolve(current.value);
-      pending ??= refresh().finally(() => pending = undefined);
-      return pending;
-    },
-    invalidate(token) {
-      if (current?.value === token) current = undefined;
-    },
-  };
 }
 
 // --- The client ------------------------------------------------------------------------------------------

@@ -4,48 +4,40 @@
  *
  * - `["guild", G, "queue"]` `{ version, chunks, bytes }`, then `["guild", G, "queue", i]`: the gzipped JSON of
  *   the FairQueueSnapshot cut into slices of at most 64 000 bytes (KV values stop at 64 KiB), all set in one
- *   atomic commit. They then share one versionstamp, which is how a reader knows it has one whole save.
+ *   atomic commit. They then share one versionstamp, which is how a reader knows it has one whole save
+ *   (chunked_value.ts).
  * - `["guild", G, "playback"]`, `["guild", G, "settings"]`: one `{ version, ... }` record each.
  * - `["guild", G, "history"]` `{ version, next }`, then `["guild", G, "history", slot]`: a ring of 200 slots.
  *   Play n goes into slot n % 200 with `seq: n`, so an append is one small write that replaces the oldest
- *   play; nothing needs trimming, and newest-first is a sort by `seq`.
+ *   play; nothing needs trimming, and newest-first is a sort by `seq` (history_ring.ts).
  * - `["guild_ids", G]`: set with every save, so listing guilds does not read their queues.
  *
  * Reading never throws for bad data: an unreadable part is logged once and left out.
  */
 import { FairQueue } from "../queue/fair_queue.ts";
 import type { FairQueueSnapshot } from "../queue/queue_snapshot.ts";
+import { getChunked, MAX_CHUNKED_BYTES, packChunked, setChunked } from "./chunked_value.ts";
 import {
   DEFAULT_SETTINGS,
   type GuildSettings,
   type GuildState,
   HISTORY_LIMIT,
   type HistoryEntry,
-  parseChunkManifest,
-  parseHistoryHead,
-  parseHistoryRecord,
   parsePlayback,
   parseSettings,
   type Playback,
   STATE_VERSION,
 } from "./guild_state.ts";
+import { HistoryRing } from "./history_ring.ts";
 
-const CHUNK_BYTES = 64_000;
-/** One atomic commit may carry at most 800 KiB, which bounds a queue's slices. */
-const MAX_CHUNKS = 12;
-/** Deno KV's limit on keys per `getMany`. */
-const GET_MANY_LIMIT = 10;
 /** Deno KV's limit on mutations per atomic commit. */
 const MUTATION_LIMIT = 1000;
-const APPEND_ATTEMPTS = 10;
 
 const queueKey = (guildId: string): Deno.KvKey => ["guild", guildId, "queue"];
 const playbackKey = (guildId: string): Deno.KvKey => ["guild", guildId, "playback"];
 const settingsKey = (guildId: string): Deno.KvKey => ["guild", guildId, "settings"];
 const historyKey = (guildId: string): Deno.KvKey => ["guild", guildId, "history"];
 const indexKey = (guildId: string): Deno.KvKey => ["guild_ids", guildId];
-
-type HistoryRecord = ReturnType<typeof parseHistoryRecord>;
 
 /** Saves and loads guilds' queues, playback, settings and history. */
 export class GuildStateStore {
@@ -60,23 +52,13 @@ export class GuildStateStore {
 
   /** Replaces the saved queue; throws if even compressed it is over the 768 000 bytes one commit can hold. */
   async saveQueue(guildId: string, snapshot: FairQueueSnapshot): Promise<void> {
-    const bytes = await gzip(new TextEncoder().encode(JSON.stringify(snapshot)));
-    const chunks = Math.ceil(bytes.length / CHUNK_BYTES);
-    if (chunks > MAX_CHUNKS) {
-      throw new Error(`Guild ${guildId}: the queue is too large to save (${bytes.length} bytes compressed).`);
+    const packed = await packChunked(snapshot);
+    if (packed.length > MAX_CHUNKED_BYTES) {
+      throw new Error(
+        `Guild ${guildId}: the queue is too large to save (${packed.length} bytes compressed).`,
+      );
     }
-    const op = this.#kv.atomic().set(queueKey(guildId), {
-      version: STATE_VERSION,
-      chunks,
-      bytes: bytes.length,
-    });
-    // Slices a longer earlier save left behind go in the same commit.
-    for (let i = 0; i < MAX_CHUNKS; i++) {
-      const key = [...queueKey(guildId), i];
-      if (i < chunks) op.set(key, bytes.slice(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES));
-      else op.delete(key);
-    }
-    await this.#commit(guildId, op);
+    await this.#commit(guildId, setChunked(this.#kv.atomic(), queueKey(guildId), packed));
   }
 
   /** Saves what is playing and where, or that nothing is (`null`). */
@@ -97,23 +79,13 @@ export class GuildStateStore {
 
   /** Records one play; the oldest falls out once there are 200. */
   async appendHistory(guildId: string, entry: HistoryEntry): Promise<void> {
-    for (let attempt = 0; attempt < APPEND_ATTEMPTS; attempt++) {
-      const head = await this.#kv.get(historyKey(guildId));
-      const seq = await this.#nextSeq(guildId, head.value);
-      const record = checked({ seq, ...entry }, parseHistoryRecord);
-      const op = this.#kv.atomic()
-        .check(head)
-        .set([...historyKey(guildId), seq % HISTORY_LIMIT], record)
-        .set(historyKey(guildId), { version: STATE_VERSION, next: seq + 1 });
-      if ((await this.#commit(guildId, op)).ok) return;
-    }
+    if (await this.#history(guildId).append(entry, (op) => this.#commit(guildId, op))) return;
     throw new Error(`Guild ${guildId}: could not append to the history; it kept changing underneath.`);
   }
 
   /** The last `limit` plays, newest first. */
-  async history(guildId: string, limit: number = HISTORY_LIMIT): Promise<HistoryEntry[]> {
-    const records = await this.#historyRecords(guildId);
-    return records.sort((a, b) => b.seq - a.seq).slice(0, Math.max(0, limit)).map((record) => record.entry);
+  history(guildId: string, limit: number = HISTORY_LIMIT): Promise<HistoryEntry[]> {
+    return this.#history(guildId).newest(limit);
   }
 
   /** Everything saved for a guild; unreadable parts are logged and left out, settings fall back to defaults. */
@@ -162,9 +134,17 @@ export class GuildStateStore {
     try {
       return await read();
     } catch (error) {
-      this.#log(`Guild ${guildId}: skipped the saved value at ${JSON.stringify(key)}: ${messageOf(error)}`);
+      this.#skip(guildId, key, error);
       return undefined;
     }
+  }
+
+  #skip(guildId: string, key: Deno.KvKey, error: unknown): void {
+    this.#log(`Guild ${guildId}: skipped the saved value at ${JSON.stringify(key)}: ${messageOf(error)}`);
+  }
+
+  #history(guildId: string): HistoryRing {
+    return new HistoryRing(this.#kv, historyKey(guildId), (key, error) => this.#skip(guildId, key, error));
   }
 
   #readRecord<T>(guildId: string, key: Deno.KvKey, parse: (value: unknown) => T): Promise<T | undefined> {
@@ -175,47 +155,8 @@ export class GuildStateStore {
   }
 
   async #readQueue(guildId: string): Promise<FairQueueSnapshot | undefined> {
-    let problem = "";
-    // A second try covers a save that landed between reading the manifest and its slices.
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const manifest = await this.#kv.get(queueKey(guildId));
-      if (manifest.value === null) return undefined;
-      const { chunks, bytes } = parseChunkManifest(manifest.value, "queue");
-      const slices = await this.#getMany(Array.from({ length: chunks }, (_, i) => [...queueKey(guildId), i]));
-      problem = slices.map((slice) => sliceProblem(slice, manifest.versionstamp)).find(Boolean) ?? "";
-      if (!problem) return await decodeQueue(slices.map((slice) => slice.value as Uint8Array), bytes);
-    }
-    throw new Error(problem);
-  }
-
-  async #getMany(keys: Deno.KvKey[]): Promise<Deno.KvEntryMaybe<unknown>[]> {
-    const entries: Deno.KvEntryMaybe<unknown>[] = [];
-    for (let i = 0; i < keys.length; i += GET_MANY_LIMIT) {
-      entries.push(...await this.#kv.getMany(keys.slice(i, i + GET_MANY_LIMIT)));
-    }
-    return entries;
-  }
-
-  async #historyRecords(guildId: string): Promise<HistoryRecord[]> {
-    const records: HistoryRecord[] = [];
-    for await (const { key, value } of this.#kv.list({ prefix: historyKey(guildId) })) {
-      const record = await this.#readPart(guildId, key, () => Promise.resolve(parseHistoryRecord(value)));
-      if (record) records.push(record);
-    }
-    return records;
-  }
-
-  /** The head's next number; a missing or damaged head is rebuilt from the slots so no play is misordered. */
-  async #nextSeq(guildId: string, head: unknown): Promise<number> {
-    if (head === null) return 0;
-    const next = await this.#readPart(
-      guildId,
-      historyKey(guildId),
-      () => Promise.resolve(parseHistoryHead(head)),
-    );
-    if (next !== undefined) return next;
-    const records = await this.#historyRecords(guildId);
-    return records.reduce((max, record) => Math.max(max, record.seq + 1), 0);
+    const value = await getChunked(this.#kv, queueKey(guildId), "queue");
+    return value === undefined ? undefined : FairQueue.fromSnapshot(value).snapshot();
   }
 }
 
@@ -224,44 +165,6 @@ function checked<T extends object>(value: T, parse: (stored: unknown) => unknown
   const stored = { ...value, version: STATE_VERSION };
   parse(stored);
   return stored;
-}
-
-function sliceProblem(slice: Deno.KvEntryMaybe<unknown>, versionstamp: string): string | undefined {
-  const key = JSON.stringify(slice.key);
-  if (slice.value === null) return `slice ${key} is missing`;
-  if (!(slice.value instanceof Uint8Array)) return `slice ${key} is not bytes`;
-  if (slice.versionstamp !== versionstamp) return `slice ${key} was not written with the rest of the queue`;
-  return undefined;
-}
-
-async function decodeQueue(slices: Uint8Array[], bytes: number): Promise<FairQueueSnapshot> {
-  const joined = new Uint8Array(slices.reduce((sum, slice) => sum + slice.length, 0));
-  let offset = 0;
-  for (const slice of slices) {
-    joined.set(slice, offset);
-    offset += slice.length;
-  }
-  if (joined.length !== bytes) {
-    throw new Error(`the queue's slices hold ${joined.length} bytes, not ${bytes}`);
-  }
-  const json = new TextDecoder().decode(await gunzip(joined));
-  return FairQueue.fromSnapshot(JSON.parse(json)).snapshot();
-}
-
-async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
-  return await pipe(bytes, new CompressionStream("gzip"));
-}
-
-async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
-  return await pipe(bytes, new DecompressionStream("gzip"));
-}
-
-async function pipe(
-  bytes: Uint8Array,
-  transform: CompressionStream | DecompressionStream,
-): Promise<Uint8Array> {
-  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(transform);
-  return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
 function messageOf(error: unknown): string {
