@@ -143,3 +143,14 @@ export function buildOggPage(fields: OggPageFields): Uint8Array {
 function hex(value: number): string {
   return "0x" + value.toString(16).padStart(8, "0");
 }
+
+/** The parts, one after another, in one array. */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}

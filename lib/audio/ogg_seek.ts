@@ -10,6 +10,7 @@ import { Readable } from "node:stream";
 import { copyFrom, lastGranule, readPage, readPageHeader, scanPageHeaders } from "./ogg_file.ts";
 import {
   buildOggPage,
+  concatBytes,
   OGG_CONTINUED,
   OGG_HEADER_BYTES,
   oggPacketSpans,
@@ -144,7 +145,7 @@ async function readOpusHeaders(file: Deno.FsFile): Promise<OpusHeaders> {
   }
   const head = pages[0].subarray(pages[0][26] + OGG_HEADER_BYTES);
   const preSkip = new DataView(head.buffer, head.byteOffset).getUint16(10, true);
-  return { bytes: concat(pages), preSkip, audioStart: offset };
+  return { bytes: concatBytes(pages), preSkip, audioStart: offset };
 }
 
 // Readable.from would do, but the Node typings this project resolves predate it.
@@ -165,14 +166,4 @@ function readableOf(chunks: AsyncGenerator<Uint8Array>): Readable {
 
 function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
   return prefix.every((byte, i) => bytes[i] === byte);
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }

@@ -123,6 +123,12 @@ export class GuildSession {
 
   /** Ends the current track early; the next one follows as if it had finished. */
   skip(): boolean {
+    if (this.#playback.status === "starting") {
+      // Still being made ready: it must not start once it is; the next track is ordered now instead.
+      this.#playback = { status: "idle" };
+      this.#orders.send({ kind: "next", announce: true });
+      return true;
+    }
     if (this.#playback.status !== "playing") return false;
     this.player.stop();
     return true;

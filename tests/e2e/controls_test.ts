@@ -2,22 +2,13 @@
  * What a listener controls, end to end: skip, pause and resume, seek, a refusal for someone outside the
  * channel, a vote to skip someone else's track, and the bot leaving when everyone has gone.
  */
+import { answerText, sleep } from "./bot_answers.ts";
 import assert from "node:assert/strict";
 import { TestWorld } from "./test_world.ts";
 import { addTone, addToneSteps } from "./media_library.ts";
 import { firstArrivalOfTone, toneBetween } from "./received_audio.ts";
-import type { FakeInteraction } from "../fakes/fake_interaction.ts";
 
 const TONES = [300, 500, 700, 900];
-
-/** The visible text of whatever the bot answered, first response or follow-up. */
-async function answerText(interaction: FakeInteraction): Promise<string> {
-  const response = await interaction.waitForResponse();
-  const data = (response.data ?? {}) as { content?: string };
-  if (response.type === 4) return data.content ?? "";
-  const message = await interaction.waitForMessage(undefined, 30_000);
-  return String(message.body.content ?? "");
-}
 
 function command(
   world: TestWorld,
@@ -27,8 +18,6 @@ function command(
 ) {
   return world.discord.sendCommand({ name, userId, options });
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 Deno.test({
   name:

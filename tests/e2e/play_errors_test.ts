@@ -2,26 +2,11 @@
  * /play requests the bot must turn down: each gets a polite reply only the caller sees, nothing is queued,
  * and links it must not fetch cause no request at all.
  */
+import { privateAnswer } from "./bot_answers.ts";
 import assert from "node:assert/strict";
 import { TestWorld } from "./test_world.ts";
-import type { FakeInteraction } from "../fakes/fake_interaction.ts";
 import { addTone } from "./media_library.ts";
 import { toneOrder } from "./received_audio.ts";
-
-const EPHEMERAL = 64;
-
-/** The text of the private answer, whether sent as the response itself or as a follow-up after "thinking". */
-async function privateAnswer(interaction: FakeInteraction): Promise<string> {
-  const response = await interaction.waitForResponse();
-  const data = (response.data ?? {}) as { content?: string; flags?: number };
-  if (response.type === 4) {
-    assert.equal(data.flags, EPHEMERAL, "the refusal is shown to the caller only");
-    return data.content ?? "";
-  }
-  const followUp = await interaction.waitForMessage((message) => message.kind === "followup", 30_000);
-  assert.equal(followUp.body.flags, EPHEMERAL, "the refusal is shown to the caller only");
-  return String(followUp.body.content ?? "");
-}
 
 Deno.test({
   name: "requests the bot cannot serve get a clear private reply and change nothing",

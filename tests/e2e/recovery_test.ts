@@ -2,13 +2,13 @@
  * Never lose the music: a bot killed with SIGKILL mid-track comes back on its own and carries on from where
  * it was, and a dropped voice connection (a 4015 close, then an abrupt cut) does not stop the audio.
  */
+import { sleep } from "./bot_answers.ts";
 import assert from "node:assert/strict";
 import { TestWorld } from "./test_world.ts";
 import { addTone } from "./media_library.ts";
 import { firstArrivalOfTone, toneOrder } from "./received_audio.ts";
 
 const TONES = [300, 500, 700];
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 Deno.test({
   name: "after kill -9 during the first of three tracks, a restarted bot plays the rest without any command",

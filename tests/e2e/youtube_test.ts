@@ -3,36 +3,13 @@
  * link, playlists and their cap, unavailable videos, autocomplete suggestions and autoplay. Each video is a
  * different tone, so what was played is read back from the audio the voice server received.
  */
+import { answerText, privateAnswer } from "./bot_answers.ts";
 import assert from "node:assert/strict";
-import type { FakeInteraction } from "../fakes/fake_interaction.ts";
 import { FakeYoutube } from "../fakes/fake_youtube.ts";
 import { TestWorld } from "./test_world.ts";
 import { audioAfter, packetsFor, toneOrder } from "./received_audio.ts";
 
-const EPHEMERAL = 64;
 const AUTOCOMPLETE_RESULT = 8;
-
-/** The visible text of whatever the bot answered, first response or follow-up. */
-async function answerText(interaction: FakeInteraction): Promise<string> {
-  const response = await interaction.waitForResponse();
-  const data = (response.data ?? {}) as { content?: string };
-  if (response.type === 4) return data.content ?? "";
-  const message = await interaction.waitForMessage(undefined, 30_000);
-  return String(message.body.content ?? "");
-}
-
-/** The text of an answer only the caller sees, whether the response itself or a follow-up. */
-async function privateAnswer(interaction: FakeInteraction): Promise<string> {
-  const response = await interaction.waitForResponse();
-  const data = (response.data ?? {}) as { content?: string; flags?: number };
-  if (response.type === 4) {
-    assert.equal(data.flags, EPHEMERAL, "shown to the caller only");
-    return data.content ?? "";
-  }
-  const followUp = await interaction.waitForMessage((message) => message.kind === "followup", 30_000);
-  assert.equal(followUp.body.flags, EPHEMERAL, "shown to the caller only");
-  return String(followUp.body.content ?? "");
-}
 
 /** `waiting`, unless a track fails first: the channel is then told why, and that reason is the error. */
 async function unlessTrackFails<T>(world: TestWorld, waiting: Promise<T>): Promise<T> {

@@ -13,7 +13,7 @@ export interface OggOpusOptions {
   readonly serial?: number;
 }
 
-import { buildOggPage } from "../../lib/audio/ogg_page.ts";
+import { buildOggPage, concatBytes } from "../../lib/audio/ogg_page.ts";
 import { opusPacketSamples } from "../../lib/audio/ogg_seek.ts";
 
 const MAX_SEGMENTS_PER_PAGE = 255;
@@ -40,7 +40,7 @@ export function oggOpusFile(packets: readonly Uint8Array[], options: OggOpusOpti
     const headerType = i === groups.length - 1 ? HEADER_TYPE_EOS : 0;
     pages.push(oggPage({ serial, sequence: pages.length, granule, headerType, packets: group }));
   });
-  return concat(pages);
+  return concatBytes(pages);
 }
 
 interface PageSpec {
@@ -53,7 +53,7 @@ interface PageSpec {
 
 function oggPage({ serial, sequence, granule, headerType, packets }: PageSpec): Uint8Array {
   const segmentTable = Uint8Array.from(packets.flatMap(lacingValues));
-  return buildOggPage({ headerType, granule, serial, sequence, segmentTable, body: concat(packets) });
+  return buildOggPage({ headerType, granule, serial, sequence, segmentTable, body: concatBytes(packets) });
 }
 
 // A packet of n bytes is n / 255 segments of 255 and one shorter segment (possibly 0) that ends it.
@@ -103,14 +103,4 @@ function opusTags(): Uint8Array {
   tags.set(vendor, 12);
   view.setUint32(12 + vendor.length, 0, true);
   return tags;
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }
