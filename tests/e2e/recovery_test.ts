@@ -2,7 +2,7 @@
  * Never lose the music: a bot killed with SIGKILL mid-track comes back on its own and carries on from where
  * it was, and a dropped voice connection (a 4015 close, then an abrupt cut) does not stop the audio.
  */
-import { sleep } from "./bot_answers.ts";
+import { answerText, sleep } from "./bot_answers.ts";
 import assert from "node:assert/strict";
 import { TestWorld } from "./test_world.ts";
 import { addTone } from "./media_library.ts";
@@ -50,6 +50,9 @@ Deno.test({
       const firstTrackRest = afterRestart().length / 50 - 8;
       console.log(`after the restart the first track went on for ${firstTrackRest.toFixed(1)} s of its 12 s`);
       assert.ok(firstTrackRest < 10, "it continued from the saved position, not from the start");
+      const history = await answerText(world.discord.sendCommand({ name: "history", userId: world.alice }));
+      const played = history.split("\n").slice(1).map((line) => /\*\*(\w+)\*\*/.exec(line)?.[1]);
+      assert.deepEqual(played.slice(0, 3), ["third", "second", "first"], history);
     } finally {
       await world.close();
     }
