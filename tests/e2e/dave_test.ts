@@ -6,30 +6,24 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { generateTone } from "../fakes/test_tones.ts";
-import { TestWorld } from "./test_world.ts";
+import { worldTest } from "./with_world.ts";
 
-Deno.test({
-  name: "the bot offers DAVE and sends an MLS key package when the voice server asks for it",
-  sanitizeOps: false,
-  sanitizeResources: false,
-  async fn() {
-    const world = await TestWorld.start({ daveProtocolVersion: 1 });
-    try {
-      const path = join(world.dataDir, "tone.mp3");
-      await generateTone({ path, frequencyHz: 500, seconds: 2, volumeDb: -12 });
-      const url = world.media.add("tone.mp3", await Deno.readFile(path));
-      const bot = await world.startBot();
-      world.play(url);
+worldTest(
+  "the bot offers DAVE and sends an MLS key package when the voice server asks for it",
+  async (world) => {
+    const path = join(world.dataDir, "tone.mp3");
+    await generateTone({ path, frequencyHz: 500, seconds: 2, volumeDb: -12 });
+    const url = world.media.add("tone.mp3", await Deno.readFile(path));
+    const bot = await world.startBot();
+    world.play(url);
 
-      await world.voice.waitForKeyPackage(30_000);
-      const [identify] = world.voice.identifies;
-      assert.ok((identify.max_dave_protocol_version ?? 0) >= 1, "Identify offers a DAVE protocol version");
-      const [keyPackage] = world.voice.keyPackages;
-      assert.ok(keyPackage.length > 100, `a key package of ${keyPackage.length} bytes`);
-      assert.deepEqual([...keyPackage.slice(0, 2)], [0, 1], "an MLS 1.0 key package");
-      assert.ok(!/davey|napi|NotCapable/i.test(bot.log), `the voice stack loaded cleanly:\n${bot.log}`);
-    } finally {
-      await world.close();
-    }
+    await world.voice.waitForKeyPackage(30_000);
+    const [identify] = world.voice.identifies;
+    assert.ok((identify.max_dave_protocol_version ?? 0) >= 1, "Identify offers a DAVE protocol version");
+    const [keyPackage] = world.voice.keyPackages;
+    assert.ok(keyPackage.length > 100, `a key package of ${keyPackage.length} bytes`);
+    assert.deepEqual([...keyPackage.slice(0, 2)], [0, 1], "an MLS 1.0 key package");
+    assert.ok(!/davey|napi|NotCapable/i.test(bot.log), `the voice stack loaded cleanly:\n${bot.log}`);
   },
-});
+  { daveProtocolVersion: 1 },
+);

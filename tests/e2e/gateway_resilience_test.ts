@@ -3,8 +3,8 @@
  * resumed, an outage is waited out with back-off (not a reconnect storm), a refused token or intent ends
  * the bot with a sentence, and SIGTERM leaves voice and exits 0.
  */
+import { worldTest } from "./with_world.ts";
 import assert from "node:assert/strict";
-import { TestWorld } from "./test_world.ts";
 import { gapsBetween, runUntilExit, sleep, toneUrl } from "./gateway_helpers.ts";
 
 const HEARTBEAT_MS = 1500;
@@ -12,145 +12,117 @@ const OUTAGE_MS = 10_000;
 /** The longest back-off step: 1 s doubled per attempt, +20 % jitter, capped at 30 s. */
 const maxStepMs = (attempt: number) => Math.min(30_000, 1000 * 2 ** (attempt - 1) * 1.2);
 const UNHANDLED = /Uncaught|unhandled|^\s+at /m;
-const options = { sanitizeOps: false, sanitizeResources: false };
 
-Deno.test({
-  name: "a half-open gateway link is noticed and resumed, then /play still answers, and SIGTERM leaves voice",
-  ...options,
-  async fn() {
-    const world = await TestWorld.start({ discord: { heartbeatIntervalMs: HEARTBEAT_MS } });
-    try {
-      const url = await toneUrl(world, "tone.mp3", 4);
-      const bot = await world.startBot();
-      const gateway = world.discord.gateway;
-      const frozenAt = Date.now();
-      gateway.goHalfOpen();
-      const attempt = await gateway.connectionAttempts.waitFor((item) => item.at > frozenAt, 10_000);
-      await bot.waitForOutput(/resumed its session/, 10_000);
-      const resumedAt = Date.now();
-      console.log(
-        `half-open: new connection ${attempt.at - frozenAt} ms after the freeze, resumed after ${
-          resumedAt - frozenAt
-        } ms (heartbeat ${HEARTBEAT_MS} ms)`,
-      );
-      // Worst case: a beat due one interval after the freeze, one interval for its ACK, one back-off step.
-      assert.ok(
-        attempt.at - frozenAt <= 2 * HEARTBEAT_MS + maxStepMs(1) + 500,
-        `${attempt.at - frozenAt} ms`,
-      );
-      assert.equal(
-        gateway.received.items.filter((payload) => payload.op === 6).length,
-        1,
-        "one resume (op 6)",
-      );
-      assert.equal(gateway.identifies.items.length, 1, "no new identify: the session was resumed");
+worldTest(
+  "a half-open gateway link is noticed and resumed, then /play still answers, and SIGTERM leaves voice",
+  async (world) => {
+    const url = await toneUrl(world, "tone.mp3", 4);
+    const bot = await world.startBot();
+    const gateway = world.discord.gateway;
+    const frozenAt = Date.now();
+    gateway.goHalfOpen();
+    const attempt = await gateway.connectionAttempts.waitFor((item) => item.at > frozenAt, 10_000);
+    await bot.waitForOutput(/resumed its session/, 10_000);
+    const resumedAt = Date.now();
+    console.log(
+      `half-open: new connection ${attempt.at - frozenAt} ms after the freeze, resumed after ${
+        resumedAt - frozenAt
+      } ms (heartbeat ${HEARTBEAT_MS} ms)`,
+    );
+    // Worst case: a beat due one interval after the freeze, one interval for its ACK, one back-off step.
+    assert.ok(
+      attempt.at - frozenAt <= 2 * HEARTBEAT_MS + maxStepMs(1) + 500,
+      `${attempt.at - frozenAt} ms`,
+    );
+    assert.equal(
+      gateway.received.items.filter((payload) => payload.op === 6).length,
+      1,
+      "one resume (op 6)",
+    );
+    assert.equal(gateway.identifies.items.length, 1, "no new identify: the session was resumed");
 
-      const interaction = world.play(url);
-      assert.equal((await interaction.waitForResponse()).type, 5);
-      const reply = await interaction.waitForMessage(undefined, 30_000);
-      assert.ok(/Playing/.test(String(reply.body.content)), String(reply.body.content));
-      await world.voice.waitForPackets(50, 15_000);
+    const interaction = world.play(url);
+    assert.equal((await interaction.waitForResponse()).type, 5);
+    const reply = await interaction.waitForMessage(undefined, 30_000);
+    assert.ok(/Playing/.test(String(reply.body.content)), String(reply.body.content));
+    await world.voice.waitForPackets(50, 15_000);
 
-      const stoppingAt = Date.now();
-      const status = await bot.stop();
-      const stopMs = Date.now() - stoppingAt;
-      console.log(`SIGTERM: exited with code ${status.code} after ${stopMs} ms`);
-      assert.equal(status.code, 0, bot.log);
-      assert.ok(stopMs <= 5000, `${stopMs} ms`);
-      const left = world.discord.voiceStateUpdates.items.some((update) => update.channel_id === null);
-      assert.ok(left, "the bot sent op 4 with channel_id null");
-      assert.ok(/Stopped\./.test(bot.log), bot.log);
-    } finally {
-      await world.close();
-    }
+    const stoppingAt = Date.now();
+    const status = await bot.stop();
+    const stopMs = Date.now() - stoppingAt;
+    console.log(`SIGTERM: exited with code ${status.code} after ${stopMs} ms`);
+    assert.equal(status.code, 0, bot.log);
+    assert.ok(stopMs <= 5000, `${stopMs} ms`);
+    const left = world.discord.voiceStateUpdates.items.some((update) => update.channel_id === null);
+    assert.ok(left, "the bot sent op 4 with channel_id null");
+    assert.ok(/Stopped\./.test(bot.log), bot.log);
   },
+  { discord: { heartbeatIntervalMs: HEARTBEAT_MS } },
+);
+
+worldTest(
+  "during a gateway outage attempts back off, one log line each, and the bot is back soon after",
+  async (world) => {
+    const bot = await world.startBot();
+    const gateway = world.discord.gateway;
+    const logLinesBefore = bot.output.length;
+    gateway.goAway();
+    const droppedAt = Date.now();
+    gateway.closeAll(4000, "Outage");
+    await sleep(OUTAGE_MS);
+    const backAt = Date.now();
+    gateway.comeBack();
+    await bot.waitForOutput(/resumed its session/, 40_000);
+    const resumedAt = Date.now();
+
+    const attempts = gateway.connectionAttempts.items.filter((item) => item.at >= droppedAt);
+    const refused = attempts.filter((item) => !item.accepted);
+    const accepted = attempts.find((item) => item.accepted)!;
+    const gaps = gapsBetween([droppedAt, ...attempts.map((item) => item.at)]);
+    const lines = bot.output.slice(logLinesBefore).filter((line) => /gateway/i.test(line));
+    console.log(
+      `outage: ${refused.length} refused attempts in ${OUTAGE_MS} ms, spacing ${gaps.join(", ")} ms; ` +
+        `${lines.length} log lines for ${attempts.length} attempts; reconnected ${accepted.at - backAt} ms ` +
+        `after the return, resumed ${resumedAt - backAt} ms after it`,
+    );
+    assert.ok(refused.length >= 2 && refused.length <= 6, `${refused.length} refused attempts`);
+    for (let i = 1; i < gaps.length; i++) assert.ok(gaps[i] >= gaps[i - 1] * 1.2, `spacing ${gaps}`);
+    assert.ok(gaps[0] >= 700, `first retry after ${gaps[0]} ms`);
+    // One line per attempt, plus the one saying the session was resumed.
+    assert.equal(lines.length, attempts.length + 1, lines.join("\n"));
+    assert.ok(accepted.at - backAt <= maxStepMs(attempts.length), `${accepted.at - backAt} ms`);
+    assert.ok(resumedAt - accepted.at <= 5000, `${resumedAt - accepted.at} ms`);
+    assert.equal(gateway.identifies.items.length, 1, "the session was resumed, not replaced");
+  },
+);
+
+worldTest("an invalid token ends the bot with a clear message and a non-zero code", async (world) => {
+  const token = `${btoa(world.discord.guild.botUser.id)}.d3Jvbmc.bm90LXRoZS1yaWdodC10b2tlbg`;
+  const ending = await runUntilExit(world.botEnv({ DISCORD_TOKEN: token }));
+  console.log(`invalid token: exit code ${ending.status.code} after ${ending.elapsedMs} ms`);
+  assert.equal(ending.status.code, 1, ending.log);
+  assert.ok(/rejected the bot token/.test(ending.log), ending.log);
+  assert.ok(!UNHANDLED.test(ending.log), ending.log);
+  assert.ok(
+    !ending.log.includes(token) && !ending.log.includes("bm90LXRoZS1yaWdodC10b2tlbg"),
+    "token leaked",
+  );
 });
 
-Deno.test({
-  name: "during a gateway outage attempts back off, one log line each, and the bot is back soon after",
-  ...options,
-  async fn() {
-    const world = await TestWorld.start();
-    try {
-      const bot = await world.startBot();
-      const gateway = world.discord.gateway;
-      const logLinesBefore = bot.output.length;
-      gateway.goAway();
-      const droppedAt = Date.now();
-      gateway.closeAll(4000, "Outage");
-      await sleep(OUTAGE_MS);
-      const backAt = Date.now();
-      gateway.comeBack();
-      await bot.waitForOutput(/resumed its session/, 40_000);
-      const resumedAt = Date.now();
-
-      const attempts = gateway.connectionAttempts.items.filter((item) => item.at >= droppedAt);
-      const refused = attempts.filter((item) => !item.accepted);
-      const accepted = attempts.find((item) => item.accepted)!;
-      const gaps = gapsBetween([droppedAt, ...attempts.map((item) => item.at)]);
-      const lines = bot.output.slice(logLinesBefore).filter((line) => /gateway/i.test(line));
-      console.log(
-        `outage: ${refused.length} refused attempts in ${OUTAGE_MS} ms, spacing ${gaps.join(", ")} ms; ` +
-          `${lines.length} log lines for ${attempts.length} attempts; reconnected ${
-            accepted.at - backAt
-          } ms ` +
-          `after the return, resumed ${resumedAt - backAt} ms after it`,
-      );
-      assert.ok(refused.length >= 2 && refused.length <= 6, `${refused.length} refused attempts`);
-      for (let i = 1; i < gaps.length; i++) assert.ok(gaps[i] >= gaps[i - 1] * 1.2, `spacing ${gaps}`);
-      assert.ok(gaps[0] >= 700, `first retry after ${gaps[0]} ms`);
-      // One line per attempt, plus the one saying the session was resumed.
-      assert.equal(lines.length, attempts.length + 1, lines.join("\n"));
-      assert.ok(accepted.at - backAt <= maxStepMs(attempts.length), `${accepted.at - backAt} ms`);
-      assert.ok(resumedAt - accepted.at <= 5000, `${resumedAt - accepted.at} ms`);
-      assert.equal(gateway.identifies.items.length, 1, "the session was resumed, not replaced");
-    } finally {
-      await world.close();
-    }
+worldTest(
+  "disallowed intents (close 4014) end the bot with a clear message, without retrying",
+  async (world) => {
+    const ending = await runUntilExit(world.botEnv());
+    const gateway = world.discord.gateway;
+    console.log(
+      `disallowed intents: exit code ${ending.status.code} after ${ending.elapsedMs} ms, ` +
+        `${gateway.connectionAttempts.items.length} connection attempt(s)`,
+    );
+    assert.equal(ending.status.code, 1, ending.log);
+    assert.ok(/gateway close 4014/.test(ending.log), ending.log);
+    assert.ok(!UNHANDLED.test(ending.log), ending.log);
+    assert.equal(gateway.connectionAttempts.items.length, 1);
+    assert.equal(gateway.identifies.items.length, 1);
   },
-});
-
-Deno.test({
-  name: "an invalid token ends the bot with a clear message and a non-zero code",
-  ...options,
-  async fn() {
-    const world = await TestWorld.start();
-    try {
-      const token = `${btoa(world.discord.guild.botUser.id)}.d3Jvbmc.bm90LXRoZS1yaWdodC10b2tlbg`;
-      const ending = await runUntilExit(world.botEnv({ DISCORD_TOKEN: token }));
-      console.log(`invalid token: exit code ${ending.status.code} after ${ending.elapsedMs} ms`);
-      assert.equal(ending.status.code, 1, ending.log);
-      assert.ok(/rejected the bot token/.test(ending.log), ending.log);
-      assert.ok(!UNHANDLED.test(ending.log), ending.log);
-      assert.ok(
-        !ending.log.includes(token) && !ending.log.includes("bm90LXRoZS1yaWdodC10b2tlbg"),
-        "token leaked",
-      );
-    } finally {
-      await world.close();
-    }
-  },
-});
-
-Deno.test({
-  name: "disallowed intents (close 4014) end the bot with a clear message, without retrying",
-  ...options,
-  async fn() {
-    const world = await TestWorld.start({ discord: { allowedIntents: 0 } });
-    try {
-      const ending = await runUntilExit(world.botEnv());
-      const gateway = world.discord.gateway;
-      console.log(
-        `disallowed intents: exit code ${ending.status.code} after ${ending.elapsedMs} ms, ` +
-          `${gateway.connectionAttempts.items.length} connection attempt(s)`,
-      );
-      assert.equal(ending.status.code, 1, ending.log);
-      assert.ok(/gateway close 4014/.test(ending.log), ending.log);
-      assert.ok(!UNHANDLED.test(ending.log), ending.log);
-      assert.equal(gateway.connectionAttempts.items.length, 1);
-      assert.equal(gateway.identifies.items.length, 1);
-    } finally {
-      await world.close();
-    }
-  },
-});
+  { discord: { allowedIntents: 0 } },
+);

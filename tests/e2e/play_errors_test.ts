@@ -4,104 +4,80 @@
  */
 import { privateAnswer } from "./bot_answers.ts";
 import assert from "node:assert/strict";
-import { TestWorld } from "./test_world.ts";
+import { worldTest } from "./with_world.ts";
 import { addTone } from "./media_library.ts";
 import { toneOrder } from "./received_audio.ts";
 
-Deno.test({
-  name: "requests the bot cannot serve get a clear private reply and change nothing",
-  sanitizeOps: false,
-  sanitizeResources: false,
-  async fn(t) {
-    const world = await TestWorld.start();
-    try {
-      world.media.add("song.mp3", new Uint8Array([1, 2, 3]));
-      await world.startBot();
+worldTest("requests the bot cannot serve get a clear private reply and change nothing", async (world, t) => {
+  world.media.add("song.mp3", new Uint8Array([1, 2, 3]));
+  await world.startBot();
 
-      await t.step("someone outside any voice channel is asked to join one", async () => {
-        const text = await privateAnswer(world.play(`${world.media.url}/song.mp3`, world.bob));
-        assert.ok(/voice channel/i.test(text), text);
-        assert.equal(world.media.requests.length, 0);
-        assert.equal(world.discord.voiceStateUpdates.items.length, 0, "the bot did not join voice");
-      });
+  await t.step("someone outside any voice channel is asked to join one", async () => {
+    const text = await privateAnswer(world.play(`${world.media.url}/song.mp3`, world.bob));
+    assert.ok(/voice channel/i.test(text), text);
+    assert.equal(world.media.requests.length, 0);
+    assert.equal(world.discord.voiceStateUpdates.items.length, 0, "the bot did not join voice");
+  });
 
-      await t.step("a link that answers 404 is refused with the reason", async () => {
-        const text = await privateAnswer(world.play(`${world.media.url}/missing.mp3`));
-        assert.ok(/404|not found|doesn't exist|does not exist|unavailable/i.test(text), text);
-        const lastVoiceUpdate = world.discord.voiceStateUpdates.items.at(-1);
-        assert.equal(
-          lastVoiceUpdate?.channel_id,
-          null,
-          "a bot that joined only for this request leaves again",
-        );
-      });
+  await t.step("a link that answers 404 is refused with the reason", async () => {
+    const text = await privateAnswer(world.play(`${world.media.url}/missing.mp3`));
+    assert.ok(/404|not found|doesn't exist|does not exist|unavailable/i.test(text), text);
+    const lastVoiceUpdate = world.discord.voiceStateUpdates.items.at(-1);
+    assert.equal(
+      lastVoiceUpdate?.channel_id,
+      null,
+      "a bot that joined only for this request leaves again",
+    );
+  });
 
-      await t.step("the bot carries on afterwards", async () => {
-        const text = await privateAnswer(world.play("file:///etc/passwd"));
-        assert.ok(/http/i.test(text), text);
-      });
-    } finally {
-      await world.close();
-    }
-  },
+  await t.step("the bot carries on afterwards", async () => {
+    const text = await privateAnswer(world.play("file:///etc/passwd"));
+    assert.ok(/http/i.test(text), text);
+  });
 });
 
-Deno.test({
-  name: "links to private addresses and local files are refused before any request is made",
-  sanitizeOps: false,
-  sanitizeResources: false,
-  async fn(t) {
-    const world = await TestWorld.start();
-    try {
-      world.media.add("song.mp3", new Uint8Array([1, 2, 3]));
-      await world.startBot({ TRAZOM_ALLOW_PRIVATE_URLS: "0" });
+worldTest(
+  "links to private addresses and local files are refused before any request is made",
+  async (world, t) => {
+    world.media.add("song.mp3", new Uint8Array([1, 2, 3]));
+    await world.startBot({ TRAZOM_ALLOW_PRIVATE_URLS: "0" });
 
-      await t.step("a loopback address", async () => {
-        const text = await privateAnswer(world.play(`${world.media.url}/song.mp3`));
-        assert.ok(/private or local address/i.test(text), text);
-      });
+    await t.step("a loopback address", async () => {
+      const text = await privateAnswer(world.play(`${world.media.url}/song.mp3`));
+      assert.ok(/private or local address/i.test(text), text);
+    });
 
-      await t.step("a name that resolves to loopback", async () => {
-        const port = new URL(world.media.url).port;
-        const text = await privateAnswer(world.play(`http://localhost:${port}/song.mp3`));
-        assert.ok(/private or local address/i.test(text), text);
-      });
+    await t.step("a name that resolves to loopback", async () => {
+      const port = new URL(world.media.url).port;
+      const text = await privateAnswer(world.play(`http://localhost:${port}/song.mp3`));
+      assert.ok(/private or local address/i.test(text), text);
+    });
 
-      await t.step("a local file", async () => {
-        const text = await privateAnswer(world.play("file:///etc/passwd"));
-        assert.ok(/http/i.test(text), text);
-      });
+    await t.step("a local file", async () => {
+      const text = await privateAnswer(world.play("file:///etc/passwd"));
+      assert.ok(/http/i.test(text), text);
+    });
 
-      assert.deepEqual(world.media.requests, [], "no request reached the media server");
-      assert.equal(world.discord.channelMessages.length, 0, "nothing was announced as playing");
-    } finally {
-      await world.close();
-    }
+    assert.deepEqual(world.media.requests, [], "no request reached the media server");
+    assert.equal(world.discord.channelMessages.length, 0, "nothing was announced as playing");
   },
-});
+);
 
-Deno.test({
-  name: "a queued track that cannot be made playable is reported in the channel and the queue goes on",
-  sanitizeOps: false,
-  sanitizeResources: false,
-  async fn() {
-    const world = await TestWorld.start();
-    try {
-      const first = await addTone(world, "first.mp3", 300, 2);
-      const broken = world.media.add("broken.mp3", crypto.getRandomValues(new Uint8Array(64 * 1024)));
-      const last = await addTone(world, "last.mp3", 500, 2);
-      await world.startBot();
-      for (const url of [first, broken, last]) await world.play(url).waitForMessage(undefined, 30_000);
+worldTest(
+  "a queued track that cannot be made playable is reported in the channel and the queue goes on",
+  async (world) => {
+    const first = await addTone(world, "first.mp3", 300, 2);
+    const broken = world.media.add("broken.mp3", crypto.getRandomValues(new Uint8Array(64 * 1024)));
+    const last = await addTone(world, "last.mp3", 500, 2);
+    await world.startBot();
+    for (const url of [first, broken, last]) await world.play(url).waitForMessage(undefined, 30_000);
 
-      const notice = await world.discord.waitForChannelMessage(
-        (m) => /Skipping/.test(String(m.body.content)),
-        30_000,
-      );
-      assert.ok(/broken.*read that as audio/.test(String(notice.body.content)), String(notice.body.content));
-      await world.voice.waitUntil(() => world.voice.audioPackets().length >= 190, 30_000, "both good tracks");
-      assert.deepEqual(await toneOrder(world.voice.audioPackets(), world.dataDir, [300, 500]), [300, 500]);
-    } finally {
-      await world.close();
-    }
+    const notice = await world.discord.waitForChannelMessage(
+      (m) => /Skipping/.test(String(m.body.content)),
+      30_000,
+    );
+    assert.ok(/broken.*read that as audio/.test(String(notice.body.content)), String(notice.body.content));
+    await world.voice.waitUntil(() => world.voice.audioPackets().length >= 190, 30_000, "both good tracks");
+    assert.deepEqual(await toneOrder(world.voice.audioPackets(), world.dataDir, [300, 500]), [300, 500]);
   },
-});
+);

@@ -6,17 +6,14 @@
 import assert from "node:assert/strict";
 import { FAKE_SPOTIFY_SEED, startFakeSpotify } from "../fakes/fake_spotify.ts";
 import { FakeYoutube } from "../fakes/fake_youtube.ts";
-import { TestWorld } from "./test_world.ts";
+import { worldTest } from "./with_world.ts";
 import { toneOrder } from "./received_audio.ts";
 
 const [COVER, WRONG_LENGTH, RIGHT] = [300, 500, 700];
 
-Deno.test({
-  name: "a Spotify track link plays the YouTube video that matches it, and the match is remembered",
-  sanitizeOps: false,
-  sanitizeResources: false,
-  async fn() {
-    const world = await TestWorld.start();
+worldTest(
+  "a Spotify track link plays the YouTube video that matches it, and the match is remembered",
+  async (world) => {
     const spotify = startFakeSpotify();
     try {
       const youtube = await FakeYoutube.create(world, {
@@ -72,7 +69,6 @@ Deno.test({
       );
     } finally {
       await spotify.close();
-      await world.close();
     }
   },
-});
+);

@@ -6,6 +6,7 @@
 import { answerText, privateAnswer } from "./bot_answers.ts";
 import assert from "node:assert/strict";
 import { FakeYoutube } from "../fakes/fake_youtube.ts";
+import { worldTest } from "./with_world.ts";
 import { TestWorld } from "./test_world.ts";
 import { audioAfter, packetsFor, toneOrder } from "./received_audio.ts";
 
@@ -47,142 +48,127 @@ const LINK_TONES = {
   listThird: 1000,
 };
 
-Deno.test({
-  name:
-    "search words, YouTube links and a capped playlist play the right videos in order; dead links explained",
-  sanitizeOps: false,
-  sanitizeResources: false,
-  async fn(t) {
-    const world = await TestWorld.start();
-    try {
-      const video = (id: string, title: string, frequencyHz: number) => ({
-        id,
-        title,
-        frequencyHz,
-        seconds: SECONDS,
-      });
-      const youtube = await FakeYoutube.create(world, {
-        videos: [
-          video("searchBest1", "Morning Hum", LINK_TONES.searchBest),
-          video("searchOthr2", "Morning Hum Remix", LINK_TONES.searchOther),
-          video("watchLink01", "Watched Hum", LINK_TONES.watch),
-          video("youtuBeLnk1", "Short Link Hum", LINK_TONES.shortLink),
-          video("shortsLink1", "Shorts Hum", LINK_TONES.shorts),
-          video("listFirst01", "First Of Three", LINK_TONES.listFirst),
-          video("listSecnd02", "Second Of Three", LINK_TONES.listSecond),
-          video("listThird03", "Third Of Three", LINK_TONES.listThird),
-        ],
-        playlists: [{
-          id: "PLthreeHumsInARow",
-          title: "Three Hums",
-          videoIds: ["listFirst01", "listSecnd02", "listThird03"],
-        }],
-        searches: { "morning hum": ["searchBest1", "searchOthr2"] },
-      });
-      await world.startBot({ ...youtube.env, TRAZOM_PLAYLIST_LIMIT: "2" });
-      const from = world.voice.audioPackets().length;
+worldTest(
+  "search words, YouTube links and a capped playlist play the right videos in order; dead links explained",
+  async (world, t) => {
+    const video = (id: string, title: string, frequencyHz: number) => ({
+      id,
+      title,
+      frequencyHz,
+      seconds: SECONDS,
+    });
+    const youtube = await FakeYoutube.create(world, {
+      videos: [
+        video("searchBest1", "Morning Hum", LINK_TONES.searchBest),
+        video("searchOthr2", "Morning Hum Remix", LINK_TONES.searchOther),
+        video("watchLink01", "Watched Hum", LINK_TONES.watch),
+        video("youtuBeLnk1", "Short Link Hum", LINK_TONES.shortLink),
+        video("shortsLink1", "Shorts Hum", LINK_TONES.shorts),
+        video("listFirst01", "First Of Three", LINK_TONES.listFirst),
+        video("listSecnd02", "Second Of Three", LINK_TONES.listSecond),
+        video("listThird03", "Third Of Three", LINK_TONES.listThird),
+      ],
+      playlists: [{
+        id: "PLthreeHumsInARow",
+        title: "Three Hums",
+        videoIds: ["listFirst01", "listSecnd02", "listThird03"],
+      }],
+      searches: { "morning hum": ["searchBest1", "searchOthr2"] },
+    });
+    await world.startBot({ ...youtube.env, TRAZOM_PLAYLIST_LIMIT: "2" });
+    const from = world.voice.audioPackets().length;
 
-      await t.step("search words queue the best match, named in the reply", async () => {
-        const reply = await answerText(world.play("Morning hum"));
-        assert.ok(/Morning Hum\*\*/.test(reply) && !/Remix/.test(reply), reply);
-        assert.ok(reply.includes(youtube.watchUrl("searchBest1")), reply);
-        const [search] = youtube.requests("search");
-        assert.equal(search.text, "Morning hum");
-      });
+    await t.step("search words queue the best match, named in the reply", async () => {
+      const reply = await answerText(world.play("Morning hum"));
+      assert.ok(/Morning Hum\*\*/.test(reply) && !/Remix/.test(reply), reply);
+      assert.ok(reply.includes(youtube.watchUrl("searchBest1")), reply);
+      const [search] = youtube.requests("search");
+      assert.equal(search.text, "Morning hum");
+    });
 
-      await t.step("watch, youtu.be and shorts links queue their videos", async () => {
-        const links = [
-          [youtube.watchUrl("watchLink01"), "Watched Hum"],
-          ["https://youtu.be/youtuBeLnk1?si=shared", "Short Link Hum"],
-          ["https://www.youtube.com/shorts/shortsLink1", "Shorts Hum"],
-        ];
-        for (const [link, title] of links) {
-          const reply = await answerText(world.play(link));
-          assert.ok(reply.includes(title), reply);
-        }
-      });
+    await t.step("watch, youtu.be and shorts links queue their videos", async () => {
+      const links = [
+        [youtube.watchUrl("watchLink01"), "Watched Hum"],
+        ["https://youtu.be/youtuBeLnk1?si=shared", "Short Link Hum"],
+        ["https://www.youtube.com/shorts/shortsLink1", "Shorts Hum"],
+      ];
+      for (const [link, title] of links) {
+        const reply = await answerText(world.play(link));
+        assert.ok(reply.includes(title), reply);
+      }
+    });
 
-      await t.step(
-        "a playlist beyond TRAZOM_PLAYLIST_LIMIT queues only the first two, and says so",
-        async () => {
-          const reply = await answerText(
-            world.play("https://www.youtube.com/playlist?list=PLthreeHumsInARow"),
-          );
-          assert.ok(/Queued 2 tracks/.test(reply), reply);
-          assert.ok(/first 2/.test(reply), `the reply states the cap: ${reply}`);
-        },
-      );
+    await t.step(
+      "a playlist beyond TRAZOM_PLAYLIST_LIMIT queues only the first two, and says so",
+      async () => {
+        const reply = await answerText(
+          world.play("https://www.youtube.com/playlist?list=PLthreeHumsInARow"),
+        );
+        assert.ok(/Queued 2 tracks/.test(reply), reply);
+        assert.ok(/first 2/.test(reply), `the reply states the cap: ${reply}`);
+      },
+    );
 
-      await t.step("an unavailable video gets a private reply saying so", async () => {
-        const text = await privateAnswer(world.play(youtube.watchUrl("goneGoneGo1")));
-        assert.ok(/unavailable/i.test(text), text);
-      });
+    await t.step("an unavailable video gets a private reply saying so", async () => {
+      const text = await privateAnswer(world.play(youtube.watchUrl("goneGoneGo1")));
+      assert.ok(/unavailable/i.test(text), text);
+    });
 
-      await t.step("the channel hears each video once, in the order asked, and no more", async () => {
-        const tones = Object.values(LINK_TONES);
-        const heard = await heardTones(world, from, 6 * SECONDS, tones);
-        assert.deepEqual(heard, [
-          LINK_TONES.searchBest,
-          LINK_TONES.watch,
-          LINK_TONES.shortLink,
-          LINK_TONES.shorts,
-          LINK_TONES.listFirst,
-          LINK_TONES.listSecond,
-        ]);
-        const downloads = youtube.requests("download");
-        assert.equal(downloads.length, 6);
-        for (const download of downloads) {
-          assert.ok(/^http:\/\/127\.0\.0\.1:\d+$/.test(download.proxy ?? ""), "through the egress proxy");
-        }
-      });
-    } finally {
-      await world.close();
-    }
-  },
-});
-
-Deno.test({
-  name: "autocomplete suggests search results within 3 s, and the same words do not search again",
-  sanitizeOps: false,
-  sanitizeResources: false,
-  async fn() {
-    const world = await TestWorld.start();
-    try {
-      const youtube = await FakeYoutube.create(world, {
-        videos: [
-          { id: "eveningHum1", title: "Evening Hum", frequencyHz: 300, seconds: 65 },
-          { id: "eveningHum2", title: "Evening Hum (Slow)", frequencyHz: 400, seconds: 2 },
-        ],
-        searches: { "evening hum": ["eveningHum1", "eveningHum2"] },
-      });
-      await world.startBot(youtube.env);
-      const type = (words: string) =>
-        world.discord.sendAutocomplete({
-          name: "play",
-          options: [{ name: "query", type: 3, value: words, focused: true }],
-          userId: world.alice,
-        });
-
-      const sentAt = Date.now();
-      const response = await type("evening hum").waitForResponse(3_000);
-      console.log(`autocomplete answered in ${Date.now() - sentAt} ms`);
-      assert.equal(response.type, AUTOCOMPLETE_RESULT);
-      assert.deepEqual((response.data as { choices?: unknown }).choices, [
-        { name: "Evening Hum (1:05)", value: youtube.watchUrl("eveningHum1") },
-        { name: "Evening Hum (Slow) (0:02)", value: youtube.watchUrl("eveningHum2") },
+    await t.step("the channel hears each video once, in the order asked, and no more", async () => {
+      const tones = Object.values(LINK_TONES);
+      const heard = await heardTones(world, from, 6 * SECONDS, tones);
+      assert.deepEqual(heard, [
+        LINK_TONES.searchBest,
+        LINK_TONES.watch,
+        LINK_TONES.shortLink,
+        LINK_TONES.shorts,
+        LINK_TONES.listFirst,
+        LINK_TONES.listSecond,
       ]);
-      const searches = youtube.requests("search").length;
-      assert.equal(searches, 1);
-
-      const again = await type("evening hum").waitForResponse(3_000);
-      assert.equal(again.type, AUTOCOMPLETE_RESULT);
-      assert.deepEqual(again.data, response.data);
-      assert.equal(youtube.requests("search").length, searches, "the second answer came from memory");
-    } finally {
-      await world.close();
-    }
+      const downloads = youtube.requests("download");
+      assert.equal(downloads.length, 6);
+      for (const download of downloads) {
+        assert.ok(/^http:\/\/127\.0\.0\.1:\d+$/.test(download.proxy ?? ""), "through the egress proxy");
+      }
+    });
   },
-});
+);
+
+worldTest(
+  "autocomplete suggests search results within 3 s, and the same words do not search again",
+  async (world) => {
+    const youtube = await FakeYoutube.create(world, {
+      videos: [
+        { id: "eveningHum1", title: "Evening Hum", frequencyHz: 300, seconds: 65 },
+        { id: "eveningHum2", title: "Evening Hum (Slow)", frequencyHz: 400, seconds: 2 },
+      ],
+      searches: { "evening hum": ["eveningHum1", "eveningHum2"] },
+    });
+    await world.startBot(youtube.env);
+    const type = (words: string) =>
+      world.discord.sendAutocomplete({
+        name: "play",
+        options: [{ name: "query", type: 3, value: words, focused: true }],
+        userId: world.alice,
+      });
+
+    const sentAt = Date.now();
+    const response = await type("evening hum").waitForResponse(3_000);
+    console.log(`autocomplete answered in ${Date.now() - sentAt} ms`);
+    assert.equal(response.type, AUTOCOMPLETE_RESULT);
+    assert.deepEqual((response.data as { choices?: unknown }).choices, [
+      { name: "Evening Hum (1:05)", value: youtube.watchUrl("eveningHum1") },
+      { name: "Evening Hum (Slow) (0:02)", value: youtube.watchUrl("eveningHum2") },
+    ]);
+    const searches = youtube.requests("search").length;
+    assert.equal(searches, 1);
+
+    const again = await type("evening hum").waitForResponse(3_000);
+    assert.equal(again.type, AUTOCOMPLETE_RESULT);
+    assert.deepEqual(again.data, response.data);
+    assert.equal(youtube.requests("search").length, searches, "the second answer came from memory");
+  },
+);
 
 const RADIO = {
   seed: { id: "radioSeed01", title: "Seed Hum", frequencyHz: 300, seconds: 3 },
@@ -191,58 +177,51 @@ const RADIO = {
   later: { id: "radioLater4", title: "Later Hum", frequencyHz: 900, seconds: 3 },
 };
 
-Deno.test({
-  name: "autoplay continues from the radio with something not played recently; people's requests go first",
-  sanitizeOps: false,
-  sanitizeResources: false,
-  async fn() {
-    const world = await TestWorld.start();
-    try {
-      const { seed, pick, person, later } = RADIO;
-      const youtube = await FakeYoutube.create(world, {
-        videos: [seed, pick, person, later],
-        // Every mix starts with its seed; whichever seeds the bot uses, the next unplayed pick is the same.
-        radios: {
-          [seed.id]: [pick.id, later.id],
-          [pick.id]: [seed.id, later.id],
-          [person.id]: [seed.id, pick.id, later.id],
-        },
-      });
-      await world.startBot(youtube.env);
-      const from = world.voice.audioPackets().length;
-      await answerText(world.play(youtube.watchUrl(seed.id)));
-      const on = await answerText(
-        world.discord.sendCommand({
-          name: "autoplay",
-          options: [{ name: "mode", type: 3, value: "on" }],
-          userId: world.alice,
-        }),
-      );
-      assert.ok(/autoplay is on/i.test(on), on);
-      const told = await unlessTrackFails(
-        world,
-        world.discord.waitForChannelMessage((m) => /autoplay pick/i.test(String(m.body.content)), 30_000),
-      );
-      assert.ok(String(told.body.content).includes(pick.title), String(told.body.content));
-      assert.ok(
-        youtube.requests("radio").some((radio) => radio.seedId === seed.id),
-        "the seed's mix was asked for",
-      );
+worldTest(
+  "autoplay continues from the radio with something not played recently; people's requests go first",
+  async (world) => {
+    const { seed, pick, person, later } = RADIO;
+    const youtube = await FakeYoutube.create(world, {
+      videos: [seed, pick, person, later],
+      // Every mix starts with its seed; whichever seeds the bot uses, the next unplayed pick is the same.
+      radios: {
+        [seed.id]: [pick.id, later.id],
+        [pick.id]: [seed.id, later.id],
+        [person.id]: [seed.id, pick.id, later.id],
+      },
+    });
+    await world.startBot(youtube.env);
+    const from = world.voice.audioPackets().length;
+    await answerText(world.play(youtube.watchUrl(seed.id)));
+    const on = await answerText(
+      world.discord.sendCommand({
+        name: "autoplay",
+        options: [{ name: "mode", type: 3, value: "on" }],
+        userId: world.alice,
+      }),
+    );
+    assert.ok(/autoplay is on/i.test(on), on);
+    const told = await unlessTrackFails(
+      world,
+      world.discord.waitForChannelMessage((m) => /autoplay pick/i.test(String(m.body.content)), 30_000),
+    );
+    assert.ok(String(told.body.content).includes(pick.title), String(told.body.content));
+    assert.ok(
+      youtube.requests("radio").some((radio) => radio.seedId === seed.id),
+      "the seed's mix was asked for",
+    );
 
-      // Well into the autoplay pick, a person asks for a song: it plays before any further autoplay track.
-      await audioAfter(world.voice, from, packetsFor(seed.seconds + 1), 30_000);
-      await answerText(world.play(youtube.watchUrl(person.id), world.alice));
+    // Well into the autoplay pick, a person asks for a song: it plays before any further autoplay track.
+    await audioAfter(world.voice, from, packetsFor(seed.seconds + 1), 30_000);
+    await answerText(world.play(youtube.watchUrl(person.id), world.alice));
 
-      const total = seed.seconds + pick.seconds + person.seconds + later.seconds;
-      const tones = [seed, pick, person, later].map((video) => video.frequencyHz);
-      const heard = await heardTones(world, from, total, tones);
-      assert.deepEqual(
-        heard,
-        tones,
-        "seed, its radio's pick, the person's song, then the next unplayed pick",
-      );
-    } finally {
-      await world.close();
-    }
+    const total = seed.seconds + pick.seconds + person.seconds + later.seconds;
+    const tones = [seed, pick, person, later].map((video) => video.frequencyHz);
+    const heard = await heardTones(world, from, total, tones);
+    assert.deepEqual(
+      heard,
+      tones,
+      "seed, its radio's pick, the person's song, then the next unplayed pick",
+    );
   },
-});
+);

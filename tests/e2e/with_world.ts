@@ -1,0 +1,25 @@
+/** Declares an end-to-end test that runs in a fresh TestWorld, closed afterwards whatever happens. */
+import { TestWorld, type WorldOptions } from "./test_world.ts";
+
+/** The body of a world test: the world, and the test context for steps. */
+type WorldTestBody = (world: TestWorld, t: Deno.TestContext) => Promise<void>;
+
+/**
+ * Like Deno.test, with a world. The bot runs in another process and its sockets, timers and children
+ * outlive single operations, so Deno's per-test op and resource sanitizers cannot judge them.
+ */
+export function worldTest(name: string, body: WorldTestBody, options: WorldOptions = {}): void {
+  Deno.test({
+    name,
+    sanitizeOps: false,
+    sanitizeResources: false,
+    async fn(t) {
+      const world = await TestWorld.start(options);
+      try {
+        await body(world, t);
+      } finally {
+        await world.close();
+      }
+    },
+  });
+}
