@@ -53,6 +53,11 @@ export class TestWorld {
     };
   }
 
+  /** Everything every bot in this world printed. */
+  get botOutput(): string {
+    return this.#bots.map((bot) => bot.log).join("\n");
+  }
+
   /** Starts the bot and waits until its commands are registered and its gateway session is ready. */
   async startBot(overrides: Record<string, string> = {}): Promise<BotProcess> {
     const bot = BotProcess.start(this.botEnv(overrides));

@@ -1,4 +1,8 @@
-/** Declares an end-to-end test that runs in a fresh TestWorld, closed afterwards whatever happens. */
+/**
+ * Declares an end-to-end test that runs in a fresh TestWorld, closed afterwards whatever happens, and
+ * checks that the bot never printed its token.
+ */
+import assert from "node:assert/strict";
 import { TestWorld, type WorldOptions } from "./test_world.ts";
 
 /** The body of a world test: the world, and the test context for steps. */
@@ -20,6 +24,8 @@ export function worldTest(name: string, body: WorldTestBody, options: WorldOptio
       } finally {
         await world.close();
       }
+      // Whatever happened in the test, the token must never have reached the bot's log.
+      assert.ok(!world.botOutput.includes(world.discord.botToken), "the bot printed its token");
     },
   });
 }
