@@ -1,7 +1,7 @@
 /**
  * The bot's one way out, on SIGINT/SIGTERM or when Discord refuses it for good. Order matters: stop taking
- * interactions, let hooks save state while everything still works, leave voice, then close workers, the
- * gateway and the store. A step that hangs is given up on after a few seconds so the process always ends.
+ * interactions, let hooks save state while everything still works, leave voice, then close workers (each kills
+ * its tool processes first), kill any tool process of the main thread, then close the gateway and the store. A step that hangs is given up on after a few seconds so the process always ends.
  */
 
 /** What a shutdown closes, in this order, after the hooks. */
@@ -9,6 +9,8 @@ export interface ShutdownParts {
   /** Ends every guild session; the bot leaves its voice channels. */
   closeSessions(): Promise<void> | void;
   closeWorkers(): Promise<void> | void;
+  /** Kills the tool process groups the main thread itself started (workers kill their own). */
+  killTools?(): Promise<void> | void;
   closeGateway(): Promise<void> | void;
   closeStore(): Promise<void> | void;
 }
@@ -71,6 +73,7 @@ export class Shutdown {
     return [
       ["leaving voice", () => parts.closeSessions()],
       ["closing workers", () => parts.closeWorkers()],
+      ["stopping tool processes", () => parts.killTools?.()],
       ["closing the gateway", () => parts.closeGateway()],
       ["closing the store", () => parts.closeStore()],
     ];

@@ -1,14 +1,18 @@
 /** Runs an external tool (ffmpeg) to completion, with cancellation and a readable failure. */
+import { ToolProcess } from "../process/tool_process.ts";
 
 export interface ToolResult {
   stdout: string;
   stderr: string;
 }
 
-/** Runs `command args`, resolving with its output when it exits 0 and rejecting with its last words otherwise. */
+/**
+ * Runs `command args`, resolving with its output when it exits 0 and rejecting with its last words otherwise.
+ * Aborting kills the tool's whole process group.
+ */
 export async function runTool(command: string, args: string[], signal?: AbortSignal): Promise<ToolResult> {
-  const child = startTool(command, args, signal);
-  const output = await child.output();
+  const tool = startTool(command, args, signal);
+  const output = await tool.output();
   const stdout = new TextDecoder().decode(output.stdout);
   const stderr = new TextDecoder().decode(output.stderr);
   signal?.throwIfAborted();
@@ -18,10 +22,9 @@ export async function runTool(command: string, args: string[], signal?: AbortSig
   return { stdout, stderr };
 }
 
-function startTool(command: string, args: string[], signal?: AbortSignal): Deno.ChildProcess {
+function startTool(command: string, args: string[], signal?: AbortSignal): ToolProcess {
   try {
-    return new Deno.Command(command, { args, stdin: "null", stdout: "piped", stderr: "piped", signal })
-      .spawn();
+    return ToolProcess.spawn(command, { args, signal });
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
       throw new Error(`"${command}" was not found; install it or set its path in the configuration`);

@@ -1,6 +1,10 @@
 /**
  * The normalized-audio cache: Ogg Opus files in one folder, an index in Deno KV, a soft size limit
  * enforced by evicting least-recently-used files that are not playing or about to play.
+ *
+ * Files in use are pinned, and pins are counted (two guilds may hold one file). A hit is pinned in the same
+ * step that finds it (`acquire`), and a committed file comes back pinned, so no other guild's commit can
+ * evict a file between the moment it is found and the moment it is held. Each pin ends with one `release`.
  */
 import { join } from "node:path";
 import { type CacheFiles, denoCacheFiles } from "./cache_files.ts";
@@ -29,6 +33,8 @@ const TEMP_PREFIX = ".partial-";
 /** The cache folder and its index. Open it with `AudioCache.open`. */
 export class AudioCache {
   #entries = new Map<string, CacheEntry>();
+  /** Key → how many holders: pinned files are never evicted. */
+  #pins = new Map<string, number>();
   #hits = 0;
   #misses = 0;
 
@@ -76,27 +82,55 @@ export class AudioCache {
     return join(this.dir, `${TEMP_PREFIX}${key}-${crypto.randomUUID()}${FILE_SUFFIX}`);
   }
 
-  /** The entry for `key` if its file is there, marking it used. */
-  async lookup(key: string): Promise<CacheEntry | undefined> {
+  /**
+   * The entry for `key` if its file is there, marking it used and pinning it for the caller, who must
+   * `release(key)` once done with the file; undefined (a miss, nothing pinned) otherwise.
+   */
+  async acquire(key: string): Promise<CacheEntry | undefined> {
     const entry = this.#entries.get(key);
-    if (!entry || (await this.files.sizeOf(this.pathOf(key))) === undefined) {
-      if (entry) await this.#forget(key);
+    if (!entry) {
+      this.#misses++;
+      return undefined;
+    }
+    // Before any await: from here on no eviction can take the file.
+    this.#pin(key);
+    if ((await this.files.sizeOf(this.pathOf(key))) === undefined) {
+      this.#unpin(key);
+      if (this.#entries.get(key) === entry) await this.#forget(key);
       this.#misses++;
       return undefined;
     }
     this.#hits++;
-    return await this.#save({ ...entry, lastUsedAt: this.now() });
+    return await this.#save({ ...(this.#entries.get(key) ?? entry), lastUsedAt: this.now() });
   }
 
   /**
-   * Moves a finished temporary file into place, indexes it, and evicts down to the limit. If the move fails
-   * the temporary file is removed and the error says what the operator can do.
+   * Gives back one pin taken by `acquire` or `commit`. Once nothing holds the file it may be evicted: if
+   * the cache is over its limit, eviction runs now; resolves with the keys evicted.
+   */
+  async release(key: string): Promise<string[]> {
+    if (!this.#pins.has(key)) {
+      this.log(`Cache: "${key}" was released but not held`);
+      return [];
+    }
+    this.#unpin(key);
+    return this.#pins.has(key) ? [] : await this.evict();
+  }
+
+  /** How many holders `key` has. */
+  pinCount(key: string): number {
+    return this.#pins.get(key) ?? 0;
+  }
+
+  /**
+   * Moves a finished temporary file into place, indexes it pinned for the caller (who must `release` it),
+   * and evicts unpinned files down to the limit. If the move fails the temporary file is removed, nothing is
+   * pinned, and the error says what the operator can do.
    */
   async commit(
     key: string,
     temporaryPath: string,
     details: Pick<CacheEntry, "durationSeconds" | "inputLoudness">,
-    pinned: ReadonlySet<string>,
   ): Promise<CacheEntry> {
     const sizeBytes = await this.files.sizeOf(temporaryPath);
     if (sizeBytes === undefined) throw new Error(`The finished file ${temporaryPath} is missing`);
@@ -111,8 +145,9 @@ export class AudioCache {
         { cause: error },
       );
     }
+    this.#pin(key);
     const entry = await this.#save({ key, sizeBytes, lastUsedAt: this.now(), ...details });
-    await this.evict(new Set([...pinned, key]));
+    await this.evict();
     return entry;
   }
 
@@ -121,17 +156,20 @@ export class AudioCache {
     await this.files.remove(temporaryPath);
   }
 
-  /** Evicts least-recently-used files, never `pinned` ones, until the total fits the limit. */
-  async evict(pinned: ReadonlySet<string>): Promise<string[]> {
+  /** Evicts least-recently-used files, never pinned ones (nor `alsoSpare`), until the total fits the limit. */
+  async evict(alsoSpare: ReadonlySet<string> = new Set()): Promise<string[]> {
     const evicted: string[] = [];
     const byAge = [...this.#entries.values()].sort((a, b) => a.lastUsedAt - b.lastUsedAt);
-    let total = this.stats().sizeBytes;
     for (const entry of byAge) {
-      if (total <= this.limitBytes) break;
-      if (pinned.has(entry.key)) continue;
+      // Read afresh each time: lookups, commits and other evictions go on during the awaits below.
+      if (this.stats().sizeBytes <= this.limitBytes) break;
+      if (this.#entries.get(entry.key) !== entry || this.#pins.has(entry.key) || alsoSpare.has(entry.key)) {
+        continue;
+      }
+      // Out of the index before the file goes, so an `acquire` from now on misses instead of pinning it.
+      this.#entries.delete(entry.key);
       await this.files.remove(this.pathOf(entry.key));
-      await this.#forget(entry.key);
-      total -= entry.sizeBytes;
+      await this.kv.delete(["cache", entry.key]);
       evicted.push(entry.key);
     }
     return evicted;
@@ -183,6 +221,16 @@ export class AudioCache {
     this.#entries.set(entry.key, entry);
     await this.kv.set(["cache", entry.key], entry);
     return entry;
+  }
+
+  #pin(key: string): void {
+    this.#pins.set(key, this.pinCount(key) + 1);
+  }
+
+  #unpin(key: string): void {
+    const count = this.pinCount(key) - 1;
+    if (count > 0) this.#pins.set(key, count);
+    else this.#pins.delete(key);
   }
 
   async #forget(key: string): Promise<void> {

@@ -1,105 +1,197 @@
 /**
  * The main thread's end of a typed worker channel: request/answer with ids, timeouts, cancellation,
- * and a fresh worker when the old one dies (the requests in flight fail cleanly).
+ * and a fresh worker when the old one dies. Requests in flight on a worker that dies fail (temporarily);
+ * requests sent while a new one is starting wait for it, within their own timeout.
  */
+import { killProcessGroup } from "../process/process_group.ts";
+import type { ToolJobs } from "../process/tool_caps.ts";
 import type { Failed, FromWorker, ToWorker, WorkerPort } from "./worker_protocol.ts";
 
 const MAX_RESTART_DELAY_MS = 30_000;
+/** How long `shutdown` lets a worker kill its tools before it is terminated anyway. */
+const SHUTDOWN_BOUND_MS = 2_000;
 
 interface Pending<Answer> {
+  /** Whether the current worker has it; one sent to a worker that died is failed, not sent again. */
+  sent: boolean;
+  send(): void;
   settle(answer: Answer | Failed): void;
+}
+
+/** Tool process groups the worker reported as alive: killed from here if the worker dies or is stopped. */
+type ToolGroups = Set<number>;
+
+type ClientState =
+  | { status: "running"; port: WorkerPort; groups: ToolGroups; shutDown?: () => void }
+  | { status: "restarting"; timer: ReturnType<typeof setTimeout> }
+  | { status: "closed" };
+
+/** How the client starts its workers. */
+export interface WorkerClientOptions {
+  /** Called each time a new worker is started after a death (not for the first one). */
+  onRestart?: () => void;
+  /** Caps on concurrent tool runs, applied in each worker. */
+  toolJobs?: ToolJobs;
 }
 
 /** Sends requests to a worker and resolves each with the worker's answer or a `failed` outcome. */
 export class WorkerClient<Request, Answer> {
-  #port: WorkerPort | undefined;
+  #state: ClientState;
   /** Deaths since the last answer: a worker that dies at start-up is restarted ever more slowly. */
   #deaths = 0;
-  #restartTimer?: ReturnType<typeof setTimeout>;
   #nextId = 1;
   #pending = new Map<number, Pending<Answer>>();
-  #closed = false;
 
   constructor(
     private readonly name: string,
     private readonly spawn: () => WorkerPort,
     private readonly settings: unknown,
+    private readonly options: WorkerClientOptions = {},
   ) {
-    this.#port = this.#start();
+    this.#state = this.#start();
   }
 
   /** Asks the worker; never rejects, a timeout or crash becomes `{ outcome: "failed" }`. */
   request(request: Request, options: { timeoutMs: number; signal?: AbortSignal }): Promise<Answer | Failed> {
-    if (this.#closed) return Promise.resolve(failed(`The ${this.name} is shut down.`));
-    if (!this.#port) return Promise.resolve(failed(`The ${this.name} is restarting; try again shortly.`));
+    if (this.#state.status === "closed") {
+      return Promise.resolve(failed(`The ${this.name} is shut down.`, false));
+    }
     const id = this.#nextId++;
     return new Promise((resolve) => {
-      const timer = setTimeout(
-        () => give(failed(`The ${this.name} took too long.`), true),
-        options.timeoutMs,
-      );
-      const onAbort = () => give(failed("Cancelled."), true);
+      const timer = setTimeout(() => {
+        const restarting = this.#state.status === "restarting" ? " (it was restarting)" : "";
+        give(failed(`The ${this.name} took too long${restarting}.`, true), true);
+      }, options.timeoutMs);
+      const onAbort = () => give(failed("Cancelled.", false), true);
       const give = (answer: Answer | Failed, cancel: boolean) => {
-        if (!this.#pending.delete(id)) return;
+        const pending = this.#pending.get(id);
+        if (!pending) return;
+        this.#pending.delete(id);
         clearTimeout(timer);
         options.signal?.removeEventListener("abort", onAbort);
-        if (cancel) this.#post({ type: "cancel", id });
+        if (cancel && pending.sent) this.#post({ type: "cancel", id });
         resolve(answer);
       };
-      this.#pending.set(id, { settle: (answer) => give(answer, false) });
+      const pending: Pending<Answer> = {
+        sent: false,
+        send: () => {
+          pending.sent = true;
+          this.#post({ type: "request", id, request });
+        },
+        settle: (answer) => give(answer, false),
+      };
+      this.#pending.set(id, pending);
       options.signal?.addEventListener("abort", onAbort, { once: true });
       if (options.signal?.aborted) return onAbort();
-      this.#post({ type: "request", id, request });
+      // While a new worker is starting, the request waits for it (its timer runs meanwhile).
+      if (this.#state.status === "running") pending.send();
     });
   }
 
-  /** Stops the worker; requests in flight fail. */
+  /**
+   * Stops at once: the worker is terminated and every tool process group it reported is killed; requests
+   * in flight fail. Prefer `shutdown`, which also catches tools the worker started a moment ago.
+   */
   close(): void {
-    this.#closed = true;
-    clearTimeout(this.#restartTimer);
-    this.#port?.terminate();
-    this.#failAll(`The ${this.name} is shut down.`);
+    const state = this.#state;
+    this.#state = { status: "closed" };
+    if (state.status === "restarting") clearTimeout(state.timer);
+    if (state.status === "running") {
+      state.port.terminate();
+      killGroups(state.groups);
+    }
+    this.#failAll(`The ${this.name} is shut down.`, false);
   }
 
-  #start(): WorkerPort {
+  /** Has the worker cancel its work and kill its tool processes, waits for it (briefly), then closes. */
+  async shutdown(boundMs = SHUTDOWN_BOUND_MS): Promise<void> {
+    const state = this.#state;
+    if (state.status !== "running") return this.close();
+    this.#failAll(`The ${this.name} is shut down.`, false);
+    const { promise, resolve } = Promise.withResolvers<void>();
+    state.shutDown = resolve;
+    const timer = setTimeout(resolve, boundMs);
+    this.#post({ type: "shutdown" });
+    try {
+      await promise;
+    } finally {
+      clearTimeout(timer);
+      if (this.#state === state) this.close();
+    }
+  }
+
+  #start(): ClientState {
     const port = this.spawn();
-    port.onmessage = (event) => this.#receive(event.data as FromWorker<Answer>);
+    const state: ClientState = { status: "running", port, groups: new Set() };
+    port.onmessage = (event) => this.#receive(state, event.data as FromWorker<Answer>);
     port.onerror = (event) => {
       event.preventDefault();
-      this.#restart(event.message);
+      if (this.#state === state) this.#restart(state, event.message);
     };
-    port.postMessage({ type: "init", settings: this.settings } satisfies ToWorker<Request>);
-    return port;
+    const init: ToWorker<Request> = {
+      type: "init",
+      settings: this.settings,
+      toolJobs: this.options.toolJobs,
+    };
+    port.postMessage(init);
+    return state;
   }
 
-  #receive(message: FromWorker<Answer>): void {
-    const pending = this.#pending.get(message.id);
-    this.#deaths = 0;
-    if (message.type === "answer") return pending?.settle(message.answer);
-    console.error(`${this.name}: request ${message.id} crashed: ${message.message}`);
-    pending?.settle({ outcome: "failed", message: message.message, userFacing: false });
+  #receive(state: Extract<ClientState, { status: "running" }>, message: FromWorker<Answer>): void {
+    switch (message.type) {
+      case "tool":
+        if (message.change === "started") state.groups.add(message.pgid);
+        else state.groups.delete(message.pgid);
+        return;
+      case "shut down":
+        return state.shutDown?.();
+      case "answer":
+        this.#deaths = 0;
+        return this.#pending.get(message.id)?.settle(message.answer);
+      case "crash":
+        this.#deaths = 0;
+        console.error(`${this.name}: request ${message.id} crashed: ${message.message}`);
+        return this.#pending.get(message.id)?.settle(failed(message.message, false));
+    }
   }
 
-  /** A dead worker cannot be trusted with the requests it held: fail them and start afresh. */
-  #restart(reason: string): void {
+  /** A dead worker cannot be trusted with the requests it held: fail them, kill its tools, start afresh. */
+  #restart(state: Extract<ClientState, { status: "running" }>, reason: string): void {
     const delayMs = Math.min(MAX_RESTART_DELAY_MS, 100 * 2 ** this.#deaths++);
     console.error(`The ${this.name} died (${reason}); starting a new one in ${delayMs} ms.`);
-    this.#port?.terminate();
-    this.#port = undefined;
-    this.#failAll(`The ${this.name} stopped unexpectedly.`);
-    if (this.#closed) return;
-    this.#restartTimer = setTimeout(() => (this.#port = this.#start()), delayMs);
+    state.port.terminate();
+    killGroups(state.groups);
+    const timer = setTimeout(() => {
+      this.#state = this.#start();
+      for (const pending of this.#pending.values()) if (!pending.sent) pending.send();
+      this.options.onRestart?.();
+    }, delayMs);
+    this.#state = { status: "restarting", timer };
+    for (const pending of [...this.#pending.values()]) {
+      if (pending.sent) pending.settle(failed(`The ${this.name} stopped unexpectedly.`, true));
+    }
   }
 
-  #failAll(message: string): void {
-    for (const pending of [...this.#pending.values()]) pending.settle(failed(message));
+  #failAll(message: string, temporary: boolean): void {
+    for (const pending of [...this.#pending.values()]) pending.settle(failed(message, temporary));
   }
 
   #post(message: ToWorker<Request>): void {
-    this.#port?.postMessage(message);
+    if (this.#state.status === "running") this.#state.port.postMessage(message);
   }
 }
 
-function failed(message: string): Failed {
-  return { outcome: "failed", message, userFacing: false };
+function killGroups(groups: ToolGroups): void {
+  for (const pgid of groups) {
+    try {
+      killProcessGroup(pgid);
+    } catch (error) {
+      console.error(`Could not kill process group ${pgid}: ${error}`);
+    }
+  }
+  groups.clear();
+}
+
+function failed(message: string, temporary: boolean): Failed {
+  return { outcome: "failed", message, userFacing: false, temporary };
 }

@@ -1,4 +1,7 @@
 /** Runs yt-dlp as a child process with a deadline, and reads its JSON answers. */
+import { toolCaps } from "../process/tool_caps.ts";
+import { ToolProcess } from "../process/tool_process.ts";
+import type { ToolPriority } from "../process/tool_slots.ts";
 import { UserError } from "../user_error.ts";
 import { explainYtdlpFailure } from "./ytdlp_errors.ts";
 
@@ -6,8 +9,10 @@ import { explainYtdlpFailure } from "./ytdlp_errors.ts";
 export interface YtdlpRunOptions {
   /** The yt-dlp executable, e.g. "yt-dlp" (looked up on PATH) or an absolute path. */
   ytdlpPath: string;
-  /** Aborting kills the process; the returned promise then rejects with the signal's reason. */
+  /** Aborting kills the process and all it started; the returned promise then rejects with the signal's reason. */
   signal?: AbortSignal;
+  /** Where the run waits in line for one of this thread's yt-dlp slots; "now" unless said otherwise. */
+  priority?: ToolPriority;
   /** The process is killed after this long and the run fails with a UserError. */
   timeoutMs: number;
 }
@@ -24,29 +29,27 @@ export interface YtdlpResult {
 const NO_PROXY_BYPASS = { no_proxy: "", NO_PROXY: "" };
 const KILL_GRACE_MS = 2_000;
 
-/** Runs yt-dlp with the given arguments, killing it on timeout or abort. */
+/** Runs yt-dlp with the given arguments, once a slot is free, killing it (and its ffmpeg) on timeout or abort. */
 export async function runYtdlp(args: string[], options: YtdlpRunOptions): Promise<YtdlpResult> {
+  return await toolCaps.ytdlp.run(options.priority ?? "now", () => runNow(args, options), options.signal);
+}
+
+async function runNow(args: string[], options: YtdlpRunOptions): Promise<YtdlpResult> {
   options.signal?.throwIfAborted();
-  const child = spawn(args, options.ytdlpPath);
   const deadline = AbortSignal.timeout(options.timeoutMs);
   const stop = AbortSignal.any(options.signal ? [deadline, options.signal] : [deadline]);
-  // SIGKILL, not SIGTERM: there is nothing to flush, and a stuck network read must not outlive the deadline.
-  const kill = () => killQuietly(child);
-  stop.addEventListener("abort", kill, { once: true });
-  try {
-    const output = await outputOrGiveUp(child, stop);
-    if (options.signal?.aborted) throw options.signal.reason;
-    if (deadline.aborted) {
-      throw new UserError(
-        `That took too long (over ${Math.round(options.timeoutMs / 1000)} s), so I gave up.`,
-      );
-    }
-    if (output === undefined) throw new Error("yt-dlp did not exit after it was stopped");
-    const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-    return { stdout: decode(output.stdout), stderr: decode(output.stderr), code: output.code };
-  } finally {
-    stop.removeEventListener("abort", kill);
+  // The whole process group goes: yt-dlp and the ffmpeg it may have started.
+  const tool = spawn(args, options.ytdlpPath, stop);
+  const output = await outputOrGiveUp(tool, stop);
+  if (options.signal?.aborted) throw options.signal.reason;
+  if (deadline.aborted) {
+    throw new UserError(
+      `That took too long (over ${Math.round(options.timeoutMs / 1000)} s), so I gave up.`,
+    );
   }
+  if (output === undefined) throw new Error("yt-dlp did not exit after it was stopped");
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  return { stdout: decode(output.stdout), stderr: decode(output.stderr), code: output.code };
 }
 
 /** Runs yt-dlp and parses its JSON, or throws the UserError explaining why it failed. */
@@ -62,15 +65,9 @@ export async function ytdlpJson(args: string[], options: YtdlpRunOptions): Promi
   }
 }
 
-function spawn(args: string[], ytdlpPath: string): Deno.ChildProcess {
+function spawn(args: string[], ytdlpPath: string, signal: AbortSignal): ToolProcess {
   try {
-    return new Deno.Command(ytdlpPath, {
-      args,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-      env: NO_PROXY_BYPASS,
-    }).spawn();
+    return ToolProcess.spawn(ytdlpPath, { args, env: NO_PROXY_BYPASS, signal });
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
       throw new Error(`yt-dlp was not found at "${ytdlpPath}"; install it or configure its path.`, {
@@ -82,11 +79,11 @@ function spawn(args: string[], ytdlpPath: string): Deno.ChildProcess {
 }
 
 /**
- * The process's output, or undefined shortly after `stop` fires: a grandchild (ffmpeg) that inherited the
- * pipes can keep them open after yt-dlp itself is killed, and the caller must not wait for it.
+ * The process's output, or undefined shortly after `stop` fires: a grandchild that left yt-dlp's process
+ * group could keep the pipes open after the group is killed, and the caller must not wait for it.
  */
-async function outputOrGiveUp(child: Deno.ChildProcess, stop: AbortSignal) {
-  const output = child.output();
+async function outputOrGiveUp(tool: ToolProcess, stop: AbortSignal) {
+  const output = tool.output();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const givenUp = new Promise<undefined>((resolve) => {
     const later = () => timer = setTimeout(() => resolve(undefined), KILL_GRACE_MS);
@@ -98,13 +95,5 @@ async function outputOrGiveUp(child: Deno.ChildProcess, stop: AbortSignal) {
   } finally {
     clearTimeout(timer);
     output.catch(() => {});
-  }
-}
-
-function killQuietly(child: Deno.ChildProcess): void {
-  try {
-    child.kill("SIGKILL");
-  } catch {
-    // It has already exited.
   }
 }

@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
+import { LiveTools } from "../../lib/process/live_tools.ts";
+import { ToolProcess } from "../../lib/process/tool_process.ts";
 import { Shutdown, type ShutdownParts } from "../../lib/shutdown.ts";
+import { isAlive, waitUntil } from "./process/proc_table.ts";
 
 /** A shutdown whose parts and exit only write down what happened. */
 function recordingShutdown(overrides: Partial<ShutdownParts> = {}) {
@@ -68,4 +71,30 @@ Deno.test("a failing or hanging step is logged and the rest still runs", async (
     "log Stopped.",
     "exit 0",
   ]);
+});
+
+Deno.test("shutdown kills the main thread's tool processes, grandchildren included, after the workers", async () => {
+  const registry = new LiveTools();
+  const tool = ToolProcess.spawn("sh", {
+    args: ["-c", "sleep 1000 & echo $!; wait"],
+    stderr: "null",
+    registry,
+  });
+  const { value } = await tool.child.stdout.getReader().read();
+  const grandchild = Number(new TextDecoder().decode(value).trim());
+  const events: string[] = [];
+  const shutdown = new Shutdown({
+    closeSessions: () => {},
+    closeWorkers: () => void events.push("workers"),
+    killTools: async () => {
+      await registry.killAll(10_000);
+      events.push("tools");
+    },
+    closeGateway: () => void events.push("gateway"),
+    closeStore: () => {},
+  }, { exit: () => void events.push("exit"), stepTimeoutMs: 30_000, log: () => {}, logError: () => {} });
+  await shutdown.run(0, "Received SIGINT; shutting down.");
+  assert.deepEqual(events, ["workers", "tools", "gateway", "exit"]);
+  assert.equal((await tool.status).signal, "SIGKILL");
+  await waitUntil(() => !isAlive(grandchild), `grandchild ${grandchild} is gone`);
 });

@@ -50,24 +50,47 @@ async function withWorld(run: (world: World) => Promise<void>): Promise<void> {
   }
 }
 
-/** Writes `sizeBytes` to a fresh temporary file and commits it at the world's current time. */
-async function store(
-  world: World,
-  cache: AudioCache,
-  key: string,
-  sizeBytes: number,
-  pinned: readonly string[] = [],
-) {
+/**
+ * Writes `sizeBytes` to a fresh temporary file and commits it at the world's current time; the pin the
+ * commit gives is released unless `held`.
+ */
+async function store(world: World, cache: AudioCache, key: string, sizeBytes: number, held = false) {
   const temporary = cache.temporaryPathFor(key);
   await Deno.writeFile(temporary, new Uint8Array(sizeBytes).fill(key.charCodeAt(0)));
-  const entry = await cache.commit(
-    key,
-    temporary,
-    { durationSeconds: 60, inputLoudness: -20 },
-    new Set(pinned),
-  );
+  const entry = await cache.commit(key, temporary, { durationSeconds: 60, inputLoudness: -20 });
+  if (!held) await cache.release(key);
   world.time += 10;
   return entry;
+}
+
+/** Looks `key` up and lets go of it at once: a hit that leaves no pin. */
+async function touch(cache: AudioCache, key: string) {
+  const entry = await cache.acquire(key);
+  if (entry) await cache.release(key);
+  return entry;
+}
+
+/** File operations on one path that wait until the test opens the gate; `reached` resolves when one waits. */
+function gatedFiles(operation: "sizeOf" | "remove") {
+  let gatedPath = "";
+  const reached = Promise.withResolvers<void>();
+  const gate = Promise.withResolvers<void>();
+  const files: CacheFiles = {
+    ...denoCacheFiles,
+    [operation]: async (path: string) => {
+      if (path === gatedPath) {
+        reached.resolve();
+        await gate.promise;
+      }
+      return await (denoCacheFiles[operation] as (path: string) => Promise<unknown>)(path);
+    },
+  };
+  return {
+    files,
+    gate: (path: string) => void (gatedPath = path),
+    reached: reached.promise,
+    open: gate.resolve,
+  };
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -78,17 +101,24 @@ async function namesIn(dir: string): Promise<string[]> {
   return (await denoCacheFiles.list(dir)).sort();
 }
 
-Deno.test("lookups count misses and hits, and a hit marks the entry used", async () => {
+Deno.test("lookups count misses and hits, and a hit marks the entry used and pins it", async () => {
   await withWorld(async (world) => {
     const cache = await world.open(10_000);
-    assert.equal(await cache.lookup("song"), undefined);
+    assert.equal(await cache.acquire("song"), undefined);
+    assert.equal(cache.pinCount("song"), 0, "a miss pins nothing");
     await store(world, cache, "song", 100);
+    assert.equal(cache.pinCount("song"), 0);
     world.time = 5_000;
-    const hit = await cache.lookup("song");
+    const hit = await cache.acquire("song");
     assert.equal(hit?.lastUsedAt, 5_000);
+    assert.equal(cache.pinCount("song"), 1);
     assert.equal((await world.kv().get<{ lastUsedAt: number }>(["cache", "song"])).value?.lastUsedAt, 5_000);
-    await cache.lookup("song");
-    await cache.lookup("other");
+    await cache.acquire("song");
+    assert.equal(cache.pinCount("song"), 2, "pins are counted: two guilds may hold one file");
+    await cache.release("song");
+    await cache.release("song");
+    assert.equal(cache.pinCount("song"), 0);
+    await cache.acquire("other");
     const { hits, misses } = cache.stats();
     assert.deepEqual({ hits, misses, hitRate: hits / (hits + misses) }, { hits: 2, misses: 2, hitRate: 0.5 });
   });
@@ -99,24 +129,21 @@ Deno.test("an indexed entry whose file vanished is a miss and leaves the index",
     const cache = await world.open(10_000);
     await store(world, cache, "gone", 100);
     await Deno.remove(cache.pathOf("gone"));
-    assert.equal(await cache.lookup("gone"), undefined);
+    assert.equal(await cache.acquire("gone"), undefined);
+    assert.equal(cache.pinCount("gone"), 0);
     assert.equal(cache.stats().files, 0);
     assert.equal((await world.kv().get(["cache", "gone"])).value, null);
   });
 });
 
-Deno.test("commit moves the temporary file into place and indexes it", async () => {
+Deno.test("commit moves the temporary file into place and indexes it, pinned for the caller", async () => {
   await withWorld(async (world) => {
     const cache = await world.open(10_000);
     const temporary = cache.temporaryPathFor("song");
     assert.ok(/\/\.partial-song-[0-9a-f-]+\.ogg$/.test(temporary), temporary);
     await Deno.writeFile(temporary, new Uint8Array(123));
-    const entry = await cache.commit(
-      "song",
-      temporary,
-      { durationSeconds: 61.5, inputLoudness: -9.5 },
-      new Set(),
-    );
+    const entry = await cache.commit("song", temporary, { durationSeconds: 61.5, inputLoudness: -9.5 });
+    assert.equal(cache.pinCount("song"), 1);
     assert.deepEqual(entry, {
       key: "song",
       sizeBytes: 123,
@@ -136,7 +163,7 @@ Deno.test("over the limit, the least recently used files go first", async () => 
     const cache = await world.open(250);
     await store(world, cache, "a", 100);
     await store(world, cache, "b", 100);
-    await cache.lookup("a"); // now b is the oldest
+    await touch(cache, "a"); // now b is the oldest
     world.time += 10;
     await store(world, cache, "c", 100);
     assert.deepEqual(await namesIn(world.cacheDir), ["a.ogg", "c.ogg"]);
@@ -151,7 +178,7 @@ Deno.test("eviction returns what it removed, oldest first, and stops once under 
     let cache = await world.open(10_000);
     for (const key of ["e", "d", "c", "b", "a"]) await store(world, cache, key, 100);
     cache = await world.restart(250);
-    assert.deepEqual(await cache.evict(new Set()), ["e", "d", "c"]);
+    assert.deepEqual(await cache.evict(), ["e", "d", "c"]);
     assert.deepEqual(await namesIn(world.cacheDir), ["a.ogg", "b.ogg"]);
   });
 });
@@ -159,14 +186,52 @@ Deno.test("eviction returns what it removed, oldest first, and stops once under 
 Deno.test("pinned files are never evicted, so pins alone may keep the cache over its soft limit", async () => {
   await withWorld(async (world) => {
     const cache = await world.open(150);
-    await store(world, cache, "playing", 100);
-    await store(world, cache, "prefetched", 100, ["playing"]);
-    assert.deepEqual(await namesIn(world.cacheDir), ["playing.ogg", "prefetched.ogg"]);
-    assert.equal(cache.stats().sizeBytes, 200);
-    await store(world, cache, "next", 100, ["playing"]);
+    await store(world, cache, "playing", 100, true);
+    await store(world, cache, "next", 100, true);
     assert.deepEqual(await namesIn(world.cacheDir), ["next.ogg", "playing.ogg"]);
-    assert.deepEqual(await cache.evict(new Set(["playing", "next"])), []);
-    assert.deepEqual(await cache.evict(new Set(["next"])), ["playing"]);
+    assert.equal(cache.stats().sizeBytes, 200);
+    assert.deepEqual(await cache.evict(), []);
+    assert.ok(await cache.acquire("playing"), "a second guild holds the playing file too");
+    assert.deepEqual(await cache.release("playing"), [], "still held by the other guild");
+    assert.deepEqual(await cache.release("playing"), ["playing"], "the last release lets eviction catch up");
+    assert.deepEqual(await namesIn(world.cacheDir), ["next.ogg"]);
+    assert.deepEqual(await cache.release("playing"), [], "a release too many changes nothing");
+    assert.equal(world.logged.length, 1, world.logged.join("\n"));
+  });
+});
+
+Deno.test("a hit is pinned by the lookup itself: another guild's commit cannot evict it meanwhile", async () => {
+  await withWorld(async (world) => {
+    const gated = gatedFiles("sizeOf");
+    const cache = await world.open(150, gated.files);
+    await store(world, cache, "hit", 100);
+    gated.gate(cache.pathOf("hit"));
+    const lookingUp = cache.acquire("hit");
+    await gated.reached; // the lookup is between finding the entry and checking its file
+    await store(world, cache, "new", 100, true); // over the limit: "hit" is the oldest file
+    gated.open();
+    const hit = await lookingUp;
+    assert.equal(hit?.key, "hit", "the lookup is a hit");
+    assert.ok(await exists(cache.pathOf("hit")), "and its file is still there");
+    assert.deepEqual(await namesIn(world.cacheDir), ["hit.ogg", "new.ogg"]);
+    assert.deepEqual(await cache.release("new"), ["new"], "the older holder's file goes once released");
+  });
+});
+
+Deno.test("a lookup during an eviction of its file misses instead of pinning a file being removed", async () => {
+  await withWorld(async (world) => {
+    const gated = gatedFiles("remove");
+    const cache = await world.open(150, gated.files);
+    await store(world, cache, "old", 100);
+    gated.gate(cache.pathOf("old"));
+    const committing = store(world, cache, "new", 100, true);
+    await gated.reached; // the eviction of "old" is under way
+    assert.equal(await cache.acquire("old"), undefined);
+    assert.equal(cache.pinCount("old"), 0);
+    gated.open();
+    await committing;
+    assert.deepEqual(await namesIn(world.cacheDir), ["new.ogg"]);
+    assert.equal((await world.kv().get(["cache", "old"])).value, null);
   });
 });
 
@@ -185,14 +250,14 @@ Deno.test("a restart sweeps temporary files, drops entries without a file and ad
     assert.deepEqual(await namesIn(world.cacheDir), ["kept.ogg", "notes.txt", "stray.ogg"]);
     assert.equal((await world.kv().get(["cache", "lost"])).value, null);
     assert.deepEqual(restarted.stats(), { files: 2, sizeBytes: 142, limitBytes: 10_000, hits: 0, misses: 0 });
-    assert.equal((await restarted.lookup("kept"))?.durationSeconds, 60);
+    assert.equal((await touch(restarted, "kept"))?.durationSeconds, 60);
     // Adopted files are treated as least recent, so they are the first to go.
     assert.deepEqual((await world.kv().get(["cache", "stray"])).value, {
       key: "stray",
       sizeBytes: 42,
       lastUsedAt: 0,
     });
-    assert.equal(await restarted.lookup("lost"), undefined);
+    assert.equal(await touch(restarted, "lost"), undefined);
     assert.deepEqual(world.logged, []);
   });
 });
@@ -210,8 +275,8 @@ Deno.test("a corrupt index entry is skipped with one log line naming its key", a
     assert.ok(world.logged.some((line) => line.includes('"garbage"')), world.logged.join("\n"));
     assert.ok(world.logged.some((line) => line.includes('"half"')), world.logged.join("\n"));
     assert.equal((await world.kv().get(["cache", "garbage"])).value, null);
-    assert.equal((await cache.lookup("half"))?.sizeBytes, 64, "the file is adopted afresh");
-    assert.equal((await cache.lookup("good"))?.sizeBytes, 100);
+    assert.equal((await touch(cache, "half"))?.sizeBytes, 64, "the file is adopted afresh");
+    assert.equal((await touch(cache, "good"))?.sizeBytes, 100);
   });
 });
 
@@ -232,7 +297,7 @@ Deno.test("a full disk makes commit fail with advice, and cached files stay usab
     full = true;
     const temporary = cache.temporaryPathFor("new");
     await Deno.writeFile(temporary, new Uint8Array(100));
-    await assert.rejects(cache.commit("new", temporary, {}, new Set()), (error: Error) => {
+    await assert.rejects(cache.commit("new", temporary, {}), (error: Error) => {
       assert.ok(
         /^The cache folder ".+cache" is full or not writable: free space or set TRAZOM_CACHE_DIR\/TRAZOM_CACHE_LIMIT/
           .test(error.message),
@@ -243,8 +308,9 @@ Deno.test("a full disk makes commit fail with advice, and cached files stay usab
       return true;
     });
     assert.equal(await exists(temporary), false, "the temporary file is removed to give the space back");
-    assert.equal(await cache.lookup("new"), undefined);
-    assert.equal((await cache.lookup("old"))?.sizeBytes, 100);
+    assert.equal(cache.pinCount("new"), 0, "a failed commit pins nothing");
+    assert.equal(await touch(cache, "new"), undefined);
+    assert.equal((await touch(cache, "old"))?.sizeBytes, 100);
     assert.equal((await Deno.readFile(cache.pathOf("old"))).length, 100);
     assert.equal(cache.stats().files, 1);
   });

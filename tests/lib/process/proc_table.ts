@@ -1,0 +1,48 @@
+/** What /proc says about processes: enough to see whether a tool's process group is really gone. */
+
+/** A live (not zombie) process, from /proc/PID/stat. */
+export interface ProcInfo {
+  pid: number;
+  pgid: number;
+  command: string;
+}
+
+/** Live processes whose process group is `pgid`. */
+export function processesInGroup(pgid: number): ProcInfo[] {
+  const found: ProcInfo[] = [];
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    const info = readStat(Number(entry.name));
+    if (info?.pgid === pgid) found.push(info);
+  }
+  return found;
+}
+
+/** True while `pid` runs; a zombie (dead, not yet reaped) counts as gone. */
+export function isAlive(pid: number): boolean {
+  return readStat(pid) !== undefined;
+}
+
+/** Polls /proc until `done` holds; the bound only catches a hang. */
+export async function waitUntil(done: () => boolean, what: string, boundMs = 20_000): Promise<void> {
+  const started = Date.now();
+  while (!done()) {
+    if (Date.now() - started > boundMs) throw new Error(`Still not true after ${boundMs} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function readStat(pid: number): ProcInfo | undefined {
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(`/proc/${pid}/stat`);
+  } catch {
+    return undefined;
+  }
+  // "pid (command) state ppid pgrp ...": the command may hold spaces and parentheses, so split at the last ")".
+  const close = text.lastIndexOf(")");
+  const command = text.slice(text.indexOf("(") + 1, close);
+  const [state, , pgrp] = text.slice(close + 2).split(" ");
+  if (state === "Z" || state === "X") return undefined;
+  return { pid, pgid: Number(pgrp), command };
+}
