@@ -1,8 +1,8 @@
 /** What commands share: the sessions and what the gateway told us about members and roles. */
 import type { GuildRoles } from "../discord/guild_roles.ts";
+import type { RateLimiter } from "../limits/rate_limiter.ts";
 import type { VoiceStateTracker } from "../discord/voice_state_tracker.ts";
 import type { GuildSessions } from "../guild/guild_sessions.ts";
-import type { SkipVotes } from "../guild/skip_votes.ts";
 import type { WorkerClient } from "../channels/worker_client.ts";
 import type { ResolverAnswer, ResolverRequest } from "../channels/resolver_messages.ts";
 
@@ -14,6 +14,6 @@ export interface CommandDeps {
   djRoleName: string;
   /** For autocomplete, which asks the resolver directly rather than through a guild's query task. */
   resolver: WorkerClient<ResolverRequest, ResolverAnswer>;
-  /** One tally per guild, for the track playing there. */
-  skipVotes: (guildId: string) => SkipVotes;
+  /** Each user's /play rate; absent: no limit. */
+  playRate?: RateLimiter;
 }

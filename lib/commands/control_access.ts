@@ -13,7 +13,7 @@ export function authorizeControl(
   trackRequesterId?: string,
 ): GuildSession {
   const session = deps.sessions.get(context.guildId);
-  if (!session?.player.channelId) {
+  if (!session?.channelId) {
     throw new UserError("I'm not in a voice channel right now. Use /play to start.");
   }
   return authorize(deps, context, session, action, trackRequesterId);
@@ -45,7 +45,7 @@ function authorize(
   action: ControlAction,
   trackRequesterId?: string,
 ): GuildSession {
-  const botVoiceChannelId = session.player.channelId;
+  const botVoiceChannelId = session.channelId;
   const decision = decideControl({
     action,
     actorId: context.userId,

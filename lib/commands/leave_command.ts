@@ -14,7 +14,7 @@ export function leaveCommand(deps: CommandDeps): Command {
     },
     async run(context) {
       const session = authorizeControl(deps, context, "leave");
-      const channelId = session.player.channelId;
+      const channelId = session.channelId;
       session.leave();
       await context.reply.send({
         content: `Left <#${channelId}>. The queue is still there for the next /play.`,

@@ -3,10 +3,12 @@ import { ApplicationCommandOptionTypes, ApplicationCommandTypes } from "discorde
 import type { GuildSession } from "../guild/guild_session.ts";
 import type { QueryResult } from "../guild/query_task.ts";
 import { trackLabel } from "../discord/format.ts";
+import { enforceRate } from "../limits/rate_limiter.ts";
 import { UserError } from "../user_error.ts";
-import type { Command, CommandContext } from "./command.ts";
+import type { Command } from "./command.ts";
 import type { CommandDeps } from "./command_deps.ts";
 import { memberIsDj } from "./control_access.ts";
+import { type Choice, SuggestionSearch } from "../sources/suggestion_search.ts";
 
 /** The /play command. */
 export function playCommand(deps: CommandDeps): Command {
@@ -31,6 +33,7 @@ export function playCommand(deps: CommandDeps): Command {
       }],
     },
     async run(context) {
+      enforceRate(deps.playRate, context.userId);
       const voiceChannelId = voiceStates.channelOf(context.guildId, context.userId);
       if (!voiceChannelId) throw new UserError("Join a voice channel first, then ask me again.");
       const next = context.options.get("next") === true;
@@ -40,78 +43,57 @@ export function playCommand(deps: CommandDeps): Command {
         );
       }
       const session = sessions.obtain(context.guildId);
-      refuseIfBusyElsewhere(session, voiceChannelId);
+      const elsewhere = session.busyElsewhere(voiceChannelId);
+      if (elsewhere) {
+        throw new UserError(`I'm already playing in <#${elsewhere}>; join that channel to add songs.`);
+      }
       await context.reply.defer();
-      const wasIdle = session.status === "idle";
-      const result = await queueAndJoin(session, voiceChannelId, context, next);
-      await context.reply.send({ content: describe(result, wasIdle) });
+      const query = String(context.options.get("query") ?? "");
+      const result = await session.play(
+        { query, requesterId: context.userId, next },
+        { voiceChannelId, textChannelId: context.channelId },
+      );
+      await context.reply.send({ content: describe(result, session) });
     },
     async autocomplete(context, focused) {
-      if (focused.name === "query") await context.reply.suggest(await suggestions(deps, focused.value));
+      if (focused.name !== "query") return;
+      await context.reply.suggest(await suggestions(deps, context.userId, focused.value));
     },
   };
 }
 
-/** Discord shows nothing if the answer takes over 3 seconds; a late search is worth less than none. */
-const SUGGEST_TIMEOUT_MS = 2_500;
-const MIN_SEARCH_LENGTH = 3;
+/** One suggestion search per command set: its cache and per-user state outlive each keystroke. */
+const suggestionSearches = new WeakMap<CommandDeps, SuggestionSearch>();
 
 /** Search results for the words typed so far; a link or very short text is offered back as typed. */
-async function suggestions(deps: CommandDeps, typed: string): Promise<{ name: string; value: string }[]> {
-  const text = typed.trim().slice(0, 100);
-  if (text.length < MIN_SEARCH_LENGTH || /^\S+:\/\//.test(text)) {
-    return text ? [{ name: text, value: text }] : [];
+async function suggestions(deps: CommandDeps, userId: string, typed: string): Promise<Choice[]> {
+  let search = suggestionSearches.get(deps);
+  if (search === undefined) {
+    search = new SuggestionSearch({ search: (text, signal) => askResolver(deps, text, signal) });
+    suggestionSearches.set(deps, search);
   }
-  const answer = await deps.resolver.request({ kind: "suggest", text }, { timeoutMs: SUGGEST_TIMEOUT_MS });
-  if (answer.outcome !== "suggestions") return [{ name: text, value: text }];
-  return answer.suggestions.slice(0, 25).map((suggestion) => ({
-    name: suggestion.title,
-    value: suggestion.url,
-  }));
+  return (await search.suggest(userId, typed)).choices;
 }
 
-/** One bot, one channel: while it plays for some people, others cannot pull it away. */
-function refuseIfBusyElsewhere(session: GuildSession, voiceChannelId: string): void {
-  const botChannelId = session.player.channelId;
-  if (botChannelId && botChannelId !== voiceChannelId && session.status !== "idle") {
-    throw new UserError(`I'm already playing in <#${botChannelId}>; join that channel to add songs.`);
-  }
+async function askResolver(
+  deps: CommandDeps,
+  text: string,
+  signal: AbortSignal,
+): Promise<Choice[] | undefined> {
+  // The suggestion search gives up in time for Discord; this bound only guards a lost answer.
+  const answer = await deps.resolver.request({ kind: "suggest", text }, { timeoutMs: 10_000, signal });
+  if (answer.outcome !== "suggestions") return undefined;
+  return answer.suggestions.map((suggestion) => ({ name: suggestion.title, value: suggestion.url }));
 }
 
-/** Joining voice and resolving the query go on at once: both take a moment, and audio waits for both. */
-async function queueAndJoin(
-  session: GuildSession,
-  voiceChannelId: string,
-  context: CommandContext,
-  next: boolean,
-): Promise<QueryResult> {
-  session.textChannelId = context.channelId;
-  const joining = session.player.connect(voiceChannelId);
-  const queued = session.queries.submit({
-    query: String(context.options.get("query") ?? ""),
-    requesterId: context.userId,
-    next,
-  });
-  const [joined, result] = await Promise.allSettled([joining, queued]);
-  if (joined.status === "rejected") {
-    console.error(`Joining voice channel ${voiceChannelId}:`, joined.reason);
-    session.stop();
-    throw new UserError("I couldn't join your voice channel. Check that I may connect and speak there.");
-  }
-  if (result.status === "rejected") {
-    // A failed request changes nothing: if the bot joined only for it, it leaves again.
-    if (session.status === "idle" && session.queue.length === 0) session.player.disconnect();
-    throw result.reason;
-  }
-  return result.value;
-}
-
-function describe(result: QueryResult, wasIdle: boolean): string {
+/** Where the request stands now (other requests may have been queued while it was resolved). */
+function describe(result: QueryResult, session: GuildSession): string {
   const [first] = result.tracks;
   const note = result.note ? `\n${result.note}` : "";
   if (result.tracks.length > 1) {
     return `Queued ${result.tracks.length} tracks, starting with ${trackLabel(first)}.${note}`;
   }
-  if (wasIdle && result.positions[0] === 1) return `Playing ${trackLabel(first)}.${note}`;
-  return `Queued ${trackLabel(first)} at position ${result.positions[0]}.${note}`;
+  if (session.current?.id === first.id) return `Playing ${trackLabel(first)}.${note}`;
+  const position = session.queue.list().findIndex((track) => track.id === first.id) + 1;
+  return `Queued ${trackLabel(first)} at position ${position || result.positions[0]}.${note}`;
 }

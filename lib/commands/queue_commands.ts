@@ -28,8 +28,7 @@ export function removeCommand(deps: CommandDeps): Command {
       const track = session?.queue.list()[position - 1];
       if (!session || !track) throw new UserError(`There is no track at position ${position} in the queue.`);
       authorizeControl(deps, context, "remove", track.requesterId);
-      session.queue.remove(position);
-      session.changed();
+      session.remove(position);
       await context.reply.send({ content: `Removed **${escapeMarkdown(track.title)}** from the queue.` });
     },
   };
@@ -54,8 +53,7 @@ export function moveCommand(deps: CommandDeps): Command {
         throw new UserError(`The queue has ${length} tracks; pick a place from 1 to ${length}.`);
       }
       authorizeControl(deps, context, "move", track.requesterId);
-      session.queue.move(from, to);
-      session.changed();
+      session.move(from, to);
       await context.reply.send({ content: `Moved **${escapeMarkdown(track.title)}** to position ${to}.` });
     },
   };
@@ -71,8 +69,7 @@ export function shuffleCommand(deps: CommandDeps): Command {
     },
     async run(context) {
       const session = authorizeControl(deps, context, "shuffle");
-      session.queue.shuffle();
-      session.changed();
+      session.shuffle();
       await context.reply.send({ content: `Shuffled the queue${fairNote(session.queue.mode)}.` });
     },
   };
@@ -101,8 +98,7 @@ export function sortCommand(deps: CommandDeps): Command {
       const key = SORT_KEYS[String(context.options.get("by"))];
       if (!key) throw new UserError("I can sort by title, duration or request time.");
       const session = authorizeControl(deps, context, "sort");
-      session.queue.sort(key);
-      session.changed();
+      session.sort(key);
       await context.reply.send({ content: `Sorted the queue by ${key}${fairNote(session.queue.mode)}.` });
     },
   };
@@ -129,8 +125,7 @@ export function clearCommand(deps: CommandDeps): Command {
 function clear(deps: CommandDeps, context: CommandContext): string {
   const mine = context.options.get("mine") === true;
   const session = authorizeControl(deps, context, mine ? "clear-mine" : "clear-others");
-  const removed = session.queue.clear(mine ? context.userId : undefined);
-  session.changed();
+  const removed = session.clear(mine ? context.userId : undefined);
   return mine
     ? `Removed your ${removed.length} queued tracks.`
     : `Cleared the queue (${removed.length} tracks).`;

@@ -32,8 +32,7 @@ export function loopCommand(deps: CommandDeps): Command {
       const mode = LOOP_MODES[String(context.options.get("mode"))];
       if (!mode) throw new UserError("Loop can be off, track or queue.");
       const session = authorizeSetting(deps, context, "loop");
-      session.loop = mode;
-      session.changed();
+      session.setLoop(mode);
       await context.reply.send({ content: LOOP_TEXT[mode] });
     },
   };
@@ -58,8 +57,7 @@ export function modeCommand(deps: CommandDeps): Command {
       const order = String(context.options.get("order"));
       if (order !== "fair" && order !== "fifo") throw new UserError("The order can be fair or fifo.");
       const session = authorizeSetting(deps, context, "mode");
-      session.queue.setMode(order);
-      session.changed();
+      session.setMode(order);
       await context.reply.send({
         content: order === "fair"
           ? "The queue now takes turns fairly between people."
@@ -88,12 +86,9 @@ export function autoplayCommand(deps: CommandDeps): Command {
       const mode = String(context.options.get("mode"));
       if (mode !== "on" && mode !== "off") throw new UserError("Autoplay can be on or off.");
       const session = authorizeSetting(deps, context, "autoplay");
-      session.autoplay.enabled = mode === "on";
-      if (!session.autoplay.enabled) session.queue.removeWhere((track) => track.autoplay === true);
-      session.changed();
-      session.topUpAutoplay();
+      session.setAutoplay(mode === "on");
       await context.reply.send({
-        content: session.autoplay.enabled
+        content: session.autoplay
           ? "Autoplay is on: when the queue runs dry, I'll pick tracks like the ones played here."
           : "Autoplay is off.",
       });

@@ -30,9 +30,9 @@ export function skip(deps: CommandDeps, context: CommandContext): string {
     return `Skipped ${trackLabel(track)}.`;
   }
   authorizeControl(deps, context, "vote-skip", track.requesterId);
-  const listeners = deps.voiceStates.listenersIn(context.guildId, session.player.channelId!);
-  const tally = deps.skipVotes(context.guildId).vote(track.id, context.userId, listeners);
+  const listeners = deps.voiceStates.listenersIn(context.guildId, session.channelId!);
+  const tally = session.voteSkip(context.userId, listeners);
+  if (!tally) throw new UserError("Nothing is playing, so there is nothing to skip.");
   if (!tally.passed) return `<@${context.userId}> voted to skip: ${tally.votes}/${tally.needed} votes.`;
-  session.skip();
   return `The listeners voted to skip ${trackLabel(track)} (${tally.votes}/${tally.needed}).`;
 }

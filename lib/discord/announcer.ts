@@ -1,6 +1,7 @@
 /** Tells a guild's text channel what the music is doing: now playing, failures, the end of the queue. */
 import type { RestManager } from "discordeno";
-import type { GuildSession, SessionEvent } from "../guild/guild_session.ts";
+import type { GuildSession } from "../guild/guild_session.ts";
+import type { SessionEvent } from "../guild/session_events.ts";
 import { escapeMarkdown, formatDuration, trackLabel } from "./format.ts";
 import { nowPlayingBody } from "./now_playing_message.ts";
 
@@ -28,6 +29,8 @@ const LEFT_BECAUSE = {
   alone: (channelId: string) => `I left <#${channelId}> because nobody was listening.`,
   idle: (channelId: string) => `I left <#${channelId}> because the queue was empty.`,
   disconnected: (channelId: string) => `I was disconnected from <#${channelId}>.`,
+  // The /leave reply already says so.
+  asked: undefined,
 };
 
 /** The words for an event; undefined when it is not worth a message. */
@@ -45,8 +48,10 @@ export function eventText(event: SessionEvent): string | undefined {
       return `I'm back: carrying on with ${trackLabel(event.track)} from ${
         formatDuration(event.positionSeconds)
       }.`;
-    case "left":
-      return `${LEFT_BECAUSE[event.reason](event.channelId)} Use /play to call me back; the queue is kept.`;
+    case "left": {
+      const because = LEFT_BECAUSE[event.reason];
+      return because && `${because(event.channelId)} Use /play to call me back; the queue is kept.`;
+    }
     default:
       return undefined;
   }

@@ -11,9 +11,10 @@ export interface Timers {
   clear(id: TimerId): void;
 }
 
-type TimerId = ReturnType<typeof setTimeout>;
+export type TimerId = ReturnType<typeof setTimeout>;
 
-const realTimers: Timers = {
+/** The real setTimeout and clearTimeout. */
+export const realTimers: Timers = {
   set: (callback, ms) => setTimeout(callback, ms),
   clear: (id) => clearTimeout(id),
 };

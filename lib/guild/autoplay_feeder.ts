@@ -11,6 +11,8 @@ export class AutoplayFeeder {
   /** What played here lately, newest first: seeds the radio and keeps picks from repeating. */
   recent: TrackInfo[] = [];
   #pending?: Promise<Track | undefined>;
+  /** Moves on when picks in flight are no longer wanted (a /stop): they then come back empty. */
+  #generation = 0;
 
   constructor(private readonly radio: (videoId: string) => Promise<TrackInfo[]>) {}
 
@@ -21,8 +23,14 @@ export class AutoplayFeeder {
   /** The next pick, shared by callers that ask while it is being found; undefined when off or none fits. */
   pick(): Promise<Track | undefined> {
     if (!this.enabled) return Promise.resolve(undefined);
+    const generation = this.#generation;
     this.#pending ??= this.#pick().finally(() => (this.#pending = undefined));
-    return this.#pending;
+    return this.#pending.then((track) => generation === this.#generation && this.enabled ? track : undefined);
+  }
+
+  /** Picks in flight come back empty. */
+  cancelPending(): void {
+    this.#generation++;
   }
 
   async #pick(): Promise<Track | undefined> {

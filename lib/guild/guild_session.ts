@@ -1,44 +1,35 @@
 /**
- * One guild's music: its queue, the order task that starts tracks, and the next-watcher that turns
- * each end of a track into exactly one order for the next. The player only plays what it is handed.
+ * One guild's music, owned in one place: the queue, the settings, and playback. Commands call its intent
+ * methods (play, skip, stop, seek...); nothing outside reaches into its queue or its output. Its playback is
+ * one union of states, changed only in `#setState`, which cancels and releases what the old state held and
+ * tells listeners; saving, announcing and auto-leave follow from the events it emits.
  */
-import { Mailbox } from "../mailbox.ts";
-import type { LoopMode } from "../state/guild_state.ts";
-import type { Track } from "../track.ts";
-import type { GuildPlayer, PlayerEvent } from "../voice/guild_player.ts";
-import { openOggOpusAt } from "../audio/ogg_seek.ts";
-import { FairQueue } from "../queue/fair_queue.ts";
-import type { PreparedTrack, TrackPreparer } from "./track_preparer.ts";
-import { PrefetchWindow } from "./prefetch_window.ts";
-import { QueryTask } from "./query_task.ts";
-import { AutoplayFeeder } from "./autoplay_feeder.ts";
+import type { Clock } from "../clock.ts";
 import type { WorkerClient } from "../channels/worker_client.ts";
 import type { ResolverAnswer, ResolverRequest } from "../channels/resolver_messages.ts";
-
-/** What the session tells the rest of the bot (the channel, the state store, the auto-leave timer). */
-export type SessionEvent =
-  /** `announce` is false when the requester was just told in the reply to their /play. */
-  | { kind: "track-started"; track: Track; announce: boolean }
-  | { kind: "track-failed"; track: Track; reason: string }
-  /** Nothing is playing and the queue is empty. */
-  | { kind: "idle" }
-  /** The queue, the settings or the pause state changed: worth saving. */
-  | { kind: "changed" }
-  /** Playback picked up where it was after a restart. */
-  | { kind: "resumed"; track: Track; positionSeconds: number }
-  /** The bot left the voice channel by itself. */
-  | { kind: "left"; reason: "alone" | "idle" | "disconnected"; channelId: string };
+import { FairQueue } from "../queue/fair_queue.ts";
+import type { QueueMode } from "../queue/queue_entry.ts";
+import type { QueueSortKey } from "../queue/queue_ordering.ts";
+import type { GuildState, LoopMode, Playback } from "../state/guild_state.ts";
+import type { Track, TrackInfo } from "../track.ts";
+import { UserError, userMessageOf } from "../user_error.ts";
+import type { AudioOutput, OutputEvent, OutputListener, VoiceLoss } from "./audio_output.ts";
+import { AutoplayFeeder } from "./autoplay_feeder.ts";
+import { cancelPreparation, type PreparedTrack, type Preparer } from "./preparation.ts";
+import { PrefetchWindow } from "./prefetch_window.ts";
+import { type QueryJob, type QueryResult, QueryTask, type Queued } from "./query_task.ts";
+import { type QueueCaps, queueRoom } from "../limits/queue_limits.ts";
+import type { SessionEvent } from "./session_events.ts";
+import type { Resume, SessionState, SessionStatus } from "./session_state.ts";
+import { type SkipTally, SkipVotes } from "./skip_votes.ts";
 
 export type { LoopMode };
 
-type Playback =
-  | { status: "idle" }
-  /** A track was taken from the queue and is being made ready; orders wait behind it. */
-  | { status: "starting"; track: Track }
-  | { status: "playing"; track: Track; prepared: PreparedTrack };
-
-/** The order task's mail: start the next track, announcing it unless the requester was just told. */
-type Order = { kind: "next"; announce: boolean };
+/** The parts of the queue that callers may read; changes go through the session. */
+export type QueueView = Pick<
+  FairQueue,
+  "length" | "mode" | "list" | "peek" | "schedule" | "expectedStartSeconds" | "snapshot"
+>;
 
 /** What is playing, for /nowplaying and for saving. */
 export interface NowPlaying {
@@ -48,230 +39,557 @@ export interface NowPlaying {
   paused: boolean;
 }
 
-/** Owns one guild's queue and playback. */
-export class GuildSession {
-  queue = new FairQueue();
-  readonly queries: QueryTask;
-  /** Where notices go: the text channel of the latest /play. */
-  textChannelId?: string;
-  loop: LoopMode = "off";
-  readonly autoplay: AutoplayFeeder;
-  #playback: Playback = { status: "idle" };
-  #window: PrefetchWindow;
-  #orders = new Mailbox<Order>();
-  /** Set when the bot left voice: the end of the current track then orders nothing. */
-  #halted = false;
-  /** A track to continue from a position before anything else (after a restart). */
-  #resume?: { track: Track; positionSeconds: number };
-  #done: Promise<void>;
+/** Saved music to bring back, with the plays that seed autoplay. */
+export interface SavedMusic extends GuildState {
+  recent: TrackInfo[];
+}
 
-  constructor(
-    readonly guildId: string,
-    readonly player: GuildPlayer,
-    private readonly preparer: TrackPreparer,
-    private readonly emit: (event: SessionEvent) => void,
-    private readonly prefetch: number,
-    resolver: WorkerClient<ResolverRequest, ResolverAnswer>,
-  ) {
-    this.queries = new QueryTask(resolver, (tracks, options) => this.enqueue(tracks, options));
-    this.autoplay = new AutoplayFeeder(async (videoId) => {
-      const answer = await resolver.request({ kind: "radio", videoId }, { timeoutMs: 60_000 });
+/** What a session is built from. */
+export interface SessionParts {
+  guildId: string;
+  /** Builds the voice output, which reports to `listener`. */
+  createOutput(listener: OutputListener): AudioOutput;
+  preparer: Preparer;
+  resolver: WorkerClient<ResolverRequest, ResolverAnswer>;
+  emit(event: SessionEvent): void;
+  /** How many upcoming tracks are prepared ahead. */
+  prefetch: number;
+  /** How many tracks may wait, in all and per person. */
+  queueCaps: QueueCaps;
+  clock: Clock;
+}
+
+/** Owns one guild's queue, settings and playback. */
+export class GuildSession {
+  readonly guildId: string;
+  #state: SessionState = { status: "idle" };
+  #queue = new FairQueue();
+  #loop: LoopMode = "off";
+  #textChannelId?: string;
+  readonly #output: AudioOutput;
+  readonly #window: PrefetchWindow;
+  readonly #queries: QueryTask;
+  readonly #autoplay: AutoplayFeeder;
+  readonly #votes = new SkipVotes();
+  /** Settles once saved music is back: queueing waits for it, so a restore never overwrites a /play. */
+  #restored: Promise<void> = Promise.resolve();
+  /** A join under way: a second /play from another channel must not pull the bot away mid-join. */
+  #joining?: { channelId: string; done: Promise<void> };
+  #plays = 0;
+
+  constructor(private readonly parts: SessionParts) {
+    this.guildId = parts.guildId;
+    this.#output = parts.createOutput({
+      onEvent: (event) => this.#onOutputEvent(event),
+      onLost: (reason, channelId) => this.#onVoiceLost(reason, channelId),
+    });
+    this.#window = new PrefetchWindow(parts.preparer, parts.clock, (track, error) => {
+      this.#queue.removeWhere((queued) => queued.id === track.id);
+      this.#reportFailure(track, error);
+      this.#changed();
+    });
+    this.#queries = new QueryTask(parts.resolver, async (tracks, options) => {
+      await this.#restored;
+      return this.#enqueue(tracks, options);
+    });
+    this.#autoplay = new AutoplayFeeder(async (videoId) => {
+      const answer = await parts.resolver.request({ kind: "radio", videoId }, { timeoutMs: 60_000 });
       return answer.outcome === "tracks" ? answer.tracks : [];
     });
-    this.#window = new PrefetchWindow(
-      preparer,
-      (track, reason) => emit({ kind: "track-failed", track, reason }),
-    );
-    this.#done = this.#runOrders();
   }
 
-  /** The track playing or being started, if any. */
+  // ---- What callers may read ----
+
+  get status(): SessionStatus {
+    return this.#state.status;
+  }
+
+  /** The track playing or being prepared. */
   get current(): Track | undefined {
-    return this.#playback.status === "idle" ? undefined : this.#playback.track;
+    return trackOf(this.#state);
   }
 
-  get status(): Playback["status"] {
-    return this.#playback.status;
+  get queue(): QueueView {
+    return this.#queue;
+  }
+
+  get loop(): LoopMode {
+    return this.#loop;
+  }
+
+  get autoplay(): boolean {
+    return this.#autoplay.enabled;
+  }
+
+  /** The voice channel the bot is in or joining. */
+  get channelId(): string | undefined {
+    return this.#output.channelId;
+  }
+
+  /** Where notices go: the text channel of the latest /play. */
+  get textChannelId(): string | undefined {
+    return this.#textChannelId;
   }
 
   /** The playing track and where it is; undefined while nothing plays. */
   nowPlaying(): NowPlaying | undefined {
-    const playback = this.#playback;
-    if (playback.status !== "playing") return undefined;
+    const state = this.#state;
+    if (state.status !== "playing") return undefined;
     return {
-      track: playback.track,
-      positionSeconds: this.player.positionSeconds(),
-      durationSeconds: playback.prepared.durationSeconds ?? playback.track.durationSeconds,
-      paused: this.player.status === "paused",
+      track: state.track,
+      positionSeconds: this.#positionOf(state),
+      durationSeconds: state.prepared.durationSeconds ?? state.track.durationSeconds,
+      paused: state.paused,
     };
   }
 
-  /** Adds tracks; starts playing if nothing is. Returns each track's 1-based queue position. */
-  enqueue(tracks: Track[], options: { next?: boolean } = {}): number[] {
-    this.#halted = false;
-    const positions = this.queue.enqueueMany(tracks, options);
-    this.changed();
-    if (this.#playback.status === "idle") this.#orders.send({ kind: "next", announce: false });
-    return positions;
-  }
-
-  /** Continues `track` from `positionSeconds` before the queue (a restart picks up where it was). */
-  resumeFrom(track: Track, positionSeconds: number): void {
-    this.#resume = { track, positionSeconds };
-    if (this.#playback.status === "idle") this.#orders.send({ kind: "next", announce: false });
-  }
-
-  /** Ends the current track early; the next one follows as if it had finished. */
-  skip(): boolean {
-    if (this.#playback.status === "starting") {
-      // Still being made ready: it must not start once it is; the next track is ordered now instead.
-      this.#playback = { status: "idle" };
-      this.#orders.send({ kind: "next", announce: true });
-      return true;
+  /** What a restart needs to carry on: the track playing, being prepared, or waiting to resume. */
+  savedPlayback(): Omit<Playback, "savedAt"> | null {
+    const state = this.#state;
+    const voiceChannelId = this.#output.channelId;
+    const textChannelId = this.#textChannelId;
+    if (state.status === "idle" && state.resume) {
+      const { track, positionSeconds, paused } = state.resume;
+      return { track, positionSeconds, paused, voiceChannelId: state.resume.voiceChannelId, textChannelId };
     }
-    if (this.#playback.status !== "playing") return false;
-    this.player.stop();
+    if (!voiceChannelId || (state.status !== "preparing" && state.status !== "playing")) return null;
+    const positionSeconds = state.status === "playing" ? this.#positionOf(state) : state.positionSeconds;
+    return { track: state.track, positionSeconds, paused: state.paused, voiceChannelId, textChannelId };
+  }
+
+  // ---- Intents ----
+
+  /** The channel the bot is busy in, when it is not `channelId`: a /play from elsewhere must not pull it away. */
+  busyElsewhere(channelId: string): string | undefined {
+    const here = this.#joining?.channelId ?? this.#output.channelId;
+    const busy = this.#joining !== undefined || this.#state.status === "preparing" ||
+      this.#state.status === "playing";
+    return here && here !== channelId && busy ? here : undefined;
+  }
+
+  /**
+   * Joins `voiceChannelId` while resolving `job.query`, and queues what it names; playback starts once the
+   * bot is in voice. A request that fails changes nothing: its tracks leave the queue again, and a bot that
+   * joined only for it leaves.
+   */
+  async play(
+    job: QueryJob,
+    where: { voiceChannelId: string; textChannelId?: string },
+  ): Promise<QueryResult> {
+    if (where.textChannelId) this.#textChannelId = where.textChannelId;
+    const [joined, queued] = await Promise.allSettled([
+      this.join(where.voiceChannelId),
+      this.#queries.submit(job),
+    ]);
+    if (joined.status === "rejected") {
+      if (queued.status === "fulfilled") this.#unqueue(queued.value.tracks);
+      throw joined.reason;
+    }
+    if (queued.status === "rejected") {
+      const state = this.#state;
+      if (state.status === "idle" && !state.resume && this.#queue.length === 0) this.#output.disconnect();
+      throw queued.reason;
+    }
+    return queued.value;
+  }
+
+  /** Joins `channelId` (a UserError when busy elsewhere or refused), then starts what waits. */
+  async join(channelId: string): Promise<void> {
+    const elsewhere = this.busyElsewhere(channelId);
+    if (elsewhere) {
+      throw new UserError(`I'm already playing in <#${elsewhere}>; join that channel to add songs.`);
+    }
+    if (this.#joining) return await this.#joining.done;
+    const done = this.#output.connect(channelId);
+    this.#joining = { channelId, done };
+    try {
+      await done;
+    } catch (error) {
+      if (this.#output.channelId === channelId) this.#output.disconnect();
+      console.error(`Guild ${this.guildId}: joining voice channel ${channelId}:`, error);
+      throw new UserError("I couldn't join your voice channel. Check that I may connect and speak there.");
+    } finally {
+      this.#joining = undefined;
+    }
+    if (!this.#startIfIdle(false)) this.#changed();
+  }
+
+  /** Ends the current track (or its preparation) early; the next one follows. */
+  skip(): boolean {
+    if (this.#state.status !== "preparing" && this.#state.status !== "playing") return false;
+    this.#advance(true);
     return true;
   }
 
-  /** Empties the queue and stops playback. */
+  /** Casts a vote to skip the current track; skips it when the vote passes. */
+  voteSkip(userId: string, listenerIds: readonly string[]): SkipTally | undefined {
+    const track = this.current;
+    if (!track) return undefined;
+    const tally = this.#votes.vote(track.id, userId, listenerIds);
+    if (tally.passed) this.skip();
+    return tally;
+  }
+
+  /** Empties the queue and stops playback; autoplay waits for the next /play. */
   stop(): void {
-    this.queue.clear();
-    // A track still being made ready must not start once it is.
-    if (this.#playback.status === "starting") this.#playback = { status: "idle" };
-    this.changed();
-    this.player.stop();
+    this.#queue.clear();
+    this.#autoplay.cancelPending();
+    this.#setState({ status: "idle" });
+    this.parts.emit({ kind: "idle" });
+  }
+
+  /** Removes the track at 1-based `position`. */
+  remove(position: number): Track | undefined {
+    return this.#thenChanged(this.#queue.remove(position));
+  }
+
+  move(from: number, to: number): Track | undefined {
+    return this.#thenChanged(this.#queue.move(from, to));
+  }
+
+  shuffle(): void {
+    this.#queue.shuffle();
+    this.#changed();
+  }
+
+  sort(key: QueueSortKey): void {
+    this.#queue.sort(key);
+    this.#changed();
+  }
+
+  /** Removes everyone's tracks, or only `requesterId`'s; returns what was removed. */
+  clear(requesterId?: string): Track[] {
+    return this.#thenChanged(this.#queue.clear(requesterId));
+  }
+
+  setLoop(mode: LoopMode): void {
+    this.#loop = mode;
+    this.#changed();
+  }
+
+  setMode(mode: QueueMode): void {
+    this.#queue.setMode(mode);
+    this.#changed();
+  }
+
+  setAutoplay(enabled: boolean): void {
+    this.#autoplay.enabled = enabled;
+    if (!enabled) {
+      this.#autoplay.cancelPending();
+      this.#queue.removeWhere((track) => track.autoplay === true);
+    }
+    this.#changed();
+    this.#topUpAutoplay();
+  }
+
+  /** Jumps within the current track; a paused track stays paused. False when nothing plays. */
+  seek(positionSeconds: number): boolean {
+    const state = this.#state;
+    if (state.status === "preparing") {
+      this.#setState({ ...state, positionSeconds });
+      return true;
+    }
+    if (state.status !== "playing") return false;
+    if (state.paused) this.#setState({ ...state, playId: undefined, positionSeconds });
+    else this.#load(state.track, state.prepared, positionSeconds);
+    return true;
   }
 
   pause(): boolean {
-    return this.#afterChange(this.player.pause());
+    const state = this.#state;
+    if (state.status === "preparing" && !state.paused) {
+      this.#setState({ ...state, paused: true });
+      return true;
+    }
+    if (state.status !== "playing" || state.paused) return false;
+    if (!this.#output.pause()) return false;
+    this.#setState({ ...state, paused: true });
+    return true;
   }
 
   resume(): boolean {
-    return this.#afterChange(this.player.resume());
-  }
-
-  /** Jumps within the playing track, straight from the cached file; false when nothing plays. */
-  seek(positionSeconds: number): boolean {
-    const playback = this.#playback;
-    if (playback.status !== "playing") return false;
-    const paused = this.player.status === "paused";
-    this.#play(playback.track, playback.prepared, positionSeconds);
-    if (paused) this.player.pause();
-    return this.#afterChange(true);
-  }
-
-  /** Call after changing the queue or settings from outside, so the change is saved and the window kept. */
-  changed(): void {
-    const starting = this.#playback.status === "starting" ? [this.#playback.track] : [];
-    this.#window.keepOnly([...starting, ...this.queue.peek(this.prefetch)]);
-    this.emit({ kind: "changed" });
-  }
-
-  /** The next-watcher: one order per end of the current track, whatever the reason it ended. */
-  onPlayerEvent(event: PlayerEvent): void {
-    const playback = this.#playback;
-    if (playback.status !== "playing" || playback.track.id !== event.trackId) return;
-    if (event.type === "finished" && this.loop === "track") {
-      return this.#play(playback.track, playback.prepared, 0);
+    const state = this.#state;
+    if (state.status === "preparing" && state.paused) {
+      this.#setState({ ...state, paused: false });
+      return true;
     }
-    this.preparer.unpin(playback.prepared.cacheKey);
-    this.#playback = { status: "idle" };
+    if (state.status !== "playing" || !state.paused) return false;
+    if (state.playId === undefined) {
+      this.#load(state.track, state.prepared, state.positionSeconds);
+      return true;
+    }
+    if (!this.#output.resume()) return false;
+    this.#setState({ ...state, paused: false });
+    return true;
+  }
+
+  /** Leaves voice; the queue, and the track that was playing, wait for the next /play. */
+  leave(reason: "alone" | "idle" | "asked" = "asked"): void {
+    const channelId = this.#output.channelId;
+    if (!channelId) return;
+    this.#setState({ status: "idle", resume: this.#resumePoint(channelId) });
+    this.#votes.reset();
+    this.#output.disconnect();
+    this.parts.emit({ kind: "left", reason, channelId });
+  }
+
+  /**
+   * Brings back saved music. Queueing waits until it is applied, so a /play during a restore lands on
+   * top of it. The saved track waits in `idle.resume` until `continuePlayback` or the next /play.
+   */
+  restore(loading: Promise<SavedMusic | undefined>): Promise<void> {
+    const applied = loading.then((saved) => saved && this.#applySaved(saved));
+    this.#restored = applied.catch((error) => console.error(`Guild ${this.guildId}: restoring:`, error));
+    return applied;
+  }
+
+  /** Settles once saved music (if any) has been applied. */
+  whenRestored(): Promise<void> {
+    return this.#restored;
+  }
+
+  /** After a restart: rejoins the saved channel and carries on from the saved position. */
+  async continuePlayback(): Promise<Resume | undefined> {
+    await this.#restored;
+    const state = this.#state;
+    if (state.status !== "idle" || !state.resume) return undefined;
+    const resume = state.resume;
+    await this.join(resume.voiceChannelId);
+    return resume;
+  }
+
+  /** Stops everything for good (shutdown, or a guild forgotten after a long idle). */
+  close(): void {
+    this.#queries.close();
+    this.#window.clear();
+    this.#setState({ status: "closed" });
+    this.#output.disconnect();
+  }
+
+  // ---- Transitions ----
+
+  /** The one place the state changes: cleans up what `next` no longer holds, then tells listeners. */
+  #setState(next: SessionState): void {
+    const previous = this.#state;
+    if (previous.status === "closed") return;
+    this.#state = next;
+    if (previous.status === "preparing" && !(next.status === "preparing" && next.job === previous.job)) {
+      // Taken over by the play it made, or given up: only the latter cancels it.
+      if (next.status !== "playing" || next.track !== previous.track) cancelPreparation(previous.job);
+    }
+    if (previous.status === "playing") {
+      const keepsPlay = next.status === "playing" && next.playId !== undefined;
+      // A play that `next` does not hold is stopped; a new one replaces it by itself.
+      if (previous.playId !== undefined && !keepsPlay) this.#output.stop();
+      const keepsFile = next.status === "playing" && next.prepared === previous.prepared;
+      if (!keepsFile) previous.prepared.release();
+    }
+    if (trackOf(previous)?.id !== trackOf(next)?.id) this.#votes.reset();
+    this.#changed();
+  }
+
+  /** Queue or settings changed: keep the right tracks prepared and let listeners save. */
+  #changed(): void {
+    const state = this.#state;
+    if (state.status === "closed") return;
+    const connected = this.#output.channelId !== undefined;
+    this.#window.keepOnly(connected ? this.#queue.peek(this.parts.prefetch) : []);
+    this.parts.emit({ kind: "changed" });
+  }
+
+  /** In a voice channel, not still joining it: only then does a track start. */
+  #inVoice(): boolean {
+    return this.#output.channelId !== undefined && this.#joining === undefined;
+  }
+
+  /** Takes the tracks of a request that failed back out of the queue. */
+  #unqueue(tracks: readonly Track[]): void {
+    const ids = new Set(tracks.map((track) => track.id));
+    this.#queue.removeWhere((track) => ids.has(track.id));
+    this.#changed();
+  }
+
+  #thenChanged<T>(result: T): T {
+    this.#changed();
+    return result;
+  }
+
+  /** Queues what fits under the caps; the note says what did not. */
+  #enqueue(requested: Track[], options: { next?: boolean }): Queued {
+    if (this.#state.status === "closed") throw new UserError("I'm shutting down; try again in a moment.");
+    const requesterId = requested[0]?.requesterId;
+    const room = queueRoom({
+      guildQueued: this.#queue.length,
+      userQueued: this.#queue.list().filter((track) => track.requesterId === requesterId).length,
+      adding: requested.length,
+    }, this.parts.queueCaps);
+    if (room.fits === 0 && requested.length > 0) throw new UserError(room.message!);
+    const tracks = requested.slice(0, room.fits);
+    const positions = this.#queue.enqueueMany(tracks, options);
+    // Started before the window is refreshed, so a track about to play is never prefetched as "later".
+    if (!this.#startIfIdle(false)) this.#changed();
+    return { tracks, positions, note: room.message };
+  }
+
+  /** Starts the saved track or the next one if nothing plays and the bot is in voice; true if it did. */
+  #startIfIdle(announce: boolean): boolean {
+    const state = this.#state;
+    if (state.status !== "idle" || !this.#inVoice()) return false;
+    if (state.resume) {
+      const { track, positionSeconds, paused } = state.resume;
+      this.#prepare(track, { positionSeconds, paused, announce: true, resumed: true });
+      return true;
+    }
+    const next = this.#queue.takeNext();
+    if (next) this.#prepare(next, { positionSeconds: 0, paused: false, announce, resumed: false });
+    return next !== undefined;
+  }
+
+  /** Moves on to the next track (or to idle), whatever happened to the current one. */
+  #advance(announce: boolean): void {
+    const next = this.#inVoice() ? this.#queue.takeNext() : undefined;
+    if (next) return this.#prepare(next, { positionSeconds: 0, paused: false, announce, resumed: false });
+    this.#setState({ status: "idle" });
+    this.parts.emit({ kind: "idle" });
+    this.#topUpAutoplay();
+  }
+
+  #prepare(
+    track: Track,
+    start: { positionSeconds: number; paused: boolean; announce: boolean; resumed: boolean },
+  ): void {
+    const job = this.#window.take(track);
+    this.#setState({ status: "preparing", track, job, ...start, since: this.parts.clock.now() });
+    job.result.then(
+      (prepared) => this.#prepared(job, prepared),
+      (error) => {
+        const state = this.#state;
+        if (state.status !== "preparing" || state.job !== job) return;
+        this.#reportFailure(track, error);
+        this.#advance(true);
+      },
+    );
+  }
+
+  /** The track being prepared is ready: it starts (or waits paused). */
+  #prepared(job: PreparedJob, prepared: PreparedTrack): void {
+    const state = this.#state;
+    if (state.status !== "preparing" || state.job !== job) return;
+    const { track, positionSeconds, paused, announce, resumed, since } = state;
+    if (paused) {
+      this.#setState({ status: "playing", track, prepared, playId: undefined, positionSeconds, paused });
+    } else {
+      this.#load(track, prepared, positionSeconds);
+    }
+    this.#autoplay.remember(track);
+    if (resumed) this.parts.emit({ kind: "resumed", track, positionSeconds });
+    this.parts.emit({
+      kind: "track-started",
+      track,
+      announce: !resumed && (announce || track.autoplay === true),
+      preparedInMs: this.parts.clock.now() - since,
+      fromCache: prepared.fromCache,
+    });
+    this.#topUpAutoplay();
+  }
+
+  /** Hands the output a new play of `track` from `positionSeconds`. */
+  #load(track: Track, prepared: PreparedTrack, positionSeconds: number): void {
+    const playId = `${track.id}#${++this.#plays}`;
+    this.#setState({ status: "playing", track, prepared, playId, positionSeconds, paused: false });
+    this.#output.play({
+      trackId: playId,
+      open: () => prepared.open(positionSeconds),
+      startSeconds: positionSeconds,
+    });
+  }
+
+  /** The next-watcher: each end of the current play leads to exactly one next step. */
+  #onOutputEvent(event: OutputEvent): void {
+    const state = this.#state;
+    if (state.status !== "playing" || state.playId !== event.trackId) return;
     if (event.type === "failed") {
-      console.error(`Guild ${this.guildId}: playback of ${playback.track.url} failed:`, event.error);
-      this.emit({ kind: "track-failed", track: playback.track, reason: "Playback failed." });
+      console.error(`Guild ${this.guildId}: playback of ${state.track.url} failed:`, event.error);
+      this.parts.emit({ kind: "track-failed", track: state.track, reason: "Playback failed." });
+      return this.#advance(true);
     }
-    if (event.type !== "stopped" && this.loop === "queue") this.#requeue(playback.track);
-    if (this.#halted) return this.emit({ kind: "idle" });
-    this.#orders.send({ kind: "next", announce: true });
+    if (event.type === "finished" && this.#loop === "track") {
+      return this.#load(state.track, state.prepared, 0);
+    }
+    if (this.#loop === "queue") {
+      this.#queue.enqueue({ ...state.track, id: crypto.randomUUID(), requestedAt: this.parts.clock.now() });
+    }
+    this.#advance(true);
   }
 
-  /** Leaves voice, keeping the queue for whoever asks for music next; the current track ends. */
-  leave(): void {
-    this.#halted = true;
-    if (this.#playback.status === "starting") this.#playback = { status: "idle" };
-    this.player.disconnect();
+  /** Voice is gone for good: keep the queue and the track, and say what happened. */
+  #onVoiceLost(_reason: VoiceLoss, channelId: string): void {
+    this.#setState({ status: "idle", resume: this.#resumePoint(channelId) });
+    this.#votes.reset();
+    this.#output.disconnect();
+    this.parts.emit({ kind: "left", reason: "disconnected", channelId });
   }
 
-  /** Stops taking orders and leaves voice. */
-  async close(): Promise<void> {
-    this.queries.close();
-    this.#orders.close();
-    this.player.disconnect();
-    await this.#done;
+  /** Where the current track is, to carry on with it later. */
+  #resumePoint(voiceChannelId: string): Resume | undefined {
+    const state = this.#state;
+    if (state.status === "idle") return state.resume;
+    if (state.status === "closed") return undefined;
+    const positionSeconds = state.status === "playing" ? this.#positionOf(state) : state.positionSeconds;
+    return { track: state.track, positionSeconds, paused: state.paused, voiceChannelId };
   }
 
-  async #runOrders(): Promise<void> {
-    for await (const order of this.#orders) {
-      if (this.#playback.status !== "idle") continue;
-      // A bug while starting one track must not end the order task, or the queue would stall for good.
-      await this.#startNext(order.announce).catch((error) => {
-        console.error(`Guild ${this.guildId}: starting the next track failed:`, error);
-        this.#playback = { status: "idle" };
-      });
-    }
+  #positionOf(state: Extract<SessionState, { status: "playing" }>): number {
+    return state.playId === undefined ? state.positionSeconds : this.#output.positionSeconds();
   }
 
-  /** Takes the next track and plays it; a track that cannot be made is passed over. */
-  async #startNext(announce: boolean): Promise<void> {
-    const resume = this.#resume;
-    this.#resume = undefined;
-    const track = resume?.track ?? this.queue.takeNext() ?? await this.#autoplayNow();
-    if (!track) {
-      this.changed();
-      return this.emit({ kind: "idle" });
+  #applySaved(saved: SavedMusic): void {
+    if (saved.queue) {
+      // Anything queued while the saved queue was read goes after it, as later requests.
+      const waiting = this.#queue.list();
+      this.#queue = FairQueue.fromSnapshot(saved.queue);
+      this.#queue.enqueueMany(waiting);
     }
-    this.#playback = { status: "starting", track };
-    this.changed();
-    const prepared = await this.#window.preparationOf(track);
-    this.#window.take(track.id);
-    if (this.#playback.status !== "starting" || this.#playback.track !== track) {
-      if (prepared) this.preparer.unpin(prepared.cacheKey);
-      return;
+    this.#queue.setMode(saved.settings.mode);
+    this.#loop = saved.settings.loop;
+    this.#autoplay.enabled = saved.settings.autoplay;
+    this.#autoplay.recent = saved.recent;
+    const state = this.#state;
+    if (saved.playback && state.status === "idle" && !state.resume) {
+      const { track, positionSeconds, paused, voiceChannelId } = saved.playback;
+      if (saved.playback.textChannelId) this.#textChannelId ??= saved.playback.textChannelId;
+      this.#setState({ status: "idle", resume: { track, positionSeconds, paused, voiceChannelId } });
+    } else {
+      this.#changed();
     }
-    if (!prepared) {
-      this.#playback = { status: "idle" };
-      return this.#orders.send({ kind: "next", announce });
-    }
-    this.#play(track, prepared, resume?.positionSeconds ?? 0);
-    this.autoplay.remember(track);
-    this.emit({ kind: "track-started", track, announce: announce || track.autoplay === true });
-    this.topUpAutoplay();
   }
 
   /**
    * With autoplay on and nothing queued, queues a pick in the autoplay lane, where it is prepared ahead
-   * (no gap) and shown in /queue, and where any person's request still goes before it.
+   * (no gap) and where any person's request still goes before it.
    */
-  topUpAutoplay(): void {
-    if (!this.autoplay.enabled || this.queue.length > 0 || !this.player.channelId) return;
-    this.autoplay.pick()
+  #topUpAutoplay(): void {
+    if (!this.#autoplay.enabled || this.#queue.length > 0 || !this.#inVoice()) return;
+    this.#autoplay.pick()
       .then((track) => {
-        if (track && this.autoplay.enabled && this.queue.length === 0) this.enqueue([track]);
+        if (track && this.#autoplay.enabled && this.#queue.length === 0) this.#enqueue([track], {});
       })
       .catch((error) => console.error(`Guild ${this.guildId}: autoplay failed:`, error));
   }
 
-  /** The queue ran dry before a pick was queued: wait for the pick that tops it up. */
-  async #autoplayNow(): Promise<Track | undefined> {
-    this.topUpAutoplay();
-    await this.autoplay.pick().catch(() => undefined);
-    return this.queue.takeNext();
+  #reportFailure(track: Track, error: unknown): void {
+    if (!(error instanceof UserError)) console.error(`Guild ${this.guildId}: preparing ${track.url}:`, error);
+    this.parts.emit({ kind: "track-failed", track, reason: failureText(error) });
   }
+}
 
-  #play(track: Track, prepared: PreparedTrack, startSeconds: number): void {
-    this.#playback = { status: "playing", track, prepared };
-    const open = () => openOggOpusAt(prepared.path, startSeconds);
-    this.player.play({ trackId: track.id, open, startSeconds });
-  }
+function trackOf(state: SessionState): Track | undefined {
+  return state.status === "preparing" || state.status === "playing" ? state.track : undefined;
+}
 
-  /** Queue loop: a finished track goes to the back, as a new request by the same person. */
-  #requeue(track: Track): void {
-    this.queue.enqueue({ ...track, id: crypto.randomUUID(), requestedAt: Date.now() });
-  }
+type PreparedJob = Extract<SessionState, { status: "preparing" }>["job"];
 
-  #afterChange(changed: boolean): boolean {
-    if (changed) this.emit({ kind: "changed" });
-    return changed;
-  }
+function failureText(error: unknown): string {
+  if (error instanceof UserError) return userMessageOf(error);
+  return "I couldn't get it ready after several tries.";
 }

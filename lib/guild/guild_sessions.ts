@@ -1,91 +1,155 @@
-/** Every guild's session, created the first time someone asks for music there, each with its auto-leave. */
+/**
+ * Every guild's session: created the first time music is asked for there (bringing back what was saved),
+ * each with its auto-leave, and forgotten once the bot has left the guild's voice and nothing happened for
+ * a while, so nothing per guild stays in memory for good.
+ */
+import type { Clock } from "../clock.ts";
 import type { WorkerClient } from "../channels/worker_client.ts";
 import type { ResolverAnswer, ResolverRequest } from "../channels/resolver_messages.ts";
-import type { VoiceStateTracker } from "../discord/voice_state_tracker.ts";
-import type { GatewayVoiceAdapters } from "../voice/gateway_voice_adapter.ts";
-import { GuildPlayer } from "../voice/guild_player.ts";
-import { AutoLeave, type LeaveReason } from "./auto_leave.ts";
-import { GuildSession, type SessionEvent } from "./guild_session.ts";
-import type { TrackPreparer } from "./track_preparer.ts";
+import type { AudioOutput, OutputListener } from "./audio_output.ts";
+import { AutoLeave, realTimers, type Timers } from "./auto_leave.ts";
+import { GuildSession, type SavedMusic } from "./guild_session.ts";
+import type { Preparer } from "./preparation.ts";
+import type { QueueCaps } from "../limits/queue_limits.ts";
+import type { SessionEvent } from "./session_events.ts";
 
-/** What a new session is built from. */
-export interface SessionParts {
-  adapters: GatewayVoiceAdapters;
-  preparer: TrackPreparer;
+/** What the sessions are built from; main.ts supplies the voice side, the tests fakes. */
+export interface SessionsParts {
+  createOutput(guildId: string, listener: OutputListener): AudioOutput;
+  preparer: Preparer;
   resolver: WorkerClient<ResolverRequest, ResolverAnswer>;
-  voiceStates: VoiceStateTracker;
   prefetch: number;
+  queueCaps: QueueCaps;
+  clock: Clock;
   /** Grace periods before leaving an empty channel or an empty queue. */
   leaveAfterMs: { alone: number; idle: number };
-  /** Hears every session's events: the announcer, the state store. */
-  onEvent: (session: GuildSession, event: SessionEvent) => void;
+  /** How long a session is kept after the bot left voice with nothing going on. */
+  forgetAfterMs: number;
+  /** How many people (not bots) are in a voice channel. */
+  listenersIn(guildId: string, channelId: string): number;
+  /** The saved music of a guild, read when its session is created. */
+  load(guildId: string): Promise<SavedMusic | undefined>;
+  /** Hears every session's events: the announcer, the state keeper, metrics. */
+  onEvent(session: GuildSession, event: SessionEvent): void;
+  /** A session was forgotten (its state is saved). */
+  onForget?(guildId: string): void;
+  timers?: Timers;
+}
+
+interface Entry {
+  session: GuildSession;
+  autoLeave: AutoLeave;
+  forgetTimer?: ReturnType<Timers["set"]>;
 }
 
 /** Guild id → session. */
 export class GuildSessions {
-  #sessions = new Map<string, { session: GuildSession; autoLeave: AutoLeave }>();
+  #entries = new Map<string, Entry>();
+  readonly #timers: Timers;
 
-  constructor(private readonly parts: SessionParts) {}
-
-  get(guildId: string): GuildSession | undefined {
-    return this.#sessions.get(guildId)?.session;
+  constructor(private readonly parts: SessionsParts) {
+    this.#timers = parts.timers ?? realTimers;
   }
 
-  /** The guild's session, created (without joining voice) if it has none. */
+  get(guildId: string): GuildSession | undefined {
+    return this.#entries.get(guildId)?.session;
+  }
+
+  /** The guild's session, created (without joining voice) and restored from saved state if it has none. */
   obtain(guildId: string): GuildSession {
-    const existing = this.#sessions.get(guildId);
-    if (existing) return existing.session;
-    const { adapters, preparer, resolver, prefetch, leaveAfterMs } = this.parts;
-    // The player reports to the session made just below; it cannot report before it plays anything.
-    const player = new GuildPlayer(
-      guildId,
-      adapters,
-      (event) => session.onPlayerEvent(event),
-      (_reason, channelId) => this.#lost(session, channelId),
-    );
-    const autoLeave = new AutoLeave(leaveAfterMs, (reason) => this.#leave(session, reason));
-    const onEvent = (event: SessionEvent) => this.#onEvent(session, autoLeave, event);
-    const session: GuildSession = new GuildSession(guildId, player, preparer, onEvent, prefetch, resolver);
-    this.#sessions.set(guildId, { session, autoLeave });
-    return session;
+    return this.#entries.get(guildId)?.session ?? this.#create(guildId, this.parts.load(guildId));
+  }
+
+  /**
+   * After a restart: brings a guild's music back if something was playing and people are still listening
+   * there. Guilds with nothing to resume get no session until music is asked for.
+   */
+  async rejoin(guildId: string): Promise<void> {
+    if (this.#entries.has(guildId)) return;
+    const saved = await this.parts.load(guildId);
+    const channelId = saved?.playback?.voiceChannelId;
+    if (!channelId || this.parts.listenersIn(guildId, channelId) === 0) return;
+    // A /play while the state was read made a session of its own, which restored itself.
+    const session = this.#entries.get(guildId)?.session ?? this.#create(guildId, Promise.resolve(saved));
+    await session.continuePlayback();
   }
 
   /** Someone joined or left a voice channel in `guildId`: the bot may now be alone, or no longer. */
   voiceChanged(guildId: string): void {
-    const entry = this.#sessions.get(guildId);
-    const channelId = entry?.session.player.channelId;
+    const entry = this.#entries.get(guildId);
+    const channelId = entry?.session.channelId;
     if (!entry || !channelId) return;
-    entry.autoLeave.listenersChanged(this.parts.voiceStates.listenersIn(guildId, channelId).length);
+    entry.autoLeave.listenersChanged(this.parts.listenersIn(guildId, channelId));
   }
 
   all(): GuildSession[] {
-    return [...this.#sessions.values()].map((entry) => entry.session);
+    return [...this.#entries.values()].map((entry) => entry.session);
   }
 
-  async closeAll(): Promise<void> {
-    for (const { autoLeave } of this.#sessions.values()) autoLeave.cancelAll();
-    await Promise.all(this.all().map((session) => session.close()));
-    this.#sessions.clear();
+  /** How many sessions are held: memory stays bounded by the guilds with recent music. */
+  get size(): number {
+    return this.#entries.size;
   }
 
-  #onEvent(session: GuildSession, autoLeave: AutoLeave, event: SessionEvent): void {
-    if (event.kind === "track-started") autoLeave.becameActive();
-    if (event.kind === "idle" && session.player.channelId) autoLeave.becameIdle();
-    if (event.kind === "track-started") this.voiceChanged(session.guildId);
+  closeAll(): void {
+    for (const entry of this.#entries.values()) this.#drop(entry);
+    this.#entries.clear();
+  }
+
+  #create(guildId: string, saved: Promise<SavedMusic | undefined>): GuildSession {
+    const { createOutput, preparer, resolver, prefetch, queueCaps, clock } = this.parts;
+    const autoLeave = new AutoLeave(this.parts.leaveAfterMs, (reason) => session.leave(reason), this.#timers);
+    const session: GuildSession = new GuildSession({
+      guildId,
+      createOutput: (listener) => createOutput(guildId, listener),
+      preparer,
+      resolver,
+      prefetch,
+      queueCaps,
+      clock,
+      emit: (event) => this.#onEvent(session, event),
+    });
+    const entry: Entry = { session, autoLeave };
+    this.#entries.set(guildId, entry);
+    session.restore(saved).catch(() => {});
+    this.#forgetLater(entry);
+    return session;
+  }
+
+  #onEvent(session: GuildSession, event: SessionEvent): void {
+    const entry = this.#entries.get(session.guildId);
+    if (entry?.session === session) {
+      if (event.kind === "track-started") {
+        entry.autoLeave.becameActive();
+        this.voiceChanged(session.guildId);
+      }
+      if (event.kind === "idle" && session.channelId) entry.autoLeave.becameIdle();
+      if (event.kind === "left") entry.autoLeave.cancelAll();
+      this.#forgetLater(entry);
+    }
     this.parts.onEvent(session, event);
   }
 
-  /** Voice was lost for good: stop playing into nothing, keep the queue, and say what happened. */
-  #lost(session: GuildSession, channelId: string): void {
-    this.#sessions.get(session.guildId)?.autoLeave.cancelAll();
-    session.leave();
-    this.parts.onEvent(session, { kind: "left", reason: "disconnected", channelId });
+  /** (Re)starts the countdown to forgetting a session that is out of voice with nothing going on. */
+  #forgetLater(entry: Entry): void {
+    if (entry.forgetTimer !== undefined) this.#timers.clear(entry.forgetTimer);
+    entry.forgetTimer = undefined;
+    if (entry.session.channelId || entry.session.status !== "idle") return;
+    entry.forgetTimer = this.#timers.set(() => {
+      entry.forgetTimer = undefined;
+      const { session } = entry;
+      if (session.channelId || session.status !== "idle" || this.#entries.get(session.guildId) !== entry) {
+        return;
+      }
+      this.#entries.delete(session.guildId);
+      this.#drop(entry);
+      this.parts.onForget?.(session.guildId);
+    }, this.parts.forgetAfterMs);
   }
 
-  #leave(session: GuildSession, reason: LeaveReason): void {
-    const channelId = session.player.channelId;
-    if (!channelId) return;
-    session.leave();
-    this.parts.onEvent(session, { kind: "left", reason, channelId });
+  #drop(entry: Entry): void {
+    entry.autoLeave.cancelAll();
+    if (entry.forgetTimer !== undefined) this.#timers.clear(entry.forgetTimer);
+    entry.session.close();
   }
 }

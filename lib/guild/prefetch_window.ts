@@ -1,53 +1,64 @@
 /**
- * The next few tracks, being made ready before they are needed, so one track follows another without a
- * gap. Each preparation is started once, pins its cache file while it is in the window, and never rejects.
+ * The next few tracks, being made ready before they are needed so one track follows another without a gap.
+ * Tracks that leave the window have their preparation cancelled; a failure is reported once, as it happens.
  */
+import type { Clock } from "../clock.ts";
 import type { Track } from "../track.ts";
-import { UserError, userMessageOf } from "../user_error.ts";
-import type { PreparedTrack, TrackPreparer } from "./track_preparer.ts";
+import {
+  cancelPreparation,
+  type PreparationJob,
+  type Preparer,
+  type Priority,
+  startPreparation,
+} from "./preparation.ts";
 
-/** Track id → its preparation; undefined once resolved means the track cannot be played. */
+/** Track id → its preparation, for the tracks about to play. */
 export class PrefetchWindow {
-  #pending = new Map<string, Promise<PreparedTrack | undefined>>();
+  #jobs = new Map<string, PreparationJob>();
 
   constructor(
-    private readonly preparer: TrackPreparer,
-    private readonly onFailure: (track: Track, reason: string) => void,
+    private readonly preparer: Preparer,
+    private readonly clock: Clock,
+    /** A prefetched track could not be made (after any retries): it will never play. */
+    private readonly onFailure: (track: Track, error: unknown) => void,
   ) {}
 
-  /** The preparation of `track`, started now if it is not under way. */
-  preparationOf(track: Track): Promise<PreparedTrack | undefined> {
-    const pending = this.#pending.get(track.id) ?? this.#prepare(track);
-    this.#pending.set(track.id, pending);
-    return pending;
+  /** Hands the preparation of `track` over to the caller, started now if it was not under way. */
+  take(track: Track): PreparationJob {
+    const prefetched = this.#jobs.get(track.id);
+    this.#jobs.delete(track.id);
+    if (!prefetched) return this.#start(track, "now");
+    // It is about to play: whatever waits behind it must not hold it up any longer.
+    this.preparer.prioritize?.(track);
+    return prefetched;
   }
 
-  /** Hands a track over to playback: the window forgets it, the pin now belongs to the caller. */
-  take(trackId: string): void {
-    this.#pending.delete(trackId);
-  }
-
-  /** Prepares `upcoming` and lets go of (unpins) everything else. */
-  keepOnly(upcoming: Track[]): void {
+  /** Prepares `upcoming` and cancels everything else. */
+  keepOnly(upcoming: readonly Track[]): void {
     const wanted = new Set(upcoming.map((track) => track.id));
-    for (const [trackId, pending] of this.#pending) {
+    for (const [trackId, job] of this.#jobs) {
       if (wanted.has(trackId)) continue;
-      this.#pending.delete(trackId);
-      pending.then((prepared) => prepared && this.preparer.unpin(prepared.cacheKey));
+      this.#jobs.delete(trackId);
+      cancelPreparation(job);
     }
-    for (const track of upcoming) this.preparationOf(track);
+    for (const track of upcoming) {
+      if (!this.#jobs.has(track.id)) this.#jobs.set(track.id, this.#start(track, "later"));
+    }
   }
 
-  /** A failure is reported once, when it happens, and the track counts as unplayable. */
-  async #prepare(track: Track): Promise<PreparedTrack | undefined> {
-    try {
-      const prepared = await this.preparer.prepare(track);
-      this.preparer.pin(prepared.cacheKey);
-      return prepared;
-    } catch (error) {
-      if (!(error instanceof UserError)) console.error(`Preparing ${track.url}:`, error);
-      this.onFailure(track, userMessageOf(error));
-      return undefined;
-    }
+  /** Cancels every preparation. */
+  clear(): void {
+    this.keepOnly([]);
+  }
+
+  #start(track: Track, priority: Priority): PreparationJob {
+    const job = startPreparation(this.preparer, track, priority, this.clock);
+    job.result.catch((error) => {
+      // Only a job still in the window is the window's to report; a taken one is its new owner's.
+      if (this.#jobs.get(track.id) !== job || job.controller.signal.aborted) return;
+      this.#jobs.delete(track.id);
+      this.onFailure(track, error);
+    });
+    return job;
   }
 }

@@ -24,6 +24,13 @@ export interface QueryResult {
   note?: string;
 }
 
+/** What the queue took of a request: maybe fewer tracks than asked, with a note saying why. */
+export interface Queued {
+  tracks: Track[];
+  positions: number[];
+  note?: string;
+}
+
 /** Resolution runs yt-dlp or Spotify requests in the resolver worker; a playlist can take a while. */
 const RESOLVE_TIMEOUT_MS = 60_000;
 
@@ -39,7 +46,7 @@ export class QueryTask {
 
   constructor(
     private readonly resolver: WorkerClient<ResolverRequest, ResolverAnswer>,
-    private readonly enqueue: (tracks: Track[], options: { next: boolean }) => number[],
+    private readonly enqueue: (tracks: Track[], options: { next: boolean }) => Promise<Queued>,
     private readonly now: () => number = Date.now,
   ) {
     this.#run();
@@ -73,8 +80,11 @@ export class QueryTask {
     }
     if (answer.outcome === "empty") throw new UserError(answer.message);
     if (answer.outcome !== "tracks") throw new Error(`The resolver answered ${answer.outcome} to a query`);
-    const tracks = answer.tracks.map((info) => this.#track(info, job));
-    return { tracks, positions: this.enqueue(tracks, { next: job.next }), note: answer.note };
+    const queued = await this.enqueue(answer.tracks.map((info) => this.#track(info, job)), {
+      next: job.next,
+    });
+    const note = [answer.note, queued.note].filter(Boolean).join("\n") || undefined;
+    return { tracks: queued.tracks, positions: queued.positions, note };
   }
 
   #track(info: TrackInfo, job: QueryJob): Track {

@@ -1,72 +1,68 @@
 /**
- * Keeps every guild's music in Deno KV as it changes, and brings it back after a restart: the queue with
- * its fairness clocks, settings, history, and the playing track with its position (saved every few seconds).
+ * Keeps every guild's music in Deno KV as it changes, and reads it back for a new session: the queue with
+ * its fairness clocks, settings, history, and the track playing or being prepared with its position (saved
+ * on every change, and every few seconds while it plays).
  */
-import { FairQueue } from "../queue/fair_queue.ts";
+import type { Clock } from "../clock.ts";
 import { type GuildStateStore } from "../state/guild_state_store.ts";
-import { historyEntryOf, type Playback } from "../state/guild_state.ts";
-import type { VoiceStateTracker } from "../discord/voice_state_tracker.ts";
-import type { GuildSession, SessionEvent } from "./guild_session.ts";
-import type { GuildSessions } from "./guild_sessions.ts";
+import { historyEntryOf } from "../state/guild_state.ts";
 import { RECENT_PLAYS } from "./autoplay_picker.ts";
+import type { GuildSession, SavedMusic } from "./guild_session.ts";
+import type { SessionEvent } from "./session_events.ts";
 
 /** How often the position of playing tracks is saved: a crash loses at most this much. */
 export const POSITION_SAVE_INTERVAL_MS = 3_000;
 
-/** Saves session state on every change; restores a guild's state the first time the guild is seen. */
+/** Saves session state after its events; one write at a time per guild, and no backlog of stale saves. */
 export class SessionStateKeeper {
+  /** Guild id → the last write queued for it. */
   #writes = new Map<string, Promise<void>>();
-  #restored = new Set<string>();
+  /** Guilds with a full save queued but not yet begun: one is enough, it reads the state when it runs. */
+  #savesQueued = new Set<string>();
   #timer?: ReturnType<typeof setInterval>;
 
-  constructor(
-    private readonly store: GuildStateStore,
-    private readonly sessions: GuildSessions,
-    private readonly voiceStates: VoiceStateTracker,
-    private readonly announce: (session: GuildSession, event: SessionEvent) => void,
-  ) {}
+  constructor(private readonly store: GuildStateStore, private readonly clock: Clock) {}
 
   /** Hears session events (wired into GuildSessions' onEvent). */
   onEvent(session: GuildSession, event: SessionEvent): void {
     if (event.kind === "track-started") {
-      this.#write(
-        session.guildId,
-        () => this.store.appendHistory(session.guildId, historyEntryOf(event.track, Date.now())),
-      );
+      const entry = historyEntryOf(event.track, this.clock.now());
+      this.#write(session.guildId, () => this.store.appendHistory(session.guildId, entry));
     }
-    if (
-      event.kind === "track-started" || event.kind === "changed" || event.kind === "idle" ||
-      event.kind === "left"
-    ) {
-      this.save(session);
-    }
+    if (event.kind !== "track-failed") void this.save(session);
   }
 
-  /** Saves the queue, settings and playback of `session`, in order after any earlier save. */
+  /** Saves the queue, settings and playback of `session`, after any earlier write for its guild. */
   save(session: GuildSession): Promise<void> {
     const { guildId } = session;
-    const snapshot = session.queue.snapshot();
-    const settings = { mode: session.queue.mode, loop: session.loop, autoplay: session.autoplay.enabled };
-    const playback = playbackOf(session);
+    if (this.#savesQueued.has(guildId)) return this.#writes.get(guildId)!;
+    this.#savesQueued.add(guildId);
     return this.#write(guildId, async () => {
-      await this.store.saveQueue(guildId, snapshot);
-      await this.store.saveSettings(guildId, settings);
-      await this.store.savePlayback(guildId, playback);
+      this.#savesQueued.delete(guildId);
+      await this.store.saveQueue(guildId, session.queue.snapshot());
+      await this.store.saveSettings(guildId, {
+        mode: session.queue.mode,
+        loop: session.loop,
+        autoplay: session.autoplay,
+      });
+      await this.store.savePlayback(guildId, this.#playbackOf(session));
     });
   }
 
-  /** Saves every session now: on shutdown, and from the position timer. */
-  async saveAll(): Promise<void> {
-    await Promise.all(this.sessions.all().map((session) => this.save(session)));
+  /** Saves every session now: on shutdown. */
+  async saveAll(sessions: GuildSession[]): Promise<void> {
+    await Promise.all(sessions.map((session) => this.save(session)));
   }
 
-  /** Every few seconds, the position alone: the queue and settings are saved when they change. */
-  startPositionTimer(): void {
+  /** Every few seconds, the position alone: the rest is saved when it changes. */
+  startPositionTimer(sessions: () => GuildSession[]): void {
     this.#timer ??= setInterval(() => {
-      for (const session of this.sessions.all()) {
+      for (const session of sessions()) {
         if (session.status !== "playing") continue;
-        const playback = playbackOf(session);
-        this.#write(session.guildId, () => this.store.savePlayback(session.guildId, playback));
+        this.#write(
+          session.guildId,
+          () => this.store.savePlayback(session.guildId, this.#playbackOf(session)),
+        );
       }
     }, POSITION_SAVE_INTERVAL_MS);
   }
@@ -76,33 +72,17 @@ export class SessionStateKeeper {
     this.#timer = undefined;
   }
 
-  /** Brings back a guild's saved music, once per run; rejoins only if people are still listening. */
-  async restoreGuild(guildId: string): Promise<void> {
-    if (this.#restored.has(guildId)) return;
-    this.#restored.add(guildId);
+  /** A guild's saved music, read after any write still under way; undefined when nothing was saved. */
+  async load(guildId: string): Promise<SavedMusic | undefined> {
+    await this.#writes.get(guildId);
     const state = await this.store.load(guildId);
-    if (!state.queue && !state.playback) return;
-    const session = this.sessions.obtain(guildId);
-    if (state.queue) session.queue = FairQueue.fromSnapshot(state.queue);
-    session.queue.setMode(state.settings.mode);
-    session.loop = state.settings.loop;
-    session.autoplay.enabled = state.settings.autoplay;
-    session.autoplay.recent = await this.store.history(guildId, RECENT_PLAYS);
-    await this.#resumePlayback(session, state.playback);
+    const recent = await this.store.history(guildId, RECENT_PLAYS);
+    return { ...state, recent };
   }
 
-  async #resumePlayback(session: GuildSession, playback: Playback | undefined): Promise<void> {
-    if (!playback) return;
-    const listeners = this.voiceStates.listenersIn(session.guildId, playback.voiceChannelId);
-    if (listeners.length === 0) return;
-    session.textChannelId = playback.textChannelId;
-    await session.player.connect(playback.voiceChannelId);
-    session.resumeFrom(playback.track, playback.positionSeconds);
-    this.announce(session, {
-      kind: "resumed",
-      track: playback.track,
-      positionSeconds: playback.positionSeconds,
-    });
+  #playbackOf(session: GuildSession) {
+    const playback = session.savedPlayback();
+    return playback && { ...playback, savedAt: this.clock.now() };
   }
 
   /** Writes for one guild happen one after another, so an older save never lands after a newer one. */
@@ -110,20 +90,10 @@ export class SessionStateKeeper {
     const previous = this.#writes.get(guildId) ?? Promise.resolve();
     const next = previous.then(write).catch((error) => console.error(`Saving guild ${guildId}:`, error));
     this.#writes.set(guildId, next);
+    // Once the last write is done, nothing about the guild needs remembering here.
+    next.then(() => {
+      if (this.#writes.get(guildId) === next) this.#writes.delete(guildId);
+    });
     return next;
   }
-}
-
-function playbackOf(session: GuildSession): Playback | null {
-  const playing = session.nowPlaying();
-  const voiceChannelId = session.player.channelId;
-  if (!playing || !voiceChannelId) return null;
-  return {
-    track: playing.track,
-    positionSeconds: playing.positionSeconds,
-    paused: playing.paused,
-    voiceChannelId,
-    textChannelId: session.textChannelId,
-    savedAt: Date.now(),
-  };
 }

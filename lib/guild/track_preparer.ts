@@ -1,33 +1,52 @@
 /**
- * Makes tracks playable: matches Spotify tracks to videos, then serves the normalized file from the
- * cache or has the transcoder make it. Shared by all guilds, so one song asked for in two places is
- * made once, and files that are playing or about to play are never evicted.
+ * Makes tracks playable: matches Spotify tracks to videos, then serves the normalized file from the cache,
+ * or has the transcoder make it and hands it over as soon as its first audio is written, to be followed
+ * while it grows. Shared by all guilds: a song asked for in two places is made once, and its making is
+ * cancelled only when every guild holding it has let go before it was finished. Files in use are pinned,
+ * so the cache never evicts them.
  */
 import type { AudioCache } from "../cache/audio_cache.ts";
 import { cacheKeyFor } from "../cache/cache_key.ts";
 import type { LoudnessTarget } from "../audio/loudnorm.ts";
+import { openOggOpusAt } from "../audio/ogg_seek.ts";
+import { openGrowingOggOpus } from "../audio/growing_ogg.ts";
 import type { WorkerClient } from "../channels/worker_client.ts";
+import type { Failed } from "../channels/worker_protocol.ts";
 import type { ResolverAnswer, ResolverRequest } from "../channels/resolver_messages.ts";
-import type { TranscoderAnswer, TranscoderRequest } from "../channels/transcoder_messages.ts";
+import type {
+  TranscoderAnswer,
+  TranscoderRequest,
+  TranscoderSource,
+} from "../channels/transcoder_messages.ts";
 import { sourceKey, type Track, type TrackSource } from "../track.ts";
 import { UserError } from "../user_error.ts";
+import { type PreparedTrack, type Preparer, type Priority, TemporaryFailure } from "./preparation.ts";
 
-/** A track whose audio is on disk, ready for the player. */
-export interface PreparedTrack {
+/** Matching waits on the network; the first audio needs a download and a short measurement. */
+const MATCH_TIMEOUT_MS = 60_000;
+const START_TIMEOUT_MS = 5 * 60_000;
+/** Finishing a long track (and correcting its loudness) takes a while after it started playing. */
+const FINISH_TIMEOUT_MS = 30 * 60_000;
+
+/** A file being made, and how many holders still want it. */
+interface Making {
+  job: string;
+  what: { source: TranscoderSource; durationSeconds?: number };
+  /** Once committed the cache holds one pin for the making, given back when the last holder lets go. */
+  status: "making" | "committed" | "failed";
+  /** Resolves once the first audio is on disk at `path`. */
+  streaming: Promise<{ durationSeconds?: number }>;
+  /** Resolves true once the file is complete and in the cache, false if it never will be. */
+  complete: Promise<boolean>;
   path: string;
-  cacheKey: string;
-  durationSeconds?: number;
-  fromCache: boolean;
+  controller: AbortController;
+  holders: number;
 }
 
-/** Matching and downloads wait on the network; normalizing a long track takes a while. */
-const MATCH_TIMEOUT_MS = 60_000;
-const TRANSCODE_TIMEOUT_MS = 15 * 60_000;
-
-/** Turns queued tracks into cached files, at most once per file at a time. */
-export class TrackPreparer {
-  #inFlight = new Map<string, Promise<PreparedTrack>>();
-  #pins = new Map<string, number>();
+/** Turns queued tracks into playable files, each made at most once at a time. */
+export class TrackPreparer implements Preparer {
+  #making = new Map<string, Making>();
+  #jobs = 0;
 
   constructor(
     private readonly cache: AudioCache,
@@ -36,83 +55,182 @@ export class TrackPreparer {
     private readonly target: LoudnessTarget,
   ) {}
 
-  /** The file for `track`; rejects with a UserError saying why when it cannot be made. */
-  async prepare(track: Track): Promise<PreparedTrack> {
-    const source = await this.#playableSource(track.source);
-    const key = cacheKeyFor(sourceKey(source), this.target);
-    const running = this.#inFlight.get(key) ?? this.#prepareOnce(key, source);
-    this.#inFlight.set(key, running);
-    try {
-      return await running;
-    } finally {
-      this.#inFlight.delete(key);
-    }
-  }
-
-  /** Keeps `cacheKey`'s file from eviction until `unpin`; pins count, so two guilds may hold one file. */
-  pin(cacheKey: string): void {
-    this.#pins.set(cacheKey, (this.#pins.get(cacheKey) ?? 0) + 1);
-  }
-
-  unpin(cacheKey: string): void {
-    const count = (this.#pins.get(cacheKey) ?? 0) - 1;
-    if (count > 0) this.#pins.set(cacheKey, count);
-    else this.#pins.delete(cacheKey);
-  }
-
-  async #prepareOnce(key: string, source: Exclude<TrackSource, { kind: "spotify" }>): Promise<PreparedTrack> {
-    const cached = await this.cache.lookup(key);
+  /** The playable track; rejects with a UserError, a TemporaryFailure, or the signal's reason. */
+  async prepare(track: Track, options: { signal: AbortSignal; priority: Priority }): Promise<PreparedTrack> {
+    const { signal } = options;
+    const source = await this.#playableSource(track.source, signal);
+    const key = this.#keyOf(source);
+    // A hit is pinned as it is found, so no other guild's commit can evict it before it plays.
+    const cached = await this.cache.acquire(key);
     if (cached) {
-      return {
-        path: this.cache.pathOf(key),
-        cacheKey: key,
-        durationSeconds: cached.durationSeconds,
-        fromCache: true,
-      };
+      const prepared = this.#cachedTrack(key, cached.durationSeconds);
+      if (signal.aborted) prepared.release();
+      signal.throwIfAborted();
+      return prepared;
     }
-    const outputPath = this.cache.temporaryPathFor(key);
-    const answer = await this.transcoder.request(
-      { kind: "prepare", source, outputPath },
-      { timeoutMs: TRANSCODE_TIMEOUT_MS },
-    );
-    if (answer.outcome === "failed") {
-      await this.cache.discard(outputPath);
-      throw answerError(answer);
-    }
-    const details = { durationSeconds: answer.durationSeconds, inputLoudness: answer.inputLoudness };
-    const entry = await this.#commit(key, outputPath, details);
+    // The resolver's duration spares the transcoder a probe; a Spotify track's may not match its video.
+    const durationSeconds = track.source.kind === "spotify" ? undefined : track.durationSeconds;
+    return await this.#streamingTrack(key, { source, durationSeconds }, options);
+  }
+
+  /** A prefetched track is about to play: its making goes before other prefetches. */
+  prioritize(track: Track): void {
+    if (track.source.kind === "spotify") return;
+    const making = this.#making.get(this.#keyOf(track.source));
+    if (!making) return;
+    this.transcoder.request({ kind: "prioritize", job: making.job, priority: "now" }, { timeoutMs: 10_000 })
+      .catch(() => {});
+  }
+
+  #keyOf(source: TranscoderSource): string {
+    return cacheKeyFor(sourceKey(source), this.target);
+  }
+
+  #cachedTrack(key: string, durationSeconds: number | undefined): PreparedTrack {
+    const path = this.cache.pathOf(key);
     return {
-      path: this.cache.pathOf(key),
       cacheKey: key,
-      durationSeconds: entry.durationSeconds,
-      fromCache: false,
+      durationSeconds,
+      fromCache: true,
+      open: (startSeconds) => openOggOpusAt(path, startSeconds),
+      release: once(() => void this.cache.release(key)),
     };
   }
 
-  /** A cache that cannot take the file fails this track only: what is already cached still plays. */
-  async #commit(key: string, outputPath: string, details: Parameters<AudioCache["commit"]>[2]) {
+  /** Joins the making of `key` (starting it if needed) and hands the track over once it streams. */
+  async #streamingTrack(
+    key: string,
+    what: Making["what"],
+    options: { signal: AbortSignal; priority: Priority },
+  ): Promise<PreparedTrack> {
+    const making = this.#making.get(key) ?? this.#startMaking(key, what, options.priority);
+    making.holders++;
+    const letGo = once(() => {
+      if (--making.holders > 0) return;
+      // The last holder to leave an unfinished file stops its making; a finished one stays in the cache.
+      if (making.status === "committed") return void this.cache.release(key);
+      if (this.#making.get(key) === making) this.#making.delete(key);
+      making.controller.abort(new DOMException("Nobody wants this track any more.", "AbortError"));
+    });
     try {
-      return await this.cache.commit(key, outputPath, details, new Set(this.#pins.keys()));
+      const { durationSeconds } = await abortable(making.streaming, options.signal);
+      return {
+        cacheKey: key,
+        durationSeconds,
+        fromCache: false,
+        // Once complete the file is in the cache; until then it is followed as it is written.
+        open: (startSeconds) =>
+          this.#making.get(key) === making
+            ? openGrowingOggOpus(making.path, {
+              startSeconds,
+              complete: making.complete,
+              movedTo: this.cache.pathOf(key),
+            })
+            : openOggOpusAt(this.cache.pathOf(key), startSeconds),
+        release: letGo,
+      };
     } catch (error) {
-      console.error(error instanceof Error ? error.message : error);
-      throw new UserError("I couldn't store this track: my cache folder is full or not writable.", {
-        cause: error,
-      });
+      letGo();
+      throw error;
     }
   }
 
+  #startMaking(key: string, what: Making["what"], priority: Priority): Making {
+    const controller = new AbortController();
+    const job = `job-${++this.#jobs}`;
+    const path = this.cache.temporaryPathFor(key);
+    const streaming = this.#start(
+      { kind: "start", job, ...what, outputPath: path, priority },
+      controller.signal,
+    );
+    const finished = streaming.then(() => this.#finish(key, job, path, controller.signal));
+    const making: Making = {
+      job,
+      what,
+      status: "making",
+      streaming,
+      complete: finished.then(() => true, () => false),
+      path,
+      controller,
+      holders: 0,
+    };
+    finished.then(() => {
+      making.status = "committed";
+      // Everyone let go while it was being committed: nothing holds the file now.
+      if (making.holders === 0) void this.cache.release(key);
+    }, async (error) => {
+      making.status = "failed";
+      if (!controller.signal.aborted) console.error(`Finishing ${sourceKey(what.source)}:`, error);
+      await this.cache.discard(path);
+    }).finally(() => {
+      if (this.#making.get(key) === making) this.#making.delete(key);
+    });
+    streaming.catch(() => {});
+    this.#making.set(key, making);
+    return making;
+  }
+
+  async #start(request: Extract<TranscoderRequest, { kind: "start" }>, signal: AbortSignal) {
+    const answer = await this.transcoder.request(request, { timeoutMs: START_TIMEOUT_MS, signal });
+    if (answer.outcome === "streaming") return { durationSeconds: answer.durationSeconds };
+    throw answer.outcome === "failed"
+      ? failureOf(answer)
+      : new Error(`The transcoder answered ${answer.outcome}`);
+  }
+
+  async #finish(key: string, job: string, outputPath: string, signal: AbortSignal) {
+    const answer = await this.transcoder.request({ kind: "finish", job }, {
+      timeoutMs: FINISH_TIMEOUT_MS,
+      signal,
+    });
+    if (answer.outcome !== "ready") {
+      throw answer.outcome === "failed"
+        ? failureOf(answer)
+        : new Error(`The transcoder answered ${answer.outcome}`);
+    }
+    const details = { durationSeconds: answer.durationSeconds, inputLoudness: answer.inputLoudness };
+    // Comes back pinned for the making; a cache that cannot take it fails to keep it only.
+    await this.cache.commit(key, outputPath, details);
+  }
+
   /** Spotify tracks become YouTube videos here, when they are about to play, not when queued. */
-  async #playableSource(source: TrackSource): Promise<Exclude<TrackSource, { kind: "spotify" }>> {
+  async #playableSource(source: TrackSource, signal: AbortSignal): Promise<TranscoderSource> {
     if (source.kind !== "spotify") return source;
-    const answer = await this.resolver.request({ kind: "match", source }, { timeoutMs: MATCH_TIMEOUT_MS });
+    const answer = await this.resolver.request({ kind: "match", source }, {
+      timeoutMs: MATCH_TIMEOUT_MS,
+      signal,
+    });
+    signal.throwIfAborted();
     if (answer.outcome === "matched") return answer.source;
-    if (answer.outcome === "failed") throw answerError(answer);
+    if (answer.outcome === "failed") throw failureOf(answer);
     throw new UserError(
       answer.outcome === "empty" ? answer.message : `No video matches "${source.title}" on YouTube.`,
     );
   }
 }
 
-function answerError(answer: { message: string; userFacing: boolean }): Error {
+/** A worker's failure as the engine's kind of error: worth retrying, the user's to read, or a bug. */
+function failureOf(answer: Failed): Error {
+  if ((answer as { temporary?: boolean }).temporary) return new TemporaryFailure(answer.message);
   return answer.userFacing ? new UserError(answer.message) : new Error(answer.message);
+}
+
+/** `promise`, or the signal's reason as soon as it aborts. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+/** `action`, run at most once however often it is called. */
+function once(action: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    action();
+  };
 }
