@@ -120,22 +120,35 @@ async function* oggOpusBytesAt(path: string, seconds: number): AsyncGenerator<Ui
   }
 }
 
-interface OpusHeaders {
+/** The header pages of an Ogg Opus stream and what the audio after them needs. */
+export interface OpusHeaders {
   /** The OpusHead and OpusTags pages, as they are in the file. */
   bytes: Uint8Array;
   preSkip: number;
   audioStart: number;
 }
 
+/** The whole page at a byte offset, or undefined where none is. */
+export type PageAt = (offset: number) => Promise<Uint8Array | undefined>;
+
+function readOpusHeaders(file: Deno.FsFile): Promise<OpusHeaders> {
+  return readOpusHeaderPages(async (offset) => {
+    const header = await readPageHeader(file, offset);
+    return header && await readPage(file, header);
+  });
+}
+
+/** Reads the OpusHead and OpusTags pages from the start of a stream, page by page through `pageAt`. */
 // OpusTags may span pages (cover art), but audio always starts on a fresh page after it (RFC 7845 §3).
-async function readOpusHeaders(file: Deno.FsFile): Promise<OpusHeaders> {
+export async function readOpusHeaderPages(pageAt: PageAt): Promise<OpusHeaders> {
   const pages: Uint8Array[] = [];
   let offset = 0;
   let packets = 0;
   while (packets < 2) {
-    const header = await readPageHeader(file, offset);
-    if (!header) throw new Error("Not an Ogg Opus file: it ends inside its header pages");
-    const page = await readPage(file, header);
+    const page = await pageAt(offset);
+    if (!page) throw new Error("Not an Ogg Opus file: it ends inside its header pages");
+    const header = parseOggPageHeader(page, offset);
+    if (!header) throw new Error(`Truncated Ogg page at byte ${offset}`);
     if (offset === 0 && !startsWith(page.subarray(header.headerBytes), OPUS_HEAD)) {
       throw new Error("Not an Ogg Opus file: its first packet is not OpusHead");
     }
@@ -148,8 +161,9 @@ async function readOpusHeaders(file: Deno.FsFile): Promise<OpusHeaders> {
   return { bytes: concatBytes(pages), preSkip, audioStart: offset };
 }
 
+/** A Readable of the chunks; destroying it ends the generator (closing what it opened). */
 // Readable.from would do, but the Node typings this project resolves predate it.
-function readableOf(chunks: AsyncGenerator<Uint8Array>): Readable {
+export function readableOf(chunks: AsyncGenerator<Uint8Array>): Readable {
   return new Readable({
     read() {
       chunks.next().then(

@@ -1,90 +1,118 @@
 /**
- * The transcoder worker's work: download a source with yt-dlp (through the egress guard), then make a
- * loudness-normalized Ogg Opus file of it where the cache asked.
+ * The transcoder worker's work: jobs that fetch a source and write it as loudness-normalized Ogg Opus
+ * where the cache asked, streaming first and exact before it is handed over (see transcode_job.ts).
+ * Jobs outlive a request: `start` answers when the file is playable, `finish` when it is complete.
  */
-import { join } from "node:path";
 import type {
   TranscoderAnswer,
   TranscoderRequest,
   TranscoderSettings,
 } from "../channels/transcoder_messages.ts";
-import { assertFetchable } from "../sources/address_guard.ts";
-import { guardedYtdlpRun } from "../sources/guarded_ytdlp.ts";
-import { downloadArgs } from "../sources/ytdlp_args.ts";
+import type { Failed } from "../channels/worker_protocol.ts";
+import { applyToolJobs, toolCaps } from "../process/tool_caps.ts";
 import { UserError } from "../user_error.ts";
 import { findFfmpeg } from "./ffmpeg_path.ts";
-import { normalizeTrack } from "./normalize_track.ts";
+import { JobSlots } from "./job_slots.ts";
+import { type JobContext, type JobOrder, TranscodeJob } from "./transcode_job.ts";
 
-const DOWNLOAD_TIMEOUT_MS = 10 * 60_000;
+/** A job whose `finish` never comes is forgotten this long after it ended (its file is left to the cache). */
+const UNCLAIMED_JOB_MS = 10 * 60_000;
 
 /** Builds the handler for the transcoder worker from its settings. */
 export async function createTranscoder(settings: TranscoderSettings) {
-  const ffmpeg = await findFfmpeg(settings.ffmpegPath);
-  const policy = { allowPrivate: settings.allowPrivateUrls };
+  // The worker's init message applies these too; here they also hold where the handler runs on its own.
+  if (settings.toolJobs) applyToolJobs(settings.toolJobs);
+  const context: JobContext = {
+    ffmpeg: await findFfmpeg(settings.ffmpegPath),
+    target: settings.target,
+    workDir: settings.workDir,
+    // Whole jobs are admitted here rather than each ffmpeg run in toolCaps.ffmpeg, whose "later" holders
+    // would keep a "now" job waiting; the cap is the same number (TRAZOM_FFMPEG_JOBS, applied at init).
+    slots: new JobSlots(toolCaps.ffmpeg.size),
+    fetch: {
+      ytdlpPath: settings.ytdlpPath,
+      ytdlpOperator: settings.ytdlpOperator,
+      policy: { allowPrivate: settings.allowPrivateUrls },
+    },
+  };
+  const jobs = new Map<string, TranscodeJob>();
 
-  async function prepare(request: TranscoderRequest, signal: AbortSignal): Promise<TranscoderAnswer> {
-    const url = sourceUrl(request.source);
-    // Other links were checked when queued, but may come back from saved state; YouTube needs no lookup
-    // here, and the egress proxy still checks every connection yt-dlp makes.
-    if (request.source.kind === "url") await assertFetchable(new URL(url), policy);
-    // Named like the cache's temporary files, so a crash mid-download leaves nothing a restart keeps.
-    const download = join(settings.workDir, `.partial-download-${crypto.randomUUID()}`);
+  function open(id: string, order: JobOrder): TranscodeJob {
+    if (jobs.has(id)) throw new Error(`A job called "${id}" is already running`);
+    const job = new TranscodeJob(context, order);
+    jobs.set(id, job);
+    const forget = () => {
+      const timer = setTimeout(() => jobs.get(id) === job && jobs.delete(id), UNCLAIMED_JOB_MS);
+      Deno.unrefTimer(timer);
+    };
+    job.finished.then(forget, () => jobs.get(id) === job && jobs.delete(id));
+    return job;
+  }
+
+  /** Settles with the job's promise, or cancels the job when the request is aborted first. */
+  async function follow<T>(id: string, job: TranscodeJob, promise: Promise<T>, signal: AbortSignal) {
+    const cancel = () => {
+      job.cancel(signal.reason);
+      if (jobs.get(id) === job) jobs.delete(id);
+    };
+    if (signal.aborted) cancel();
+    signal.addEventListener("abort", cancel, { once: true });
     try {
-      await guardedYtdlpRun((common) => downloadArgs(url, download, common), {
-        ytdlpPath: settings.ytdlpPath,
-        policy,
-        timeoutMs: DOWNLOAD_TIMEOUT_MS,
-        signal,
-      });
-      await assertDownloaded(download);
-      const normalized = await normalizeTrack({
-        ffmpeg,
-        input: download,
-        output: request.outputPath,
-        target: settings.target,
-        signal,
-      }).catch((error) => {
-        throw signal.aborted ? error : explainFfmpegFailure(error);
-      });
-      return {
-        outcome: "ready",
-        durationSeconds: normalized.durationSeconds,
-        inputLoudness: normalized.measured.inputI,
-      };
+      return await promise;
     } finally {
-      await Deno.remove(download).catch(() => {});
+      signal.removeEventListener("abort", cancel);
+    }
+  }
+
+  async function handle(request: TranscoderRequest, signal: AbortSignal): Promise<TranscoderAnswer> {
+    switch (request.kind) {
+      case "start": {
+        const job = open(request.job, request);
+        const streaming = await follow(request.job, job, job.streaming, signal);
+        return { outcome: "streaming", ...streaming };
+      }
+      case "finish": {
+        const job = jobs.get(request.job);
+        if (!job) return failure(new Error(`No job called "${request.job}" is running`));
+        try {
+          return { outcome: "ready", ...await follow(request.job, job, job.finished, signal) };
+        } finally {
+          if (jobs.get(request.job) === job) jobs.delete(request.job);
+        }
+      }
+      case "prioritize":
+        jobs.get(request.job)?.prioritize(request.priority);
+        return { outcome: "noted" };
+      case "cancel":
+        jobs.get(request.job)?.cancel();
+        jobs.delete(request.job);
+        return { outcome: "noted" };
     }
   }
 
   return async (request: TranscoderRequest, signal: AbortSignal): Promise<TranscoderAnswer> => {
     try {
-      return await prepare(request, signal);
+      return await handle(request, signal);
     } catch (error) {
-      if (error instanceof UserError) return { outcome: "failed", message: error.message, userFacing: true };
-      throw error;
+      return failure(error);
     }
   };
 }
 
-/** ffmpeg's failures, in the user's terms; the details go to the log for the operator. */
-function explainFfmpegFailure(error: unknown): UserError {
-  const detail = error instanceof Error ? error.message : String(error);
-  console.error(`Normalizing failed: ${detail}`);
-  if (/No space left on device|Permission denied|Read-only file system/i.test(detail)) {
-    return new UserError("I couldn't store this track: my cache folder is full or not writable.");
-  }
-  return new UserError("I couldn't read that as audio. Is it a music or video file?");
-}
+/** Network trouble and time-outs may pass; a missing page, a non-audio file or a full disk will not. */
+const TEMPORARY =
+  /try again|took too long|couldn't connect|couldn't find that website|rate-limited|restarting/i;
 
-/** yt-dlp exits 0 without writing anything when a file is over --max-filesize. */
-async function assertDownloaded(path: string): Promise<void> {
-  try {
-    await Deno.stat(path);
-  } catch {
-    throw new UserError("That file is too large for me to play (over 300 MB).");
+/** The answer for an error: a user's reason when it is one, a bug report for the log otherwise. */
+export function failure(error: unknown): Failed {
+  if (error instanceof UserError) {
+    return {
+      outcome: "failed",
+      message: error.message,
+      userFacing: true,
+      temporary: TEMPORARY.test(error.message),
+    };
   }
-}
-
-function sourceUrl(source: TranscoderRequest["source"]): string {
-  return source.kind === "youtube" ? `https://www.youtube.com/watch?v=${source.videoId}` : source.url;
+  const message = error instanceof Error ? error.message : String(error);
+  return { outcome: "failed", message, userFacing: false, temporary: false };
 }
