@@ -9,6 +9,7 @@ import { leaveCommand } from "./leave_command.ts";
 import { nowPlayingButtons, nowPlayingCommand } from "./now_playing_command.ts";
 import { pauseCommand, resumeCommand } from "./pause_commands.ts";
 import { playCommand } from "./play_command.ts";
+import { privacyCommand } from "./privacy_command.ts";
 import { queueCommand, queuePageButtons } from "./queue_command.ts";
 import { clearCommand, moveCommand, removeCommand, shuffleCommand, sortCommand } from "./queue_commands.ts";
 import { seekCommand } from "./seek_command.ts";
@@ -41,6 +42,7 @@ export function allCommands(
     autoplayCommand(deps),
     historyCommand(parts.store),
     cacheCommand(deps, parts.cache),
+    privacyCommand(),
   ];
 }
 

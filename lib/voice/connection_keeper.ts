@@ -17,8 +17,26 @@ const KICKED = 4014;
 /** Why the connection was given up. */
 export type LostReason = "disconnected" | "unreachable";
 
+const reconnectListeners = new Set<() => void>();
+
+/** Hears every reconnect of every kept connection (for metrics); returns the unsubscribe function. */
+export function onVoiceReconnect(listener: () => void): () => void {
+  reconnectListeners.add(listener);
+  return () => reconnectListeners.delete(listener);
+}
+
 /** Installs the reconnect policy on `connection`; `onLost` hears when it gives up for good. */
 export function keepConnectionAlive(connection: VoiceConnection, onLost: (reason: LostReason) => void): void {
+  // A ready connection that drops is about to be recovered (by @discordjs/voice or below); a kick is not.
+  connection.on("stateChange", (before, after) => {
+    const kick = after.status === VoiceConnectionStatus.Disconnected &&
+      after.reason === VoiceConnectionDisconnectReason.WebSocketClose && after.closeCode === KICKED;
+    if (before.status !== VoiceConnectionStatus.Ready || kick) return;
+    if (after.status === VoiceConnectionStatus.Ready || after.status === VoiceConnectionStatus.Destroyed) {
+      return;
+    }
+    for (const listener of reconnectListeners) listener();
+  });
   connection.on(VoiceConnectionStatus.Disconnected, async (_, state) => {
     const kicked = state.reason === VoiceConnectionDisconnectReason.WebSocketClose &&
       state.closeCode === KICKED;

@@ -18,6 +18,7 @@ import {
 import type { Readable } from "node:stream";
 import type { GatewayVoiceAdapters } from "./gateway_voice_adapter.ts";
 import { keepConnectionAlive, type LostReason } from "./connection_keeper.ts";
+import { E2EE_WAIT_MS, E2eeGate, type E2eeState, e2eeState } from "./e2ee_ready.ts";
 
 /** What the player says about the track it was given. */
 export type PlayerEvent =
@@ -37,11 +38,15 @@ type PlayerState =
   | { status: "playing" | "paused"; track: PlayableTrack; resource: AudioResource<string> };
 
 const READY_TIMEOUT_MS = 20_000;
+/** 20 ms frames of silence sent while a track's stream has nothing ready, before the track is given up. */
+const MAX_MISSED_FRAMES = 250;
 
 /** One guild's voice connection and audio player. */
 export class GuildPlayer {
   #state: PlayerState = { status: "idle" };
   #connection?: VoiceConnection;
+  /** Lets the player's audio reach the connection only once it would be end-to-end encrypted. */
+  #gate?: E2eeGate;
   readonly #audio: AudioPlayer;
 
   constructor(
@@ -51,7 +56,14 @@ export class GuildPlayer {
     /** The voice connection was lost for good (kicked, or unreachable after retries). */
     private readonly onLost: (reason: LostReason, channelId: string) => void,
   ) {
-    this.#audio = createAudioPlayer({ behaviors: { noSubscriber: NoSubscriberBehavior.Pause } });
+    this.#audio = createAudioPlayer({
+      behaviors: {
+        noSubscriber: NoSubscriberBehavior.Pause,
+        // A track still being written can fall behind for a moment on a busy machine; the default (5 frames,
+        // 100 ms) would end it there. Its end is the end of its stream, so waiting longer costs nothing.
+        maxMissedFrames: MAX_MISSED_FRAMES,
+      },
+    });
     this.#audio.on("stateChange", (before, after) => {
       if (before.status !== AudioPlayerStatus.Idle && after.status === AudioPlayerStatus.Idle) this.#ended();
     });
@@ -72,6 +84,7 @@ export class GuildPlayer {
       await entersState(this.#connection, VoiceConnectionStatus.Ready, READY_TIMEOUT_MS);
       return;
     }
+    this.#gate?.stop();
     this.#connection?.destroy();
     const connection = joinVoiceChannel({
       guildId: this.guildId,
@@ -85,7 +98,11 @@ export class GuildPlayer {
       this.#connection = undefined;
       this.onLost(reason, channelId);
     });
-    connection.subscribe(this.#audio);
+    this.#gate = new E2eeGate(connection, this.#audio, () => {
+      console.warn(
+        `Voice in guild ${this.guildId}: not end-to-end encrypted after ${E2EE_WAIT_MS} ms; playing.`,
+      );
+    });
     try {
       await entersState(connection, VoiceConnectionStatus.Ready, READY_TIMEOUT_MS);
     } catch (error) {
@@ -145,9 +162,22 @@ export class GuildPlayer {
     return this.#state.status === "idle" ? undefined : this.#state.track.trackId;
   }
 
+  /** The call's voice privacy code (what listeners compare with their client), if it is end-to-end encrypted. */
+  voicePrivacyCode(): string | undefined {
+    if (!this.#connection || e2eeState(this.#connection) !== "encrypted") return undefined;
+    return this.#connection.voicePrivacyCode || undefined;
+  }
+
+  /** Where the call's end-to-end encryption stands. */
+  e2ee(): E2eeState {
+    return this.#connection ? e2eeState(this.#connection) : "offline";
+  }
+
   /** Leaves the voice channel; the current track is stopped. */
   disconnect(): void {
     this.stop();
+    this.#gate?.stop();
+    this.#gate = undefined;
     this.#connection?.destroy();
     this.#connection = undefined;
   }

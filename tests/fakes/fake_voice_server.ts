@@ -2,12 +2,19 @@
  * A Discord voice server on loopback, enough for @discordjs/voice 0.19: a TLS WebSocket gateway (v8) and a UDP
  * socket that answers IP discovery and decrypts the RTP audio the client sends.
  *
- * It does not run MLS: with `daveProtocolVersion: 1` the client sends its key package, which is recorded, but
- * no group ever forms, so the client keeps sending Opus without the DAVE layer (its passthrough mode).
+ * With `daveProtocolVersion: 1` it also runs DAVE as Discord does (see dave_call.ts): it is the MLS group's
+ * external sender, and the listeners added with `addListener` are group members with their own davey
+ * sessions. Each packet's `opus` is then the frame as the first listener decrypted it, and `e2ee` says how it
+ * arrived.
  */
 import { Buffer } from "node:buffer";
 import { randomBytes } from "node:crypto";
 import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
+import type { DaveCall } from "./dave_call.ts";
+import { DaveCalls, type DaveConnection } from "./dave_calls.ts";
+import { DaveExternalSender } from "./dave_external_sender.ts";
+import { DaveOp, parseClientBinaryFrame, serverBinaryFrame } from "./dave_frames.ts";
+import type { DaveListener, E2eeOutcome } from "./dave_listener.ts";
 import { DroppingRelay } from "./dropping_relay.ts";
 import {
   type IdentifyPayload,
@@ -30,6 +37,8 @@ export interface FakeVoiceServerOptions {
   /** Close with 4017, as Discord does, when Identify offers no DAVE support. */
   readonly requireDave?: boolean;
   readonly heartbeatIntervalMs?: number;
+  /** The voice channel of the call (the MLS group id) for clients whose channel `voiceChannelOf` cannot tell. */
+  readonly channelId?: string;
 }
 
 /** One voice WebSocket connection and everything the client sent on it. */
@@ -49,6 +58,11 @@ export interface VoiceSocketRecord {
 
 /** A decrypted RTP packet with its arrival time. */
 export interface ReceivedPacket extends RtpPacket {
+  /**
+   * How the Opus frame arrived: end-to-end encrypted and decrypted by a listener, in the clear (no DAVE layer),
+   * or encrypted but not decryptable by any listener (`opus` is then the encrypted frame).
+   */
+  readonly e2ee: E2eeOutcome;
   /** `performance.now()` when the datagram arrived: use for spacing and jitter. */
   readonly arrivalMs: number;
   /** `Date.now()` when the datagram arrived: use to line up with other clocks. */
@@ -61,6 +75,15 @@ interface Waiter {
 }
 
 type Json = { op: number; d: unknown };
+
+/** How to send on one voice WebSocket. */
+interface SocketLink {
+  send(payload: Json): void;
+  sendBinary(opcode: number, payload: Uint8Array): void;
+}
+
+/** The fake guild's voice channel (fake_guild.ts): the call of clients whose channel is unknown. */
+const DEFAULT_CHANNEL_ID = "1200000000000000102";
 
 /** A fake Discord voice server on 127.0.0.1. Start with `FakeVoiceServer.start`. */
 export class FakeVoiceServer {
@@ -78,11 +101,17 @@ export class FakeVoiceServer {
   readonly #keys = new Map<number, Uint8Array>();
   readonly #ssrcBySession = new Map<string, number>();
   readonly #waiters = new Set<Waiter>();
+  readonly #links = new Map<VoiceSocketRecord, SocketLink>();
+  readonly #userBySsrc = new Map<number, string>();
+  readonly #dave: DaveCalls;
   #answering = true;
   #nextSsrc = 1000;
+  /** Which voice channel a user is in, as the main gateway knows it; decides the call a client joins. */
+  voiceChannelOf: (userId: string) => string | null = () => null;
 
-  private constructor(options: Required<FakeVoiceServerOptions>, udp: Socket) {
+  private constructor(options: Required<FakeVoiceServerOptions>, udp: Socket, sender: DaveExternalSender) {
     this.#options = options;
+    this.#dave = new DaveCalls(sender, () => this.#changed());
     this.#udp = udp;
     udp.on("message", (message: Buffer, remote: RemoteInfo) => {
       this.#onDatagram(new Uint8Array(message.buffer, message.byteOffset, message.byteLength), remote);
@@ -102,12 +131,17 @@ export class FakeVoiceServer {
       udp.once("error", reject);
       udp.bind(0, "127.0.0.1", () => resolve());
     });
-    return new FakeVoiceServer({
-      daveProtocolVersion: 0,
-      requireDave: false,
-      heartbeatIntervalMs: DISCORD_HEARTBEAT_INTERVAL_MS,
-      ...options,
-    }, udp);
+    return new FakeVoiceServer(
+      {
+        daveProtocolVersion: 0,
+        requireDave: false,
+        heartbeatIntervalMs: DISCORD_HEARTBEAT_INTERVAL_MS,
+        channelId: DEFAULT_CHANNEL_ID,
+        ...options,
+      },
+      udp,
+      await DaveExternalSender.create(),
+    );
   }
 
   /** What VOICE_SERVER_UPDATE's `endpoint` carries; the client connects to `wss://{endpoint}?v=8`. */
@@ -135,9 +169,29 @@ export class FakeVoiceServer {
     return this.sockets.flatMap((socket) => socket.keyPackages);
   }
 
-  /** Received packets that carry audio: everything but the 3-byte silence frames. */
+  /** Received packets that carry audio a listener can play: all but silence frames and undecryptable ones. */
   audioPackets(): ReceivedPacket[] {
-    return this.packets.filter((packet) => !isSilenceFrame(packet.opus));
+    return this.packets.filter((packet) => !isSilenceFrame(packet.opus) && packet.e2ee !== "undecryptable");
+  }
+
+  /** The DAVE call in `channelId` (the default channel if not given), once anyone joined it. */
+  call(channelId = this.#options.channelId): DaveCall | undefined {
+    return this.#dave.call(channelId);
+  }
+
+  /** A listener (a DAVE member with its own davey session) joins the call in `channelId`. */
+  addListener(userId: string, channelId = this.#options.channelId): DaveListener {
+    return this.#dave.addListener(userId, channelId);
+  }
+
+  /** A listener leaves its call. */
+  removeListener(userId: string): void {
+    this.#dave.removeListener(userId);
+  }
+
+  /** The listeners in a call, in the order they joined. */
+  listeners(channelId = this.#options.channelId): DaveListener[] {
+    return this.#dave.listeners(channelId);
   }
 
   /** Resolves once `ready()` holds; rejects after `timeoutMs`, naming `what` was awaited. */
@@ -145,10 +199,13 @@ export class FakeVoiceServer {
     if (ready()) return Promise.resolve();
     const { promise, resolve, reject } = Promise.withResolvers<void>();
     const timer = setTimeout(() => {
+      clearInterval(poll);
       this.#waiters.delete(waiter);
       reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`));
     }, timeoutMs);
-    const waiter = { ready, resolve: () => (clearTimeout(timer), resolve()) };
+    // Conditions about time ("nothing arrived for a while") come true with no packet to announce them.
+    const poll = setInterval(() => this.#changed(), 50);
+    const waiter = { ready, resolve: () => (clearTimeout(timer), clearInterval(poll), resolve()) };
     this.#waiters.add(waiter);
     return promise;
   }
@@ -193,6 +250,7 @@ export class FakeVoiceServer {
 
   /** Shuts everything down. */
   async close(): Promise<void> {
+    this.#dave.close();
     this.#relay.close();
     for (const socket of this.#open.values()) socket.close(1001);
     await new Promise<void>((resolve) => this.#udp.close(() => resolve()));
@@ -214,6 +272,9 @@ export class FakeVoiceServer {
     this.sockets.push(record);
     let sequence = 0;
     const send = (payload: Json) => socket.send(JSON.stringify({ ...payload, seq: ++sequence }));
+    const sendBinary = (opcode: number, payload: Uint8Array) =>
+      socket.send(serverBinaryFrame(++sequence, opcode, payload));
+    this.#links.set(record, { send, sendBinary });
     socket.binaryType = "arraybuffer";
     socket.onopen = () => {
       this.#open.set(record, socket);
@@ -224,6 +285,8 @@ export class FakeVoiceServer {
       this.#open.delete(record);
       // Deno reports code 0 when the link ended without a close frame; 1006 is the standard name for that.
       record.closeCode = event.code || 1006;
+      const connection = this.#daveConnection(record);
+      if (connection) this.#dave.closed(connection, record.closeCode);
       this.#changed();
     };
     this.#changed();
@@ -238,12 +301,16 @@ export class FakeVoiceServer {
   ): void {
     if (data instanceof ArrayBuffer) {
       // Client binary frames are [u8 opcode][payload]; only server frames carry a sequence number.
-      const bytes = new Uint8Array(data);
-      if (bytes[0] === VoiceOp.DaveMlsKeyPackage) record.keyPackages.push(bytes.slice(1));
+      const { opcode, payload } = parseClientBinaryFrame(new Uint8Array(data));
+      if (opcode === VoiceOp.DaveMlsKeyPackage) record.keyPackages.push(payload.slice());
+      const connection = this.#daveConnection(record);
+      if (connection) this.#dave.received(connection, opcode, payload.slice());
     } else {
-      const reply = this.#reply(record, JSON.parse(String(data)));
+      const message = JSON.parse(String(data)) as Json;
+      const reply = this.#reply(record, message);
       if (typeof reply === "number") socket.close(reply);
       else if (reply) send(reply);
+      if (reply && typeof reply !== "number") this.#afterReply(record, reply);
     }
     this.#changed();
   }
@@ -263,6 +330,12 @@ export class FakeVoiceServer {
         return undefined;
       case VoiceOp.Resume:
         return this.#onResume(record, d as ResumePayload);
+      case DaveOp.TransitionReady:
+      case DaveOp.InvalidCommitWelcome: {
+        const connection = this.#daveConnection(record);
+        if (connection) this.#dave.received(connection, op, d as Record<string, unknown>);
+        return undefined;
+      }
     }
     return undefined;
   }
@@ -272,6 +345,7 @@ export class FakeVoiceServer {
     if (this.#options.requireDave && !(identify.max_dave_protocol_version! >= 1)) return 4017;
     record.ssrc = this.#nextSsrc++;
     this.#ssrcBySession.set(identify.session_id, record.ssrc);
+    this.#userBySsrc.set(record.ssrc, identify.user_id);
     this.#keys.set(record.ssrc, new Uint8Array(randomBytes(32)));
     const modes = [AES_GCM_RTPSIZE, "aead_xchacha20_poly1305_rtpsize"];
     return { op: VoiceOp.Ready, d: { ssrc: record.ssrc, ip: "127.0.0.1", port: this.udpPort, modes } };
@@ -305,12 +379,46 @@ export class FakeVoiceServer {
     // Anything else (keep-alives every 5 s, stray datagrams) is ignored, as Discord does.
     if (!key) return;
     const arrivalMs = performance.now();
+    let packet: RtpPacket;
     try {
-      this.packets.push({ ...decryptRtp(message, key), arrivalMs, receivedAt: Date.now() });
+      packet = decryptRtp(message, key);
     } catch {
       this.decryptFailures++;
+      return this.#changed();
     }
+    this.packets.push({ ...packet, ...this.#listen(packet), arrivalMs, receivedAt: Date.now() });
     this.#changed();
+  }
+
+  #listen(packet: RtpPacket): { e2ee: E2eeOutcome; opus: Uint8Array } {
+    const senderId = this.#userBySsrc.get(packet.ssrc);
+    if (senderId === undefined) return { e2ee: "passthrough", opus: packet.opus };
+    return this.#dave.listen(senderId, packet.opus);
+  }
+
+  #daveConnection(record: VoiceSocketRecord): DaveConnection | undefined {
+    const userId = record.ssrc === undefined ? undefined : this.#userBySsrc.get(record.ssrc);
+    const link = this.#links.get(record);
+    if (userId === undefined || !link) return undefined;
+    return {
+      key: record,
+      userId,
+      sendJson: (op, d) => this.#open.has(record) && link.send({ op, d }),
+      sendBinary: (op, payload) => this.#open.has(record) && link.sendBinary(op, payload),
+    };
+  }
+
+  // The client is in DAVE's hands once it has its session description (Identify) or resumed (Resume).
+  #afterReply(record: VoiceSocketRecord, reply: Json): void {
+    if (this.#options.daveProtocolVersion < 1) return;
+    const connection = this.#daveConnection(record);
+    if (!connection) return;
+    if (reply.op === VoiceOp.SessionDescription) {
+      const channelId = this.voiceChannelOf(connection.userId) ?? this.#options.channelId;
+      this.#dave.joined(connection, channelId);
+    } else if (reply.op === VoiceOp.Resumed) {
+      this.#dave.resumed(connection);
+    }
   }
 
   #changed(): void {

@@ -122,6 +122,29 @@ Deno.test("asked for DAVE, the client sends its MLS key package", async () => {
   });
 });
 
+Deno.test("with a DAVE listener in the call, the client's audio arrives end-to-end encrypted and decrypts", async () => {
+  await withVoiceServer(1, async (fixture) => {
+    const { server, oggPath } = fixture;
+    await makeOpusTone(oggPath("tone.ogg"), 440, 3);
+    // The probe's ids (voice_client_probe.ts): its channel is the MLS group's id.
+    server.voiceChannelOf = () => "100000000000000002";
+    const listener = server.addListener("100000000000000009", "100000000000000002");
+
+    await probeOutcome(spawnProbe(fixture, oggPath("tone.ogg")));
+
+    const call = server.call("100000000000000002")!;
+    assert.deepEqual(call.commits.map((c) => [c.committer, c.added]), [["100000000000000009", [
+      "100000000000000003",
+    ]]]);
+    const decrypted = server.audioPackets().filter((packet) => packet.e2ee === "encrypted");
+    // A bare @discordjs/voice client starts in the clear until its group forms: the bot has to wait for it.
+    assert.ok(decrypted.length >= 120, `${decrypted.length} of ${server.audioPackets().length} decrypted`);
+    assert.ok(listener.frames.filter((frame) => frame.outcome === "encrypted").length >= 120);
+    const received = await decodeReceived(decrypted, oggPath("received.ogg"));
+    assert.ok(Math.abs(await dominantFrequency(received) - 440) < 2);
+  });
+});
+
 Deno.test("the client resumes after a 4015 close and after a dropped connection, and keeps playing", async () => {
   await withVoiceServer(0, async (fixture) => {
     const { server, oggPath } = fixture;
