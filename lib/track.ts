@@ -2,6 +2,8 @@
 export type TrackSource =
   /** A YouTube video, fetched by yt-dlp by id. */
   | { kind: "youtube"; videoId: string }
+  /** A track on another site yt-dlp knows (SoundCloud, Bandcamp), fetched by its page URL. */
+  | { kind: "site"; site: MusicSite; id: string; url: string }
   /** Any other http(s) media link, fetched by yt-dlp's generic extractor. */
   | { kind: "url"; url: string }
   /** A Spotify track, matched to a YouTube video only when it is about to be prepared. */
@@ -10,9 +12,13 @@ export type TrackSource =
     trackId: string;
     title: string;
     artists: string[];
+    /** Only on tracks saved before 2026; matching no longer uses it. */
     isrc?: string;
     durationSeconds?: number;
   };
+
+/** Sites besides YouTube whose tracks are named by the site's own id. */
+export type MusicSite = "soundcloud" | "bandcamp";
 
 /** What the resolver knows about a playable item, before anyone has asked for it. */
 export interface TrackInfo {
@@ -40,6 +46,8 @@ export function sourceKey(source: TrackSource): string {
   switch (source.kind) {
     case "youtube":
       return `youtube:${source.videoId}`;
+    case "site":
+      return `${source.site}:${source.id}`;
     case "url":
       return `url:${source.url}`;
     case "spotify":

@@ -1,10 +1,13 @@
 /** What the main thread asks the resolver worker, and what it can answer. */
 import type { TrackInfo, TrackSource } from "../track.ts";
+import type { YtdlpOperatorOptions } from "../sources/ytdlp_operator.ts";
 import type { Failed } from "./worker_protocol.ts";
 
 /** Fixed for the worker's life; sent once when it starts. */
 export interface ResolverSettings {
   ytdlpPath: string;
+  /** The operator's cookies file and extra yt-dlp arguments. */
+  ytdlpOperator: YtdlpOperatorOptions;
   allowPrivateUrls: boolean;
   playlistLimit: number;
   spotify: {

@@ -61,6 +61,7 @@ function parseSource(value: unknown, path: string): TrackSource {
   const fields: Record<string, string[]> = {
     youtube: ["videoId"],
     url: ["url"],
+    site: ["site", "id", "url"],
     spotify: ["trackId", "title"],
   };
   const required = fields[oneOf(source.kind, Object.keys(fields), `${path}.kind`)];

@@ -6,6 +6,15 @@ import { lookup as dnsLookup } from "node:dns/promises";
 import { UserError } from "../user_error.ts";
 import { isInternalAddress, isIpLiteral } from "./ip_ranges.ts";
 
+/** A host that could not be looked up: the network's failure, not a refusal. */
+export class HostNotFoundError extends UserError {
+  override name = "HostNotFoundError";
+
+  constructor(readonly hostname: string, options?: { cause?: unknown }) {
+    super(`I couldn't find the host "${hostname}".`, options);
+  }
+}
+
 /** Resolves a hostname to IP address strings. */
 export type Lookup = (hostname: string) => Promise<string[]>;
 
@@ -38,7 +47,7 @@ export function bareHostname(url: URL): string {
  */
 export async function resolveAllowed(hostname: string, policy: AddressPolicy): Promise<string[]> {
   const addresses = isIpLiteral(hostname) ? [hostname] : await resolveOrExplain(hostname, policy);
-  if (addresses.length === 0) throw new UserError(`I couldn't find the host "${hostname}".`);
+  if (addresses.length === 0) throw new HostNotFoundError(hostname);
   if (policy.allowPrivate) return addresses;
   const isInternal = policy.isInternal ?? isInternalAddress;
   const internal = addresses.find(isInternal);
@@ -55,7 +64,7 @@ async function resolveOrExplain(hostname: string, policy: AddressPolicy): Promis
   try {
     return await (policy.lookup ?? systemLookup)(hostname);
   } catch (error) {
-    throw new UserError(`I couldn't find the host "${hostname}".`, { cause: error });
+    throw new HostNotFoundError(hostname, { cause: error });
   }
 }
 

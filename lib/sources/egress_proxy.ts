@@ -8,12 +8,16 @@
  * belong to that run.
  */
 import { UserError } from "../user_error.ts";
-import { type AddressPolicy, bareHostname, resolveAllowed } from "./address_guard.ts";
+import { type AddressPolicy, bareHostname, HostNotFoundError, resolveAllowed } from "./address_guard.ts";
 
-/** A connection the proxy refused, and the reason a user can read. */
+/**
+ * A connection the proxy did not make: `refused` by the address rule, or `unreachable` because the host
+ * could not be found or connected to (the network's failure, which a user must not read as a refusal).
+ */
 export interface Refusal {
   host: string;
   reason: string;
+  kind: "refused" | "unreachable";
 }
 
 /** A running proxy: its URL for `--proxy`, what it refused so far, and how to stop it. */
@@ -59,11 +63,34 @@ export function startEgressProxy(policy: AddressPolicy): EgressProxy {
   };
 }
 
-/** The error to show when a run failed because the proxy refused a connection, if it did. */
+/**
+ * The error to show when a run failed because the proxy refused a connection or could not make one, if so.
+ * A refusal outranks a network failure: it is the one a retry cannot fix.
+ */
 export function refusalError(proxy: EgressProxy): UserError | undefined {
-  const first = proxy.refusals[0];
-  if (first === undefined) return undefined;
-  return new UserError(`That link led somewhere I'm not allowed to go. ${first.reason}`);
+  const refused = proxy.refusals.find((refusal) => refusal.kind === "refused");
+  if (refused !== undefined) {
+    return new UserError(`That link led somewhere I'm not allowed to go. ${refused.reason}`);
+  }
+  const unreachable = proxy.refusals[0];
+  if (unreachable === undefined) return undefined;
+  return new UserError(
+    `I couldn't reach ${siteName(unreachable.host)} just now; please try again in a moment.`,
+  );
+}
+
+const SITES: readonly (readonly [RegExp, string])[] = [
+  [
+    /(?:^|\.)(?:youtube\.com|youtu\.be|googlevideo\.com|ytimg\.com|ggpht\.com|youtube-nocookie\.com)$/,
+    "YouTube",
+  ],
+  [/(?:^|\.)(?:soundcloud\.com|sndcdn\.com)$/, "SoundCloud"],
+  [/(?:^|\.)(?:bandcamp\.com|bcbits\.com)$/, "Bandcamp"],
+];
+
+/** "YouTube" for any of its hosts; other hosts by name. */
+function siteName(host: string): string {
+  return SITES.find(([pattern]) => pattern.test(host.toLowerCase()))?.[1] ?? `"${host}"`;
 }
 
 async function acceptAll(listener: Deno.TcpListener, onConn: (conn: Deno.Conn) => Promise<void>) {
@@ -85,10 +112,16 @@ async function handle(conn: Deno.Conn, policy: AddressPolicy, refusals: Refusal[
     const head = await readHead(conn);
     const target = head && parseTarget(head.requestLine);
     if (!head || !target) return await answer(conn, 400, "Bad Request");
-    const addresses = await checkTarget(target, policy, refusals);
-    if (addresses === undefined) return await answer(conn, 403, "Forbidden");
-    const upstream = await connectFirst(addresses, target.port);
-    if (upstream === undefined) return await answer(conn, 502, "Bad Gateway");
+    const checked = await checkTarget(target, policy, refusals);
+    if (checked === "refused") return await answer(conn, 403, "Forbidden");
+    const upstream = checked === "unreachable" ? undefined : await connectFirst(checked, target.port);
+    if (upstream === undefined) {
+      if (checked !== "unreachable") {
+        const host = bareHostname(target.url);
+        refusals.push({ host, reason: `I couldn't connect to "${host}".`, kind: "unreachable" });
+      }
+      return await answer(conn, 502, "Bad Gateway");
+    }
     open.add(upstream);
     const opening = target.tunnel
       ? [conn, "HTTP/1.1 200 Connection Established\r\n\r\n"] as const
@@ -102,14 +135,19 @@ async function handle(conn: Deno.Conn, policy: AddressPolicy, refusals: Refusal[
   }
 }
 
-async function checkTarget(target: Target, policy: AddressPolicy, refusals: Refusal[]) {
+async function checkTarget(
+  target: Target,
+  policy: AddressPolicy,
+  refusals: Refusal[],
+): Promise<string[] | Refusal["kind"]> {
   const host = bareHostname(target.url);
   try {
     return await resolveAllowed(host, policy);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
-    refusals.push({ host, reason: error.message });
-    return undefined;
+    const kind = error instanceof HostNotFoundError ? "unreachable" : "refused";
+    refusals.push({ host, reason: error.message, kind });
+    return kind;
   }
 }
 

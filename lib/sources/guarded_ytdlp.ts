@@ -6,12 +6,16 @@ import type { AddressPolicy } from "./address_guard.ts";
 import { refusalError, startEgressProxy } from "./egress_proxy.ts";
 import type { YtdlpCommonOptions } from "./ytdlp_args.ts";
 import { explainYtdlpFailure } from "./ytdlp_errors.ts";
+import type { YtdlpOperatorOptions } from "./ytdlp_operator.ts";
 import { runYtdlp, ytdlpJson } from "./ytdlp_runner.ts";
+import { assertRunnable, probeYtdlpVersion } from "./ytdlp_version.ts";
 
 /** How every guarded run is made. */
 export interface GuardedYtdlpOptions {
   ytdlpPath: string;
   policy: AddressPolicy;
+  /** The operator's cookies file and extra arguments. */
+  operator?: YtdlpOperatorOptions;
 }
 
 type ArgsBuilder = (common: YtdlpCommonOptions) => string[];
@@ -21,10 +25,11 @@ export async function guardedYtdlpJson(
   build: ArgsBuilder,
   options: GuardedYtdlpOptions & { timeoutMs: number; signal?: AbortSignal },
 ): Promise<unknown> {
+  const common = await commonOptions(options);
   return await throughProxy(
     options.policy,
     (proxy) =>
-      ytdlpJson(build({ proxy }), {
+      ytdlpJson(build({ ...common, proxy }), {
         ytdlpPath: options.ytdlpPath,
         timeoutMs: options.timeoutMs,
         signal: options.signal,
@@ -37,10 +42,28 @@ export async function guardedYtdlpRun(
   build: ArgsBuilder,
   options: GuardedYtdlpOptions & { timeoutMs: number; signal?: AbortSignal },
 ): Promise<void> {
+  const common = await commonOptions(options);
   await throughProxy(options.policy, async (proxy) => {
-    const result = await runYtdlp(build({ proxy }), options);
+    const result = await runYtdlp(build({ ...common, proxy }), options);
     if (result.code !== 0) throw explainYtdlpFailure(result.stderr, result.code);
   });
+}
+
+/** The settings every run shares: the bot's own Deno for yt-dlp versions that take one, and the operator's. */
+async function commonOptions(options: GuardedYtdlpOptions): Promise<YtdlpCommonOptions> {
+  const found = await probeYtdlpVersion(options.ytdlpPath);
+  assertRunnable(found);
+  const denoPath = found.status === "current" ? ownDeno() : undefined;
+  return {
+    ...(denoPath === undefined ? {} : { denoPath }),
+    ...(options.operator?.cookiesPath === undefined ? {} : { cookiesPath: options.operator.cookiesPath }),
+    extraArgs: options.operator?.extraArgs ?? [],
+  };
+}
+
+/** The running Deno, unless this is a compiled bot: its binary is no JavaScript runtime for yt-dlp. */
+function ownDeno(): string | undefined {
+  return /deno-compile-/.test(Deno.mainModule) ? undefined : Deno.execPath();
 }
 
 async function throughProxy<T>(policy: AddressPolicy, run: (proxyUrl: string) => Promise<T>): Promise<T> {

@@ -2,6 +2,7 @@
  * Turns what a user typed into /play into what it means: a search, a YouTube video or playlist, a Spotify
  * item, or some other http(s) link. Nothing here touches the network; the address rule runs later.
  */
+import type { MusicSite } from "../track.ts";
 import { UserError } from "../user_error.ts";
 
 /** Longer text is almost certainly a paste accident, and would make a huge yt-dlp command line. */
@@ -13,6 +14,8 @@ export type Query =
   | { kind: "youtube-video"; videoId: string; url: string }
   | { kind: "youtube-playlist"; playlistId: string; url: string }
   | { kind: "spotify"; type: SpotifyType; id: string }
+  /** A SoundCloud or Bandcamp track page. */
+  | { kind: "site"; site: MusicSite; url: string }
   | { kind: "http"; url: URL };
 
 /** The Spotify items the bot can queue. */
@@ -25,7 +28,11 @@ const SPOTIFY_ID = /^[A-Za-z0-9]{22}$/;
 const SPOTIFY_TYPES: readonly string[] = ["track", "album", "playlist"];
 const YOUTUBE_HOSTS = new Set(["youtube.com", "youtu.be", "youtube-nocookie.com"]);
 // Scheme-less links are recognised only for these hosts; "ac/dc.live" and the like stay searches.
-const BARE_LINK = /^(?:(?:www|m|music)\.)?(?:youtube\.com|youtu\.be|open\.spotify\.com)\//i;
+const BARE_LINK =
+  /^(?:(?:(?:www|m|music|on)\.)?(?:youtube\.com|youtu\.be|open\.spotify\.com|soundcloud\.com)|[a-z0-9-]+\.bandcamp\.com)\//i;
+// Letters of no script: NUL, escapes, bidi overrides and the like, which no title is searched by.
+// Zero-width joiners stay: some scripts and emoji need them.
+const CONTROL = /(?![\u200c\u200d])[\p{Cc}\p{Cf}\p{Co}\p{Cn}]/gu;
 // "Intro: the beginning" is a song title, but these schemes are unmistakably links the bot must refuse.
 const REFUSED_SCHEMES = new Set([
   "file",
@@ -50,6 +57,11 @@ const REFUSED_SCHEMES = new Set([
   "mailto",
 ]);
 
+/** The text with broken surrogates mended and invisible characters (NUL, bidi overrides...) made spaces. */
+export function withoutInvisibles(text: string): string {
+  return text.toWellFormed().replace(CONTROL, " ");
+}
+
 /**
  * Classifies a /play query.
  *
@@ -58,8 +70,16 @@ const REFUSED_SCHEMES = new Set([
  * times (`t=`) are dropped; tracks always play from the beginning.
  */
 export function classifyQuery(text: string): Query {
-  const trimmed = text.trim();
-  if (trimmed === "") throw new UserError("Please type a song name or paste a link.");
+  const trimmed = withoutInvisibles(text).trim();
+  if (trimmed === "") {
+    throw new UserError(
+      text.trim() === ""
+        ? "Please type a song name or paste a link."
+        : `There are no words to search for in ${
+          visible(text.trim())
+        }; please type a song name or paste a link.`,
+    );
+  }
   if (trimmed.length > MAX_QUERY_LENGTH) {
     throw new UserError(
       `That is ${trimmed.length} characters long; please keep it under ${MAX_QUERY_LENGTH}.`,
@@ -92,6 +112,8 @@ function classifyUrl(url: URL): Query {
   const site = host.replace(/^(?:www|m|music)\./, "");
   if (YOUTUBE_HOSTS.has(site)) return classifyYoutube(url, site);
   if (host === "open.spotify.com" || host === "play.spotify.com") return spotifyFromPath(url);
+  if (site === "soundcloud.com" || site === "on.soundcloud.com") return soundcloud(url);
+  if (/^[a-z0-9-]+\.bandcamp\.com$/.test(host)) return bandcamp(url);
   if (host === "spotify.link" || host === "spotify.app.link") {
     throw new UserError(
       "Short Spotify links can't be opened here; please share the full open.spotify.com link.",
@@ -155,6 +177,37 @@ function spotifyItem(type: string, id: string, original: string): Query {
   }
   if (!SPOTIFY_ID.test(id)) throw new UserError(`That Spotify link has no valid id: "${shorten(original)}".`);
   return { kind: "spotify", type: type as SpotifyType, id };
+}
+
+function soundcloud(url: URL): Query {
+  const parts = url.pathname.split("/").filter((part) => part !== "");
+  // on.soundcloud.com/ABC is a share link that redirects to the track; yt-dlp follows it.
+  const track = url.hostname.startsWith("on.") ? parts.length === 1 : parts.length === 2;
+  if (!track || parts[1] === "sets") {
+    throw new UserError(`I can play single SoundCloud tracks, but not this page: "${shorten(url.href)}".`);
+  }
+  return {
+    kind: "site",
+    site: "soundcloud",
+    url: `https://${url.hostname.replace(/^(?:www|m)\./, "")}${url.pathname}`,
+  };
+}
+
+function bandcamp(url: URL): Query {
+  const parts = url.pathname.split("/").filter((part) => part !== "");
+  if (parts.length !== 2 || parts[0] !== "track") {
+    throw new UserError(`I can play single Bandcamp tracks, but not this page: "${shorten(url.href)}".`);
+  }
+  return { kind: "site", site: "bandcamp", url: `https://${url.hostname.toLowerCase()}${url.pathname}` };
+}
+
+/** Text as a user can read it back: invisible characters shown as escapes, in quotes. */
+function visible(text: string): string {
+  const shown = shorten(text).replace(
+    CONTROL,
+    (char) => `\\u${char.codePointAt(0)!.toString(16).padStart(4, "0")}`,
+  );
+  return `"${shown}"`;
 }
 
 function shorten(text: string): string {

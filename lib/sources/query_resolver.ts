@@ -15,23 +15,41 @@ import { createSpotifyMatcher } from "./spotify_matcher.ts";
 import { createSpotifyMatchMemory } from "./spotify_match_memory.ts";
 import { metadataArgs, playlistArgs, radioArgs, searchArgs } from "./ytdlp_args.ts";
 import { searchResultsFromJson, trackFromVideoJson, tracksFromPlaylistJson } from "./ytdlp_output.ts";
+import { assertYoutubeReady, probeYtdlpVersion, versionLogLine } from "./ytdlp_version.ts";
 
 const YTDLP_TIMEOUT_MS = 45_000;
 const SUGGESTIONS = 5;
 const RADIO_LENGTH = 25;
+/** Network trouble, time-outs and rate limits may pass; a missing video or an old yt-dlp will not. */
+const TEMPORARY = /try again|took too long|couldn't reach|couldn't connect|rate-limit/i;
 
 /** Builds the handler for the resolver worker from its settings. */
 export async function createQueryResolver(settings: ResolverSettings) {
   const policy: AddressPolicy = { allowPrivate: settings.allowPrivateUrls };
+  const version = probeYtdlpVersion(settings.ytdlpPath);
+  // Said once at start-up, so an owner sees why YouTube fails before anyone asks for a song.
+  version.then((found) => {
+    const line = versionLogLine(found);
+    (line.level === "warn" ? console.warn : console.info)(line.text);
+  });
+  const youtubeReady = async () => assertYoutubeReady(await version);
   const ytdlp = (build: Parameters<typeof guardedYtdlpJson>[0], signal: AbortSignal) =>
-    guardedYtdlpJson(build, { ytdlpPath: settings.ytdlpPath, policy, timeoutMs: YTDLP_TIMEOUT_MS, signal });
+    guardedYtdlpJson(build, {
+      ytdlpPath: settings.ytdlpPath,
+      operator: settings.ytdlpOperator,
+      policy,
+      timeoutMs: YTDLP_TIMEOUT_MS,
+      signal,
+    });
   const spotify = createSpotifyResolver({ ...settings.spotify, log: (line) => console.warn(line) });
   const suggestions = new SearchCache<ResolverAnswer>({ maxEntries: 500, ttlMs: 10 * 60_000 });
   const suggestedVideos = new SearchCache<TrackInfo>({ maxEntries: 2_500, ttlMs: 30 * 60_000 });
   // Asking again for a song is common; its metadata need not be fetched again, and playing starts sooner.
   const resolutions = new SearchCache<ResolverAnswer>({ maxEntries: 1000, ttlMs: 30 * 60_000 });
-  const search = async (text: string, count: number, signal: AbortSignal) =>
-    tracksFromPlaylistJson(await ytdlp((common) => searchArgs(text, count, common), signal));
+  const search = async (text: string, count: number, signal: AbortSignal) => {
+    await youtubeReady();
+    return tracksFromPlaylistJson(await ytdlp((common) => searchArgs(text, count, common), signal));
+  };
   const matcher = createSpotifyMatcher({
     memory: createSpotifyMatchMemory(await Deno.openKv(settings.kvPath)),
     search: (text) => search(text, SUGGESTIONS, AbortSignal.timeout(YTDLP_TIMEOUT_MS)),
@@ -47,11 +65,13 @@ export async function createQueryResolver(settings: ResolverSettings) {
         // A video picked from autocomplete was just seen in a search: no second extraction needed.
         const suggested = suggestedVideos.peek(query.url);
         if (suggested) return tracks([suggested]);
+        await youtubeReady();
         return tracks([
           trackFromVideoJson(await ytdlp((c) => metadataArgs(query.url, c), signal), query.url),
         ]);
       }
       case "youtube-playlist":
+        await youtubeReady();
         return playlist(
           tracksFromPlaylistJson(
             await ytdlp((c) => playlistArgs(query.url, settings.playlistLimit + 1, c), signal),
@@ -62,6 +82,10 @@ export async function createQueryResolver(settings: ResolverSettings) {
         const resolution = await spotify.resolve(query, settings.playlistLimit);
         return { outcome: "tracks", ...resolution };
       }
+      case "site":
+        return tracks([
+          trackFromVideoJson(await ytdlp((c) => metadataArgs(query.url, c), signal), query.url),
+        ]);
       case "http":
         // Checked before yt-dlp starts, so a private link costs no request at all.
         await assertFetchable(query.url, policy);
@@ -77,6 +101,7 @@ export async function createQueryResolver(settings: ResolverSettings) {
         return await resolutions.get(request.query.trim(), (query) => resolve(classifyQuery(query), signal));
       case "suggest":
         return await suggestions.get(searchKey(request.text), async () => {
+          await youtubeReady();
           const results = searchResultsFromJson(
             await ytdlp((c) => searchArgs(request.text, SUGGESTIONS, c), signal),
           );
@@ -96,6 +121,7 @@ export async function createQueryResolver(settings: ResolverSettings) {
         };
       }
       case "radio":
+        await youtubeReady();
         return tracks(
           tracksFromPlaylistJson(await ytdlp((c) => radioArgs(request.videoId, RADIO_LENGTH, c), signal)),
         );
@@ -106,7 +132,10 @@ export async function createQueryResolver(settings: ResolverSettings) {
     try {
       return await handle(request, signal);
     } catch (error) {
-      if (error instanceof UserError) return { outcome: "failed", message: error.message, userFacing: true };
+      if (error instanceof UserError) {
+        const temporary = TEMPORARY.test(error.message);
+        return { outcome: "failed", message: error.message, userFacing: true, temporary };
+      }
       throw error;
     }
   };

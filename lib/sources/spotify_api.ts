@@ -1,22 +1,25 @@
-import SpotifyWebApi from "spotify-web-api-node";
+/**
+ * A small client for the parts of Spotify's Web API that a client-credentials app may still use in 2026:
+ * one track, one album with its track pages, a playlist's items (only where the token is allowed to read
+ * them), and search. Plain `fetch`: no library to patch, and nothing that reads the whole environment.
+ */
 import { UserError } from "../user_error.ts";
-import { parseOrigin, withTargets } from "./spotify_redirect.ts";
 import { createTokenKeeper } from "./spotify_token.ts";
 
-/** A track as the Web API describes it; album listings carry no ISRC. */
+/** A track as the Web API describes it; new apps get no ISRC, so none is kept. */
 export interface SpotifyApiTrack {
   id: string;
   name: string;
   artists: string[];
   durationMs: number;
-  isrc?: string;
 }
 
-/** An album with as many of its tracks as were asked for. */
-export interface SpotifyApiAlbum {
+/** An album or playlist with as many of its tracks as were asked for. */
+export interface SpotifyApiList {
   id: string;
   name: string;
-  totalTracks: number;
+  /** Entries on Spotify's side, including those not kept (podcast episodes, local files). */
+  total: number;
   tracks: SpotifyApiTrack[];
 }
 
@@ -30,6 +33,7 @@ export interface SpotifyApiConfig {
   /** The longest Retry-After worth waiting for inside one request. */
   maxRetryWaitSeconds?: number;
   timeoutMs?: number;
+  fetch?: typeof fetch;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   log?: (message: string) => void;
@@ -38,51 +42,26 @@ export interface SpotifyApiConfig {
 /** The few Web API calls a client-credentials app may still make in 2026. */
 export interface SpotifyApi {
   getTrack(id: string): Promise<SpotifyApiTrack>;
-  getAlbum(id: string, limit: number): Promise<SpotifyApiAlbum>;
+  getAlbum(id: string, limit: number): Promise<SpotifyApiList>;
+  /** The playlist's first `limit` tracks, or undefined when this token may not read its items. */
+  getPlaylistItems(id: string, limit: number): Promise<SpotifyApiList | undefined>;
   searchTracks(query: string, limit?: number): Promise<SpotifyApiTrack[]>;
 }
 
-const ALBUM_PAGE_SIZE = 50;
+const PAGE_SIZE = 50;
 /** Search pages hold at most 10 items since 2026. */
 const SEARCH_PAGE_SIZE = 10;
 const MAX_RATE_LIMIT_WAITS = 2;
 const DEFAULT_RETRY_AFTER_SECONDS = 5;
 
-// --- The library's shapes --------------------------------------------------------------------------------
-
-interface LibraryResponse {
-  body: unknown;
-}
-interface LibraryClient {
-  clientCredentialsGrant(): Promise<LibraryResponse>;
-  getTrack(id: string): Promise<LibraryResponse>;
-  getAlbum(id: string): Promise<LibraryResponse>;
-  getAlbumTracks(id: string, options: { limit: number; offset: number }): Promise<LibraryResponse>;
-  searchTracks(query: string, options: { limit: number }): Promise<LibraryResponse>;
-}
-const Library = SpotifyWebApi as new (credentials: Record<string, string>) => LibraryClient;
-
-/** Status and headers of a library error; its message and request are never passed on (they can hold a token). */
-function failureOf(error: unknown): { status?: number; retryAfter?: string } {
-  const { statusCode, headers } = (error ?? {}) as {
-    statusCode?: unknown;
-    headers?: Record<string, unknown>;
-  };
-  const retryAfter = headers?.["retry-after"];
-  return {
-    status: typeof statusCode === "number" ? statusCode : undefined,
-    retryAfter: typeof retryAfter === "string" ? retryAfter : undefined,
-  };
-}
-
-/** A failed request, described without anything the library attached to it. */
+/** A failed request, described by route and status only: never its headers, which hold a token. */
 class RequestFailure extends Error {
   override name = "RequestFailure";
-  constructor(what: string, readonly status: number | undefined, error: unknown) {
+  constructor(what: string, readonly status: number | undefined, cause?: unknown) {
     const detail = status !== undefined
       ? `HTTP ${status}`
-      : error instanceof Error
-      ? error.name
+      : cause instanceof Error
+      ? cause.name
       : "no answer";
     super(`${what}: ${detail}`);
   }
@@ -97,63 +76,64 @@ function userErrorOf(error: unknown, log: (message: string) => void, refusedMess
   return new UserError(message, { cause: error });
 }
 
-// --- The client ------------------------------------------------------------------------------------------
-
 /** Creates a Web API client that fetches, reuses and refreshes its own client-credentials token. */
 export function createSpotifyApi(config: SpotifyApiConfig): SpotifyApi {
-  const targets = {
-    api: parseOrigin(config.apiUrl, "SPOTIFY_API_URL"),
-    accounts: parseOrigin(config.accountsUrl, "SPOTIFY_ACCOUNTS_URL"),
-  };
+  const api = parseOrigin(config.apiUrl ?? "https://api.spotify.com", "SPOTIFY_API_URL");
+  const accounts = parseOrigin(config.accountsUrl ?? "https://accounts.spotify.com", "SPOTIFY_ACCOUNTS_URL");
+  const fetchFn = config.fetch ?? fetch;
   const now = config.now ?? Date.now;
   const sleep = config.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)));
   const log = config.log ?? console.warn;
   const maxWait = config.maxRetryWaitSeconds ?? 5;
   const timeoutMs = config.timeoutMs ?? 10_000;
-  const tokenClient = new Library({ clientId: config.clientId, clientSecret: config.clientSecret });
+  const basic = `Basic ${btoa(`${config.clientId}:${config.clientSecret}`)}`;
 
-  const attempt = async (what: string, call: () => Promise<LibraryResponse>) => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new DOMException(`No answer to ${what}`, "TimeoutError")), timeoutMs);
-    });
-    try {
-      return (await Promise.race([withTargets(targets, call), timeout])).body;
-    } finally {
-      clearTimeout(timer);
-    }
-  };
-
-  /** Runs one call, waiting out short rate limits; `onUnauthorized` says whether to try once more after a 401. */
+  /** One request, its JSON answer; waits out short rate limits, and retries once after a 401 if told how. */
   const send = async (
     what: string,
-    call: () => Promise<LibraryResponse>,
+    request: () => Request,
     onUnauthorized?: () => Promise<void>,
-  ) => {
+  ): Promise<unknown> => {
     for (let waits = 0, reauthorized = false;;) {
+      let response: Response;
       try {
-        return await attempt(what, call);
+        response = await fetchFn(request(), { signal: AbortSignal.timeout(timeoutMs) });
       } catch (error) {
-        const { status, retryAfter } = failureOf(error);
-        if (status === 401 && onUnauthorized && !reauthorized) {
-          reauthorized = true;
-          await onUnauthorized();
-          continue;
-        }
-        if (status !== 429) throw new RequestFailure(what, status, error);
-        const seconds = Math.max(1, Math.ceil(Number(retryAfter) || DEFAULT_RETRY_AFTER_SECONDS));
-        if (seconds > maxWait || waits >= MAX_RATE_LIMIT_WAITS) {
-          throw new UserError(`Spotify is rate-limiting us, try again in ${seconds} s`);
-        }
-        waits++;
-        await sleep(seconds * 1000);
+        throw new RequestFailure(what, undefined, error);
       }
+      if (response.ok) {
+        try {
+          return await response.json();
+        } catch (error) {
+          throw new RequestFailure(what, undefined, error);
+        }
+      }
+      await response.body?.cancel();
+      if (response.status === 401 && onUnauthorized && !reauthorized) {
+        reauthorized = true;
+        await onUnauthorized();
+        continue;
+      }
+      if (response.status !== 429) throw new RequestFailure(what, response.status);
+      const retryAfter = Number(response.headers.get("retry-after"));
+      const seconds = Math.max(1, Math.ceil(retryAfter || DEFAULT_RETRY_AFTER_SECONDS));
+      if (seconds > maxWait || waits >= MAX_RATE_LIMIT_WAITS) {
+        throw new UserError(`Spotify is rate-limiting us, try again in ${seconds} s`);
+      }
+      waits++;
+      await sleep(seconds * 1000);
     }
   };
 
   const tokens = createTokenKeeper(async () => {
+    const request = () =>
+      new Request(`${accounts}/api/token`, {
+        method: "POST",
+        headers: { authorization: basic, "content-type": "application/x-www-form-urlencoded" },
+        body: "grant_type=client_credentials",
+      });
     try {
-      return await send("POST /api/token", () => tokenClient.clientCredentialsGrant());
+      return await send("POST /api/token", request);
     } catch (error) {
       throw userErrorOf(
         error,
@@ -163,54 +143,117 @@ export function createSpotifyApi(config: SpotifyApiConfig): SpotifyApi {
     }
   }, now);
 
-  /** A Web API call with a fresh token; a 401 drops the token and retries once with a new one. */
-  const get = async (
-    what: string,
-    call: (client: LibraryClient) => Promise<LibraryResponse>,
-    kind?: string,
-  ) => {
+  /** GET `path` with a fresh token; a 401 drops the token and retries once with a new one. */
+  const get = async (path: string, query: Record<string, string | number> = {}): Promise<unknown> => {
+    const url = new URL(`${api}/v1${path}`);
+    for (const [key, value] of Object.entries(query)) url.searchParams.set(key, String(value));
     let token = await tokens.get();
+    const request = () => new Request(url, { headers: { authorization: `Bearer ${token}` } });
+    return await send(`GET /v1${path}`, request, async () => {
+      tokens.invalidate(token);
+      token = await tokens.get();
+    });
+  };
+
+  /** A lookup of one thing by id: a missing id is the user's business, anything else the owner's. */
+  const lookUp = async (kind: string, path: string, query?: Record<string, string | number>) => {
     try {
-      return await send(what, () => call(new Library({ accessToken: token })), async () => {
-        tokens.invalidate(token);
-        token = await tokens.get();
-      });
+      return await get(path, query);
     } catch (error) {
       const missing = error instanceof RequestFailure && (error.status === 404 || error.status === 400);
-      if (kind && missing) throw new UserError(`That Spotify ${kind} doesn't exist or isn't public`);
+      if (missing) throw new UserError(`That Spotify ${kind} doesn't exist or isn't public`);
       throw userErrorOf(error, log);
     }
   };
 
+  /** Reads pages of `path` after the first until `limit` tracks or the end. */
+  const morePages = async (
+    kind: string,
+    path: string,
+    list: SpotifyApiList,
+    limit: number,
+    read: (page: Page) => SpotifyApiTrack[],
+    seen: number,
+  ) => {
+    let offset = seen;
+    while (list.tracks.length < limit && offset < list.total) {
+      const page = await lookUp(kind, path, {
+        offset,
+        limit: Math.min(PAGE_SIZE, limit - list.tracks.length),
+      }) as Page;
+      const items = pageItems(page);
+      if (items.length === 0) break;
+      offset += items.length;
+      list.tracks.push(...read(page).slice(0, limit - list.tracks.length));
+    }
+    return list;
+  };
+
   return {
     async getTrack(id) {
-      return toTrack(await get(`GET /v1/tracks/${id}`, (client) => client.getTrack(id), "track"));
+      return toTrack(await lookUp("track", `/tracks/${encodeURIComponent(id)}`));
     },
     async getAlbum(id, limit) {
-      const body = await get(`GET /v1/albums/${id}`, (client) => client.getAlbum(id), "album") as AlbumBody;
-      const tracks = pageItems(body?.tracks).map(toTrack).slice(0, limit);
-      const total = Number(body?.total_tracks ?? body?.tracks?.total ?? tracks.length);
-      while (tracks.length < Math.min(limit, total)) {
-        const options = { limit: Math.min(ALBUM_PAGE_SIZE, limit - tracks.length), offset: tracks.length };
-        const page = await get(
-          `GET /v1/albums/${id}/tracks?offset=${options.offset}`,
-          (client) => client.getAlbumTracks(id, options),
-          "album",
-        );
-        const items = pageItems(page as Page);
-        if (items.length === 0) break;
-        tracks.push(...items.map(toTrack).slice(0, limit - tracks.length));
-      }
-      return { id, name: stringOr(body?.name, "Unknown album"), totalTracks: total, tracks };
-    },
-    async searchTracks(query, limit = SEARCH_PAGE_SIZE) {
-      const options = { limit: Math.max(1, Math.min(SEARCH_PAGE_SIZE, limit)) };
-      const body = await get("GET /v1/search", (client) => client.searchTracks(query, options)) as {
-        tracks?: Page;
+      const path = `/albums/${encodeURIComponent(id)}`;
+      const body = await lookUp("album", path) as AlbumBody;
+      const first = pageItems(body?.tracks);
+      const list: SpotifyApiList = {
+        id,
+        name: stringOr(body?.name, "Unknown album"),
+        total: Number(body?.total_tracks ?? body?.tracks?.total ?? first.length),
+        tracks: first.map(toTrack).slice(0, limit),
       };
+      return await morePages(
+        "album",
+        `${path}/tracks`,
+        list,
+        limit,
+        (page) => pageItems(page).map(toTrack),
+        first.length,
+      );
+    },
+    async getPlaylistItems(id, limit) {
+      const path = `/playlists/${encodeURIComponent(id)}/items`;
+      const query = { limit: Math.min(PAGE_SIZE, limit), offset: 0 };
+      let page: Page;
+      try {
+        page = await get(path, query) as Page;
+      } catch (error) {
+        // Since 2026 only the owner's token may read a playlist's items; the embed page still lists them.
+        if (error instanceof RequestFailure && error.status === 403) return undefined;
+        const missing = error instanceof RequestFailure && (error.status === 404 || error.status === 400);
+        if (missing) throw new UserError("That Spotify playlist doesn't exist or isn't public");
+        throw userErrorOf(error, log);
+      }
+      const first = pageItems(page);
+      const list: SpotifyApiList = {
+        id,
+        name: "",
+        total: Number(page?.total ?? first.length),
+        tracks: playlistTracks(page).slice(0, limit),
+      };
+      return await morePages("playlist", path, list, limit, playlistTracks, first.length);
+    },
+    async searchTracks(text, limit = SEARCH_PAGE_SIZE) {
+      const query = { q: text, type: "track", limit: Math.max(1, Math.min(SEARCH_PAGE_SIZE, limit)) };
+      let body: { tracks?: Page };
+      try {
+        body = await get("/search", query) as { tracks?: Page };
+      } catch (error) {
+        throw userErrorOf(error, log);
+      }
       return pageItems(body?.tracks).map(toTrack);
     },
   };
+}
+
+/** The origin a setting names; throws, naming the setting, for anything but a bare http(s) origin. */
+function parseOrigin(url: string, name: string): string {
+  const parsed = URL.parse(url);
+  const ok = parsed && /^https?:$/.test(parsed.protocol) && parsed.pathname === "/" && !parsed.search &&
+    !parsed.username;
+  if (!ok) throw new Error(`${name} must be an http(s) origin like "http://127.0.0.1:8080", got "${url}"`);
+  return parsed.origin;
 }
 
 // --- Answer shapes ---------------------------------------------------------------------------------------
@@ -229,6 +272,18 @@ function pageItems(page: Page | undefined): unknown[] {
   return Array.isArray(page?.items) ? page.items : [];
 }
 
+/** Playlist entries wrap their track in `item` since 2026 (`track` before); episodes and local files are skipped. */
+function playlistTracks(page: Page): SpotifyApiTrack[] {
+  return pageItems(page).flatMap((entry) => {
+    const wrapped = entry as { item?: unknown; track?: unknown } | null;
+    const item = (wrapped?.item ?? wrapped?.track) as
+      | { type?: unknown; is_local?: unknown; id?: unknown }
+      | null;
+    if (item?.type !== "track" || item.is_local === true || typeof item.id !== "string") return [];
+    return [toTrack(item)];
+  });
+}
+
 function stringOr(value: unknown, fallback: string): string {
   return typeof value === "string" && value !== "" ? value : fallback;
 }
@@ -239,7 +294,6 @@ function toTrack(value: unknown): SpotifyApiTrack {
     name?: unknown;
     artists?: { name?: unknown }[];
     duration_ms?: unknown;
-    external_ids?: { isrc?: unknown };
   };
   if (
     typeof track?.id !== "string" || typeof track.name !== "string" || typeof track.duration_ms !== "number"
@@ -249,12 +303,5 @@ function toTrack(value: unknown): SpotifyApiTrack {
   const artists = (Array.isArray(track.artists) ? track.artists : [])
     .map((artist) => artist?.name)
     .filter((name): name is string => typeof name === "string");
-  const isrc = track.external_ids?.isrc;
-  return {
-    id: track.id,
-    name: track.name,
-    artists,
-    durationMs: track.duration_ms,
-    ...(typeof isrc === "string" && isrc !== "" ? { isrc: isrc.toUpperCase() } : {}),
-  };
+  return { id: track.id, name: track.name, artists, durationMs: track.duration_ms };
 }

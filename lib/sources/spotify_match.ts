@@ -28,12 +28,13 @@ const ARTIST_WEIGHT = 1;
 const OTHER_VERSION_PENALTY = 1.5;
 const DURATION_WEIGHT = 0.5;
 
-/** Search texts to try in order: the ISRC first when known, then "Artist - Title". */
+/**
+ * Search texts to try in order: "Artist - Title". Apps made since 2026 get no ISRC from Spotify, so the
+ * match rests on the names and the duration check.
+ */
 export function matchQueries(track: SpotifyTrackSource): string[] {
   const artists = track.artists.join(", ").trim();
-  const text = artists ? `${artists} - ${track.title}` : track.title;
-  // Quoted so YouTube does not "correct" the code into other words.
-  return track.isrc ? [`"${track.isrc}"`, text] : [text];
+  return [artists ? `${artists} - ${track.title}` : track.title];
 }
 
 /** The candidate most likely to be the same recording, or undefined when none is plausible. */

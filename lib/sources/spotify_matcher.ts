@@ -1,6 +1,6 @@
 /**
  * Finds the YouTube video for a Spotify track when it is about to be prepared: a remembered match
- * first, then a search by ISRC, then by "artist - title", keeping only candidates of about the right length.
+ * first, then a search by "artist - title", keeping only candidates of about the right length.
  */
 import type { TrackInfo, TrackSource } from "../track.ts";
 import {

@@ -1,6 +1,6 @@
 import type { TrackInfo } from "../track.ts";
 import { UserError } from "../user_error.ts";
-import { createSpotifyApi, type SpotifyApi } from "./spotify_api.ts";
+import { createSpotifyApi, type SpotifyApi, type SpotifyApiList } from "./spotify_api.ts";
 import { createSpotifyEmbed, EMBED_ENTRY_LIMIT, type EmbedCollection } from "./spotify_embed.ts";
 
 /** A classified Spotify link. */
@@ -22,7 +22,7 @@ export interface SpotifyResolverConfig {
   apiUrl?: string;
   accountsUrl?: string;
   embedUrl?: string;
-  /** Used for embed pages; the Web API goes through spotify-web-api-node. */
+  /** Used for the Web API and the embed pages. */
   fetch?: typeof fetch;
   log?: (message: string) => void;
 }
@@ -42,6 +42,7 @@ export function createSpotifyResolver(config: SpotifyResolverConfig): SpotifyRes
       clientSecret: config.clientSecret,
       apiUrl: config.apiUrl,
       accountsUrl: config.accountsUrl,
+      fetch: config.fetch,
       log: config.log,
     })
     : undefined;
@@ -54,8 +55,10 @@ export function createSpotifyResolver(config: SpotifyResolverConfig): SpotifyRes
       if (link.type === "track") {
         return { tracks: [toTrackInfo(api ? await apiTrack(api, link.id) : await embed.getTrack(link.id))] };
       }
-      // Playlist contents left the Web API for apps like this one in 2026; the embed page still lists them.
-      if (link.type === "album" && api) return await apiAlbum(api, link.id, max);
+      if (link.type === "album" && api) return fromApiList(await api.getAlbum(link.id, max), "album", max);
+      // Since 2026 a token may read only its own user's playlists' items; the embed page lists the rest.
+      const items = link.type === "playlist" && api ? await api.getPlaylistItems(link.id, max) : undefined;
+      if (items) return fromApiList(items, "playlist", max);
       return fromCollection(await embed.getCollection(link.type, link.id), link.type, max);
     },
   };
@@ -67,23 +70,15 @@ export interface SpotifyTrackFacts {
   title: string;
   artists: string[];
   durationMs?: number;
-  isrc?: string;
 }
 
 async function apiTrack(api: SpotifyApi, id: string): Promise<SpotifyTrackFacts> {
   const track = await api.getTrack(id);
-  return {
-    trackId: track.id,
-    title: track.name,
-    artists: track.artists,
-    durationMs: track.durationMs,
-    isrc: track.isrc,
-  };
+  return { trackId: track.id, title: track.name, artists: track.artists, durationMs: track.durationMs };
 }
 
-async function apiAlbum(api: SpotifyApi, id: string, limit: number): Promise<SpotifyResolution> {
-  const album = await api.getAlbum(id, limit);
-  const tracks = album.tracks.map((track) =>
+function fromApiList(list: SpotifyApiList, type: "album" | "playlist", limit: number): SpotifyResolution {
+  const tracks = list.tracks.map((track) =>
     toTrackInfo({
       trackId: track.id,
       title: track.name,
@@ -91,8 +86,9 @@ async function apiAlbum(api: SpotifyApi, id: string, limit: number): Promise<Spo
       durationMs: track.durationMs,
     })
   );
-  const note = album.totalTracks > tracks.length
-    ? `Queued the first ${tracks.length} of the album's ${album.totalTracks} tracks.`
+  // Episodes and local files count in the total but are never queued: only the limit makes a note.
+  const note = tracks.length >= limit && list.total > tracks.length
+    ? `Queued the first ${tracks.length} of the ${type}'s ${list.total} tracks.`
     : undefined;
   return note ? { tracks, note } : { tracks };
 }
@@ -125,7 +121,6 @@ export function toTrackInfo(facts: SpotifyTrackFacts): TrackInfo {
       trackId: facts.trackId,
       title: facts.title,
       artists: facts.artists,
-      ...(facts.isrc ? { isrc: facts.isrc } : {}),
       ...seconds,
     },
     title: facts.artists.length > 0 ? `${facts.artists.join(", ")} - ${facts.title}` : facts.title,

@@ -11,6 +11,12 @@ export interface YtdlpCommonOptions {
   cacheDir?: string;
   /** Per-connection inactivity limit. */
   socketTimeoutSeconds?: number;
+  /** The Deno yt-dlp runs YouTube's player code with (`--js-runtimes deno:PATH`); only for versions that know it. */
+  denoPath?: string;
+  /** A cookies file (`--cookies`). */
+  cookiesPath?: string;
+  /** The operator's checked extra arguments; they come first, so the bot's own settings win. */
+  extraArgs?: readonly string[];
 }
 
 /** Settings of an audio download. */
@@ -31,10 +37,12 @@ const DEFAULT_MAX_FILESIZE_BYTES = 300 * 1024 * 1024;
  * run for strangers), no colours or warnings in output we parse, and a bounded socket wait.
  */
 export function commonArgs(options: YtdlpCommonOptions = {}): string[] {
-  const args = ["--ignore-config", "--no-warnings", "--no-colors"];
+  const args = [...options.extraArgs ?? [], "--ignore-config", "--no-warnings", "--no-colors"];
   args.push("--socket-timeout", String(options.socketTimeoutSeconds ?? DEFAULT_SOCKET_TIMEOUT_SECONDS));
   args.push(...(options.cacheDir === undefined ? ["--no-cache-dir"] : ["--cache-dir", options.cacheDir]));
   if (options.proxy !== undefined) args.push("--proxy", options.proxy);
+  if (options.denoPath !== undefined) args.push("--js-runtimes", `deno:${options.denoPath}`);
+  if (options.cookiesPath !== undefined) args.push("--cookies", options.cookiesPath);
   return args;
 }
 

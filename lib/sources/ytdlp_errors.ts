@@ -56,6 +56,13 @@ const EXPLANATIONS: readonly (readonly [RegExp, string])[] = [
 
 /** The UserError to show for a failed yt-dlp run. */
 export function explainYtdlpFailure(stderr: string, exitCode: number): UserError {
+  // A missing, unwritable or malformed YTDLP_COOKIES file fails every run; the owner must fix it, and the
+  // path stays out of the reply.
+  if (/[\\/]yt_dlp[\\/]cookies\.py|Netscape format cookies file/.test(stderr)) {
+    return new UserError(
+      "The bot's yt-dlp cookies file can't be used; ask the bot's owner to check YTDLP_COOKIES.",
+    );
+  }
   const line = errorLine(stderr);
   // A URL in the message ("…/private-video-here") must not decide which explanation applies.
   const words = line.replace(/\b\w+:\/\/\S+/g, "");

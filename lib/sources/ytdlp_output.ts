@@ -2,7 +2,7 @@
  * Reads yt-dlp's `-J` JSON into TrackInfo. The JSON is checked field by field: an unexpected shape (a new
  * yt-dlp, a strange extractor) must fail loudly here, not as `undefined` in a queue three steps later.
  */
-import type { TrackInfo } from "../track.ts";
+import type { MusicSite, TrackInfo } from "../track.ts";
 import { UserError } from "../user_error.ts";
 
 /** An autocomplete choice: the text Discord shows, the value it sends back, and the track behind it. */
@@ -22,6 +22,8 @@ type Json = Record<string, unknown>;
 // What YouTube puts in a playlist in place of videos nobody may watch any more.
 const UNAVAILABLE_TITLES = new Set(["[Private video]", "[Deleted video]", "[Unavailable video]"]);
 const VIDEO_ID = /^[A-Za-z0-9_-]{11}$/;
+/** yt-dlp's extractor keys of the sites whose tracks are kept by the site's own id. */
+const SITE_EXTRACTORS: Record<string, MusicSite> = { Soundcloud: "soundcloud", Bandcamp: "bandcamp" };
 
 /** One video or direct link from `-J --no-playlist`; `link` is what the user asked for. */
 export function trackFromVideoJson(json: unknown, link: string): TrackInfo {
@@ -39,6 +41,12 @@ export function trackFromVideoJson(json: unknown, link: string): TrackInfo {
     }
     const url = `https://www.youtube.com/watch?v=${id}`;
     return withDuration({ source: { kind: "youtube", videoId: id }, title, url }, durationSeconds);
+  }
+  const site = SITE_EXTRACTORS[String(info.extractor_key)];
+  if (site !== undefined) {
+    const canonical = optionalString(info, "webpage_url");
+    const page = canonical !== undefined && /^https?:\/\//.test(canonical) ? canonical : link;
+    return withDuration({ source: { kind: "site", site, id, url: page }, title, url: page }, durationSeconds);
   }
   return withDuration({ source: { kind: "url", url: link }, title, url: link }, durationSeconds);
 }

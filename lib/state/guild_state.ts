@@ -148,9 +148,13 @@ export function parseTrack(value: unknown, path: string): Track {
 
 function parseSource(value: unknown, path: string): TrackSource {
   const source = record(value, path);
-  const kind = oneOf(source.kind, ["youtube", "url", "spotify"], `${path}.kind`);
+  const kind = oneOf(source.kind, ["youtube", "site", "url", "spotify"], `${path}.kind`);
   if (kind === "youtube") return { kind: "youtube", videoId: text(source.videoId, `${path}.videoId`) };
   if (kind === "url") return { kind: "url", url: text(source.url, `${path}.url`) };
+  if (kind === "site") {
+    const site = oneOf(source.site, ["soundcloud", "bandcamp"], `${path}.site`) as "soundcloud" | "bandcamp";
+    return { kind: "site", site, id: text(source.id, `${path}.id`), url: text(source.url, `${path}.url`) };
+  }
   if (!Array.isArray(source.artists)) fail(`${path}.artists`, "must be an array", source.artists);
   const spotify = {
     kind: "spotify" as const,

@@ -72,3 +72,50 @@ worldTest(
     }
   },
 );
+
+worldTest(
+  "with credentials, the owner's playlist is read through /items and plays; no secret or token is printed",
+  async (world) => {
+    const spotify = startFakeSpotify();
+    try {
+      const youtube = await FakeYoutube.create(world, {
+        videos: [{
+          id: "paperBoats1",
+          title: "Marlowe Finch, Ines Row - Paper Boats",
+          frequencyHz: RIGHT,
+          seconds: 2,
+          listedSeconds: 188,
+        }],
+        searches: { "marlowe finch, ines row - paper boats (feat. ines row)": ["paperBoats1"] },
+      });
+      await world.startBot({
+        ...youtube.env,
+        SPOTIFY_CLIENT_ID: spotify.clientId,
+        SPOTIFY_CLIENT_SECRET: spotify.clientSecret,
+        SPOTIFY_API_URL: spotify.url,
+        SPOTIFY_ACCOUNTS_URL: spotify.url,
+        SPOTIFY_EMBED_URL: spotify.url,
+        TRAZOM_PLAYLIST_LIMIT: "60",
+      });
+      const reply = await world.play(`https://open.spotify.com/playlist/${FAKE_SPOTIFY_SEED.ownPlaylist.id}`)
+        .waitForMessage(undefined, 30_000);
+      const text = String(reply.body.content);
+      assert.ok(/Queued 60 tracks/.test(text) && /first 60 of the playlist's 122 tracks/.test(text), text);
+      await world.voice.waitUntil(() => world.voice.audioPackets().length >= 90, 30_000, "the first track");
+      assert.deepEqual(await toneOrder(world.voice.audioPackets(), world.dataDir, [RIGHT]), [RIGHT]);
+
+      const paths = spotify.requests.map((request) => request.path);
+      assert.ok(paths.includes(`/v1/playlists/${FAKE_SPOTIFY_SEED.ownPlaylist.id}/items`), paths.join(" "));
+      assert.ok(!paths.some((path) => path.startsWith("/embed/")), "no embed page was needed");
+      const tokens = spotify.requests.flatMap((request) =>
+        request.authorization?.startsWith("Bearer ") ? [request.authorization.slice(7)] : []
+      );
+      assert.ok(tokens.length > 0);
+      for (const secret of [spotify.clientSecret, ...tokens]) {
+        assert.ok(!world.botOutput.includes(secret), "the bot printed a Spotify secret");
+      }
+    } finally {
+      await spotify.close();
+    }
+  },
+);

@@ -75,7 +75,8 @@ worldTest(
       }],
       searches: { "morning hum": ["searchBest1", "searchOthr2"] },
     });
-    await world.startBot({ ...youtube.env, TRAZOM_PLAYLIST_LIMIT: "2" });
+    // Six /play in a few seconds: more than the default per-user rate allows.
+    await world.startBot({ ...youtube.env, TRAZOM_PLAYLIST_LIMIT: "2", TRAZOM_PLAY_RATE: "off" });
     const from = world.voice.audioPackets().length;
 
     await t.step("search words queue the best match, named in the reply", async () => {

@@ -1,6 +1,8 @@
 /**
  * A loopback stand-in for Spotify: the accounts service (client-credentials tokens), the parts of the Web API a
- * client-credentials app may still use in 2026, and the public embed pages. It records every request.
+ * development-mode app may still use in 2026, and the public embed pages. It records every request. As for
+ * such apps since March 2026: no `external_ids` (ISRC), playlist entries only through `/playlists/{id}/items`
+ * and only for playlists the app's owner owns (403 for the rest), and `/playlists/{id}/tracks` always 403.
  */
 
 /** A seeded track. */
@@ -9,7 +11,6 @@ export interface FakeSpotifyTrack {
   name: string;
   artists: string[];
   durationMs: number;
-  isrc?: string;
 }
 
 /** A seeded album or playlist; entries that are not tracks stand for podcast episodes. */
@@ -17,6 +18,8 @@ export interface FakeSpotifyList {
   id: string;
   name: string;
   entries: (string | { episode: string; title: string })[];
+  /** Owned by the app's owner: its items are readable through the Web API. */
+  ownedByApp?: boolean;
 }
 
 /** One request as the fake saw it. */
@@ -72,14 +75,12 @@ const TRACKS: FakeSpotifyTrack[] = [
     name: "Lighthouse Keeper",
     artists: ["Marlowe Finch"],
     durationMs: 214_000,
-    isrc: "QZHN22600001",
   },
   {
     id: fakeSpotifyId("track", 2),
     name: "Paper Boats (feat. Ines Row)",
     artists: ["Marlowe Finch", "Ines Row"],
     durationMs: 187_500,
-    isrc: "QZHN22600002",
   },
   { id: fakeSpotifyId("track", 3), name: "Static Bloom", artists: ["The Quiet Hours"], durationMs: 241_000 },
   ...artistTracks(2, 60),
@@ -91,7 +92,7 @@ export const FAKE_SPOTIFY_SEED = {
   tracks: TRACKS,
   track: TRACKS[0],
   duet: TRACKS[1],
-  trackWithoutIsrc: TRACKS[2],
+  quietTrack: TRACKS[2],
   album: {
     id: fakeSpotifyId("album", 1),
     name: "Harbour Lights",
@@ -114,12 +115,24 @@ export const FAKE_SPOTIFY_SEED = {
     name: "Everything",
     entries: TRACKS.filter((t) => t.id.includes("a3track")).map((t) => t.id),
   } as FakeSpotifyList,
+  /** The app owner's own playlist: 120 tracks and an episode, readable through /items. */
+  ownPlaylist: {
+    id: fakeSpotifyId("playlist", 3),
+    name: "Mine",
+    entries: [
+      TRACKS[1].id,
+      { episode: fakeSpotifyId("episode", 2), title: "Another Podcast" },
+      ...TRACKS.filter((t) => t.id.includes("a3track")).slice(0, 120).map((t) => t.id),
+    ],
+    ownedByApp: true,
+  } as FakeSpotifyList,
   missingId: fakeSpotifyId("missing", 1),
 };
 
 const EMBED_LIMIT = 100;
 const ALBUM_PAGE_LIMIT = 50;
 const SEARCH_PAGE_LIMIT = 10;
+const PLAYLIST_PAGE_LIMIT = 50;
 
 /** Starts a fake on 127.0.0.1 with an ephemeral port. */
 export function startFakeSpotify(options: FakeSpotifyOptions = {}): FakeSpotify {
@@ -222,6 +235,14 @@ function webApi(url: URL): Response {
     if (!(limit >= 1 && limit <= ALBUM_PAGE_LIMIT)) return apiError(400, "Invalid limit");
     return Response.json(albumPage(url, album, Number(query.get("offset") ?? 0), limit));
   }
+  if ((match = /^\/v1\/playlists\/([^/]+)\/items$/.exec(path))) {
+    const playlist = findPlaylist(match[1]);
+    if (!playlist) return notFound(match[1]);
+    if (!playlist.ownedByApp) return apiError(403, "Forbidden");
+    const limit = Number(query.get("limit") ?? 20);
+    if (!(limit >= 1 && limit <= PLAYLIST_PAGE_LIMIT)) return apiError(400, "Invalid limit");
+    return Response.json(playlistPage(url, playlist, Number(query.get("offset") ?? 0), limit));
+  }
   if (path === "/v1/search") return search(query);
   // Playlist contents, batch lookups and recommendations are closed to apps like this one.
   return apiError(403, "Forbidden");
@@ -252,6 +273,21 @@ function albumPage(url: URL, album: FakeSpotifyList, offset: number, limit: numb
   return { items, total: ids.length, limit, offset, next };
 }
 
+/** A page of /items: each entry wraps its track or episode in `item` (and, deprecated, the same in `track`). */
+function playlistPage(url: URL, playlist: FakeSpotifyList, offset: number, limit: number) {
+  const items = playlist.entries.slice(offset, offset + limit).map((entry) => {
+    const item = typeof entry === "string"
+      ? fullTrack(findTrack(entry)!)
+      : { type: "episode", id: entry.episode, name: entry.title, duration_ms: 1_800_000 };
+    return { added_at: "2026-04-01T12:00:00Z", is_local: false, item, track: item };
+  });
+  const nextOffset = offset + limit;
+  const next = nextOffset < playlist.entries.length
+    ? `${url.origin}/v1/playlists/${playlist.id}/items?offset=${nextOffset}&limit=${limit}`
+    : null;
+  return { items, total: playlist.entries.length, limit, offset, next };
+}
+
 function simplifiedTrack(track: FakeSpotifyTrack) {
   return {
     id: track.id,
@@ -263,8 +299,9 @@ function simplifiedTrack(track: FakeSpotifyTrack) {
   };
 }
 
+/** Development-mode apps get no `external_ids` since 2026. */
 function fullTrack(track: FakeSpotifyTrack) {
-  return { ...simplifiedTrack(track), external_ids: track.isrc ? { isrc: track.isrc } : {} };
+  return { ...simplifiedTrack(track), popularity: 0 };
 }
 
 function apiError(status: number, message: string): Response {
@@ -365,5 +402,6 @@ function findAlbum(id: string): FakeSpotifyList | undefined {
 }
 
 function findPlaylist(id: string): FakeSpotifyList | undefined {
-  return [FAKE_SPOTIFY_SEED.playlist, FAKE_SPOTIFY_SEED.bigPlaylist].find((list) => list.id === id);
+  const { playlist, bigPlaylist, ownPlaylist } = FAKE_SPOTIFY_SEED;
+  return [playlist, bigPlaylist, ownPlaylist].find((list) => list.id === id);
 }

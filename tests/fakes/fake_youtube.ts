@@ -28,6 +28,8 @@ export interface FakeVideoSpec {
   seconds: number;
   /** The length YouTube lists, when a test needs it to differ from the tone's (duration matching). */
   listedSeconds?: number;
+  /** Makes it a SoundCloud or Bandcamp track at this page instead of a YouTube video. */
+  site?: CatalogVideo["site"];
 }
 
 /** What the fake YouTube holds. */
@@ -40,6 +42,8 @@ export interface FakeYoutubeSpec {
   searches?: Record<string, string[]>;
   /** The real yt-dlp for non-YouTube links (default: "yt-dlp" on PATH). */
   realYtdlp?: string;
+  /** What the fake answers to `--version` (default: the real yt-dlp's answer). */
+  version?: string;
 }
 
 const FAKE_YTDLP = fileURLToPath(new URL("./fake_ytdlp.ts", import.meta.url));
@@ -67,12 +71,18 @@ export class FakeYoutube {
       ),
       logPath: join(dir, "invocations.jsonl"),
       realYtdlp: spec.realYtdlp ?? "yt-dlp",
+      ...(spec.version === undefined ? {} : { version: spec.version }),
     };
     checkReferences(catalog);
+    return await FakeYoutube.fromCatalog(dir, catalog);
+  }
+
+  /** Writes a catalog and the yt-dlp wrapper into `dir`; for tests with no world (and no media). */
+  static async fromCatalog(dir: string, catalog: Catalog): Promise<FakeYoutube> {
     const catalogPath = join(dir, "catalog.json");
     await Deno.writeTextFile(catalogPath, JSON.stringify(catalog, null, 2));
     const wrapper = join(dir, "yt-dlp");
-    await writeWrapper(wrapper);
+    await writeWrapper(wrapper, catalogPath);
     return new FakeYoutube({ YTDLP_PATH: wrapper, [CATALOG_ENV]: catalogPath }, catalog);
   }
 
@@ -109,9 +119,18 @@ export class FakeYoutube {
 }
 
 async function makeVideo(world: TestWorld, spec: FakeVideoSpec): Promise<CatalogVideo> {
-  if (!VIDEO_ID.test(spec.id)) throw new Error(`"${spec.id}" is not shaped like a YouTube video id`);
+  if (!VIDEO_ID.test(spec.id) && spec.site === undefined) {
+    throw new Error(`"${spec.id}" is not shaped like a YouTube video id`);
+  }
   const mediaUrl = await addTone(world, `youtube-${spec.id}.mp3`, spec.frequencyHz, spec.seconds);
-  return { id: spec.id, title: spec.title, durationSeconds: spec.listedSeconds ?? spec.seconds, mediaUrl };
+  const durationSeconds = spec.listedSeconds ?? spec.seconds;
+  return {
+    id: spec.id,
+    title: spec.title,
+    durationSeconds,
+    mediaUrl,
+    ...(spec.site ? { site: spec.site } : {}),
+  };
 }
 
 /** A typo in a test's catalog should fail at once, not as a puzzling "Video unavailable" later. */
@@ -126,11 +145,14 @@ function checkReferences(catalog: Catalog): void {
   if (unknown.length > 0) throw new Error(`The fake YouTube has no videos ${JSON.stringify(unknown)}`);
 }
 
-/** The bot runs yt-dlp as one executable path; a shell script turns that into a Deno run of the fake. */
-async function writeWrapper(path: string): Promise<void> {
+/**
+ * The bot runs yt-dlp as one executable path; a shell script turns that into a Deno run of the fake. It names
+ * its catalog itself, so the fake answers also when the environment is not passed on (a version probe).
+ */
+async function writeWrapper(path: string, catalogPath: string): Promise<void> {
   const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
-  const script = `#!/bin/sh\nexec ${quote(Deno.execPath())} run --quiet --allow-all ${
-    quote(FAKE_YTDLP)
-  } "$@"\n`;
+  const script = `#!/bin/sh\n${CATALOG_ENV}=\${${CATALOG_ENV}:-${quote(catalogPath)}} exec ${
+    quote(Deno.execPath())
+  } run --quiet --allow-all ${quote(FAKE_YTDLP)} "$@"\n`;
   await Deno.writeTextFile(path, script, { mode: 0o755 });
 }

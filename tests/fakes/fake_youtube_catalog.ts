@@ -14,6 +14,8 @@ export interface CatalogVideo {
   durationSeconds: number;
   /** Where its audio really is: a file on the test's media server. */
   mediaUrl: string;
+  /** For a SoundCloud or Bandcamp track: its page, which links must name exactly. YouTube otherwise. */
+  site?: { name: "soundcloud" | "bandcamp"; pageUrl: string };
 }
 
 /** One fake playlist. */
@@ -35,7 +37,12 @@ export interface Catalog {
   logPath: string;
   /** The real yt-dlp, for everything that is not YouTube. */
   realYtdlp: string;
+  /** What `--version` answers; unset asks the real yt-dlp. Versions before 2025.11.12 refuse `--js-runtimes`. */
+  version?: string;
 }
+
+/** The first yt-dlp release that knows `--js-runtimes`. */
+export const FIRST_JS_RUNTIMES_VERSION = "2025.11.12";
 
 /** What a YouTube URL points at, as far as the fake cares. */
 export type YoutubeTarget =
@@ -79,6 +86,17 @@ export function searchMatches(catalog: Catalog, text: string): CatalogVideo[] {
 export function radioOf(catalog: Catalog, seed: CatalogVideo): CatalogVideo[] {
   const rest = (catalog.radios[seed.id] ?? []).filter((id) => id !== seed.id);
   return [seed, ...videosOf(catalog, rest)];
+}
+
+/** True for links the fake serves as SoundCloud or Bandcamp tracks. */
+export function isSiteUrl(text: string): boolean {
+  const host = URL.parse(text)?.hostname.toLowerCase() ?? "";
+  return host === "soundcloud.com" || host === "on.soundcloud.com" || host.endsWith(".bandcamp.com");
+}
+
+/** The SoundCloud or Bandcamp track whose page is `url`, if the catalog has it. */
+export function siteVideoByUrl(catalog: Catalog, url: string): CatalogVideo | undefined {
+  return catalog.videos.find((video) => video.site?.pageUrl === url);
 }
 
 /** A video by id, if the catalog has it. */

@@ -9,13 +9,15 @@
 import {
   type Catalog,
   CATALOG_ENV,
+  FIRST_JS_RUNTIMES_VERSION,
   radioOf,
   searchMatches,
+  siteVideoByUrl,
   videoById,
   watchUrl,
 } from "./fake_youtube_catalog.ts";
 import { classifyRequest, type FakeYtdlpRequest, selectItems } from "./fake_ytdlp_args.ts";
-import { flatJson, videoJson } from "./fake_ytdlp_output.ts";
+import { flatJson, siteJson, videoJson } from "./fake_ytdlp_output.ts";
 import { proxiedGet } from "./proxied_download.ts";
 
 /** One line of the invocation log. */
@@ -39,7 +41,17 @@ export async function runFakeYtdlp(args: string[]): Promise<number> {
   const request = classifyRequest(args);
   const line: LoggedInvocation = { args, request };
   await Deno.writeTextFile(catalog.logPath, JSON.stringify(line) + "\n", { append: true });
-  if (request.kind === "passthrough") return await runReal(catalog.realYtdlp, args);
+  if (catalog.version !== undefined) {
+    // An old yt-dlp stops at an option it does not know, before doing anything else.
+    if (catalog.version < FIRST_JS_RUNTIMES_VERSION && args.some((arg) => arg.startsWith("--js-runtimes"))) {
+      console.error("Usage: yt-dlp [OPTIONS] URL [URL...]\n\nyt-dlp: error: no such option: --js-runtimes");
+      return 2;
+    }
+    if (request.kind === "version") return (console.log(catalog.version), 0);
+  }
+  if (request.kind === "passthrough" || request.kind === "version") {
+    return await runReal(catalog.realYtdlp, args);
+  }
   try {
     await answer(catalog, request);
     return 0;
@@ -81,9 +93,23 @@ async function answer(catalog: Catalog, request: Exclude<FakeYtdlpRequest, { kin
     }
     case "download":
       return await download(knownVideo(catalog, request.videoId).mediaUrl, request.output, request.proxy);
+    case "site": {
+      const video = siteVideoByUrl(catalog, request.url);
+      if (video?.site === undefined) {
+        throw new YtdlpFailure(
+          `ERROR: [${siteOf(request.url)}] Unable to download JSON metadata: HTTP Error 404: Not Found`,
+        );
+      }
+      if (request.output !== undefined) return await download(video.mediaUrl, request.output, request.proxy);
+      return print(await siteJson(video, video.site));
+    }
     case "unsupported":
       throw new YtdlpFailure(`ERROR: Unsupported URL: ${request.url}`);
   }
+}
+
+function siteOf(url: string): string {
+  return /bandcamp/.test(url) ? "Bandcamp" : "soundcloud";
 }
 
 function knownVideo(catalog: Catalog, videoId: string) {

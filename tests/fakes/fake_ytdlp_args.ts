@@ -3,7 +3,7 @@
  * YouTube: a search, one video's metadata, a playlist or radio mix, or a download. Anything else is left
  * to the real yt-dlp.
  */
-import { isYoutubeUrl, youtubeTarget } from "./fake_youtube_catalog.ts";
+import { isSiteUrl, isYoutubeUrl, youtubeTarget } from "./fake_youtube_catalog.ts";
 
 /** What one run asks for. */
 export type FakeYtdlpRequest =
@@ -12,6 +12,10 @@ export type FakeYtdlpRequest =
   | { kind: "playlist"; url: string; listId: string; items?: string }
   | { kind: "radio"; url: string; seedId: string; items?: string }
   | { kind: "download"; url: string; videoId: string; output: string; proxy?: string }
+  /** `--version`, answered from the catalog when it names one. */
+  | { kind: "version" }
+  /** A SoundCloud or Bandcamp track page: its metadata, or with `output` its audio. */
+  | { kind: "site"; url: string; output?: string; proxy?: string }
   | { kind: "unsupported"; url: string }
   | { kind: "passthrough" };
 
@@ -30,6 +34,10 @@ const VALUE_OPTIONS = new Set([
   "-R",
   "--retries",
   "--fragment-retries",
+  "--js-runtimes",
+  "--cookies",
+  "--extractor-args",
+  "--user-agent",
 ]);
 
 /** A command line split into options (name → value, "" for flags) and positional arguments. */
@@ -60,15 +68,22 @@ export function parseArgs(args: readonly string[]): ParsedArgs {
 /** What a yt-dlp command line asks the fake for. */
 export function classifyRequest(args: readonly string[]): FakeYtdlpRequest {
   const { options, positionals } = parseArgs(args);
+  if (options.has("--version")) return { kind: "version" };
   const target = positionals[0];
   if (target === undefined || positionals.length > 1) return { kind: "passthrough" };
   const search = /^ytsearch(\d*):([\s\S]*)$/.exec(target);
   if (search !== null) return { kind: "search", text: search[2], count: Number(search[1] || 1) };
+  const output = options.get("-o") ?? options.get("--output");
+  if (isSiteUrl(target)) {
+    const proxy = options.get("--proxy") || undefined;
+    return output === undefined
+      ? { kind: "site", url: target }
+      : { kind: "site", url: target, output: unescapeOutput(output), proxy };
+  }
   if (!isYoutubeUrl(target)) return { kind: "passthrough" };
   const found = youtubeTarget(target);
   if (found === undefined) return { kind: "unsupported", url: target };
   const items = options.get("--playlist-items") ?? options.get("-I");
-  const output = options.get("-o") ?? options.get("--output");
   if (found.kind === "video" && output !== undefined) {
     const proxy = options.get("--proxy") || undefined;
     return { kind: "download", url: target, videoId: found.videoId, output: unescapeOutput(output), proxy };

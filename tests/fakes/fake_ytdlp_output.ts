@@ -38,6 +38,26 @@ export async function videoJson(video: CatalogVideo): Promise<Json> {
   };
 }
 
+/** `-J --no-playlist` of a SoundCloud or Bandcamp track: the video document with that site's identity. */
+export async function siteJson(
+  video: CatalogVideo,
+  site: { name: "soundcloud" | "bandcamp"; pageUrl: string },
+): Promise<Json> {
+  const json = await videoJson(video);
+  const extractor = site.name === "soundcloud"
+    ? { extractor: "soundcloud", extractor_key: "Soundcloud" }
+    : { extractor: "Bandcamp", extractor_key: "Bandcamp" };
+  return {
+    ...json,
+    ...extractor,
+    id: video.id,
+    display_id: video.id,
+    webpage_url: site.pageUrl,
+    original_url: site.pageUrl,
+    webpage_url_domain: new URL(site.pageUrl).hostname,
+  };
+}
+
 /** `--flat-playlist -J` of a search, playlist or radio, shaped like the matching fixture. */
 export async function flatJson(
   kind: FlatKind,

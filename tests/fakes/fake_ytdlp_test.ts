@@ -34,7 +34,7 @@ interface Run {
 }
 
 /** A catalog of three videos (served by `mediaUrl`) in a fresh folder. */
-async function setUp(mediaUrl: string) {
+async function setUp(mediaUrl: string, version?: string) {
   const dir = await Deno.makeTempDir({ prefix: "fake_ytdlp_test_" });
   const video = (id: string, title: string) => ({ id, title, durationSeconds: 3, mediaUrl });
   const catalog: Catalog = {
@@ -44,6 +44,7 @@ async function setUp(mediaUrl: string) {
     searches: { "low hum": [LOW, MID], "*": [HIGH] },
     logPath: join(dir, "log.jsonl"),
     realYtdlp: "yt-dlp",
+    ...(version === undefined ? {} : { version }),
   };
   const catalogPath = join(dir, "catalog.json");
   await Deno.writeTextFile(catalogPath, JSON.stringify(catalog));
@@ -154,7 +155,22 @@ Deno.test("anything that is not YouTube goes to the real yt-dlp, and is logged t
     assert.ok(/^\d{4}\.\d{2}\.\d{2}/.test(version.stdout), version.stdout);
     const unsupported = await fake.run(metadataArgs("https://www.youtube.com/feed/trending"));
     assert.ok(/Unsupported URL/.test(unsupported.stderr), unsupported.stderr);
-    assert.deepEqual((await fake.log()).map((line) => line.request.kind), ["passthrough", "unsupported"]);
+    assert.deepEqual((await fake.log()).map((line) => line.request.kind), ["version", "unsupported"]);
+  } finally {
+    await fake.cleanup();
+  }
+});
+
+Deno.test("a catalog version makes the fake an old yt-dlp: that version, and --js-runtimes unknown", async () => {
+  const fake = await setUp("http://127.0.0.1:9/unused.mp3", "2023.03.04");
+  try {
+    const version = await fake.run(["--version"]);
+    assert.equal(version.stdout.trim(), "2023.03.04");
+    const refused = await fake.run(searchArgs("low hum", 1, { denoPath: Deno.execPath() }));
+    assert.equal(refused.code, 2);
+    assert.ok(/no such option: --js-runtimes/.test(refused.stderr), refused.stderr);
+    const plain = await fake.run(searchArgs("low hum", 1));
+    assert.equal(plain.code, 0, plain.stderr);
   } finally {
     await fake.cleanup();
   }

@@ -5,10 +5,17 @@
  * fetches `media.example` proves yt-dlp really went through the proxy.
  */
 import assert from "node:assert/strict";
-import { refusalError, startEgressProxy } from "../../../lib/sources/egress_proxy.ts";
+import {
+  type EgressProxy,
+  type Refusal,
+  refusalError,
+  startEgressProxy,
+} from "../../../lib/sources/egress_proxy.ts";
+import { guardedYtdlpJson } from "../../../lib/sources/guarded_ytdlp.ts";
+import { UserError } from "../../../lib/user_error.ts";
 import { isInternalAddress } from "../../../lib/sources/ip_ranges.ts";
 import { type AddressPolicy } from "../../../lib/sources/address_guard.ts";
-import { downloadArgs, metadataArgs } from "../../../lib/sources/ytdlp_args.ts";
+import { downloadArgs, metadataArgs, searchArgs } from "../../../lib/sources/ytdlp_args.ts";
 import { runYtdlp } from "../../../lib/sources/ytdlp_runner.ts";
 import { explainYtdlpFailure } from "../../../lib/sources/ytdlp_errors.ts";
 import { trackFromVideoJson } from "../../../lib/sources/ytdlp_output.ts";
@@ -211,4 +218,38 @@ Deno.test("the proxy answers 400 to requests that are not proxy requests", async
   } finally {
     await proxy.close();
   }
+});
+
+Deno.test("a search while YouTube can't be reached is a network failure, not a refusal", async () => {
+  const offline: AddressPolicy = {
+    allowPrivate: false,
+    lookup: () => Promise.reject(new Error("getaddrinfo EAI_AGAIN")),
+  };
+  const searching = guardedYtdlpJson((common) => searchArgs("line one", 1, common), {
+    ytdlpPath: "yt-dlp",
+    policy: offline,
+    timeoutMs: 60_000,
+  });
+  const error = await searching.then(() => assert.fail("the search succeeded offline"), (error) => error);
+  assert.ok(error instanceof UserError, String(error));
+  assert.equal(error.message, "I couldn't reach YouTube just now; please try again in a moment.");
+});
+
+Deno.test("a refusal outranks a host that could not be reached", () => {
+  const proxy = (refusals: Refusal[]): EgressProxy => ({ url: "", refusals, close: () => Promise.resolve() });
+  const unreachable: Refusal = { host: "cdn.example", reason: "", kind: "unreachable" };
+  const refused: Refusal = { host: "nas.local", reason: "It is private.", kind: "refused" };
+  assert.equal(
+    refusalError(proxy([unreachable, refused]))?.message,
+    "That link led somewhere I'm not allowed to go. It is private.",
+  );
+  assert.equal(
+    refusalError(proxy([unreachable]))?.message,
+    `I couldn't reach "cdn.example" just now; please try again in a moment.`,
+  );
+  assert.equal(
+    refusalError(proxy([{ host: "rr3---sn-abc.googlevideo.com", reason: "", kind: "unreachable" }]))?.message,
+    "I couldn't reach YouTube just now; please try again in a moment.",
+  );
+  assert.equal(refusalError(proxy([])), undefined);
 });

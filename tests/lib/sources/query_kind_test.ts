@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { classifyQuery, MAX_QUERY_LENGTH, type Query } from "../../../lib/sources/query_kind.ts";
 import { UserError } from "../../../lib/user_error.ts";
 
@@ -57,9 +58,31 @@ const ACCEPTED: readonly [string, Query][] = [
     url: new URL("http://radio.example.org:8000/stream"),
   }],
   ["https://soundcloud.com/artist/track", {
-    kind: "http",
-    url: new URL("https://soundcloud.com/artist/track"),
+    kind: "site",
+    site: "soundcloud",
+    url: "https://soundcloud.com/artist/track",
   }],
+  ["m.soundcloud.com/artist/track?si=abc&utm_source=x", {
+    kind: "site",
+    site: "soundcloud",
+    url: "https://soundcloud.com/artist/track",
+  }],
+  ["https://on.soundcloud.com/Ab3dE", {
+    kind: "site",
+    site: "soundcloud",
+    url: "https://on.soundcloud.com/Ab3dE",
+  }],
+  ["https://Some-Band.bandcamp.com/track/first-light?from=embed", {
+    kind: "site",
+    site: "bandcamp",
+    url: "https://some-band.bandcamp.com/track/first-light",
+  }],
+  ["some-band.bandcamp.com/track/first-light", {
+    kind: "site",
+    site: "bandcamp",
+    url: "https://some-band.bandcamp.com/track/first-light",
+  }],
+  ["line\u0000one", { kind: "search", text: "line one" }],
   // WHATWG parsing normalizes numeric hosts; the address guard then sees 127.0.0.1.
   ["http://2130706433/a.mp3", { kind: "http", url: new URL("http://127.0.0.1/a.mp3") }],
   ["never gonna give you up", { kind: "search", text: "never gonna give you up" }],
@@ -99,6 +122,11 @@ const REFUSED: readonly [string, RegExp][] = [
   [`https://open.spotify.com/track/tooShort`, /no valid id/],
   [`spotify:track:${SP}:extra`, /malformed/],
   ["https://spotify.link/AbCdEf", /full open\.spotify\.com link/],
+  ["\u0000\u0001", /no words to search for in "\\u0000\\u0001"/],
+  [" \u202e\u200b ", /no words to search for in "\\u202e\\u200b"/],
+  ["https://soundcloud.com/artist/sets/summer", /single SoundCloud tracks/],
+  ["https://soundcloud.com/artist", /single SoundCloud tracks/],
+  ["https://some-band.bandcamp.com/album/first", /single Bandcamp tracks/],
 ];
 
 Deno.test("classifyQuery understands real-world links and searches", () => {
@@ -126,4 +154,23 @@ Deno.test("refusals quote the offending value, shortened", () => {
   const long = `file:///${"x".repeat(200)}`;
   assert.throws(() => classifyQuery(`https://www.youtube.com/watch?v=${"y".repeat(150)}`), /\.\.\."\.$/);
   assert.throws(() => classifyQuery(long), /"file:"/);
+});
+
+Deno.test("any text is either a query or a UserError, and searches carry no invisible characters", () => {
+  fc.assert(
+    fc.property(fc.string({ unit: "binary", maxLength: 60 }), (text) => {
+      let query;
+      try {
+        query = classifyQuery(text);
+      } catch (error) {
+        assert.ok(error instanceof UserError, `${JSON.stringify(text)} threw ${error}`);
+        return;
+      }
+      if (query.kind === "search") {
+        assert.ok(!/[\p{Cc}\p{Cs}]/u.test(query.text), JSON.stringify(query.text));
+        assert.ok(query.text.trim() !== "");
+      }
+    }),
+    { numRuns: 2000 },
+  );
 });

@@ -59,7 +59,6 @@ Deno.test("getTrack fetches one token with Basic auth and reuses it", () =>
       name: "Lighthouse Keeper",
       artists: ["Marlowe Finch"],
       durationMs: 214_000,
-      isrc: "QZHN22600001",
     });
     await api.getTrack(SEED.duet.id);
     assert.equal(tokenRequests(fake).length, 1);
@@ -158,10 +157,9 @@ Deno.test("getAlbum pages through the album's tracks up to the limit", () =>
   withApi(async ({ fake, api }) => {
     const album = await api.getAlbum(SEED.bigAlbum.id, 55);
     assert.equal(album.name, "The Long Album");
-    assert.equal(album.totalTracks, 60);
+    assert.equal(album.total, 60);
     assert.equal(album.tracks.length, 55);
     assert.equal(album.tracks[54].name, "Song 55");
-    assert.equal(album.tracks[0].isrc, undefined);
     const pages = apiRequests(fake).map((r) => [r.path, r.query.offset, r.query.limit]);
     assert.deepEqual(pages, [
       [`/v1/albums/${SEED.bigAlbum.id}`, undefined, undefined],
@@ -225,4 +223,43 @@ Deno.test("base URLs must be bare origins", () => {
     () => createSpotifyApi({ clientId: "a", clientSecret: "b", accountsUrl: "ftp://x" }),
     /SPOTIFY_ACCOUNTS_URL/,
   );
+});
+
+Deno.test("getPlaylistItems reads /items pages, and answers undefined where the token may not read them", () =>
+  withApi(async ({ fake, api, logs }) => {
+    const own = await api.getPlaylistItems(SEED.ownPlaylist.id, 55);
+    assert.equal(own?.total, 122);
+    assert.equal(own?.tracks.length, 55);
+    assert.equal(own?.tracks[0].name, "Paper Boats (feat. Ines Row)");
+    assert.equal(await api.getPlaylistItems(SEED.playlist.id, 10), undefined);
+    await rejectsWithUserError(
+      api.getPlaylistItems(SEED.missingId, 10),
+      "That Spotify playlist doesn't exist or isn't public",
+    );
+    assert.ok(
+      apiRequests(fake).every((r) => !r.path.endsWith("/tracks") || r.path.startsWith("/v1/albums/")),
+    );
+    assert.deepEqual(logs, []);
+  }));
+
+Deno.test("a token that expires between pages is replaced, and the page read again", async () => {
+  let fake: FakeSpotify | undefined;
+  let expired = false;
+  // The tokens expire just as the second page is asked for, as an hour-old token would.
+  const expiring: typeof fetch = (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    if (!expired && url.pathname.endsWith("/items") && url.searchParams.get("offset") === "50") {
+      expired = true;
+      fake!.expireTokens();
+    }
+    return fetch(input, init);
+  };
+  await withApi(async (h) => {
+    fake = h.fake;
+    const own = await h.api.getPlaylistItems(SEED.ownPlaylist.id, 120);
+    assert.equal(own?.tracks.length, 120);
+    assert.equal(tokenRequests(h.fake).length, 2);
+    const items = apiRequests(h.fake).map((r) => r.query.offset);
+    assert.deepEqual(items, ["0", "50", "50", "100"]);
+  }, { fetch: expiring });
 });

@@ -45,7 +45,7 @@ Deno.test("without credentials a track comes from its embed page, with no ISRC",
     assert.deepEqual(paths(fake), [`/embed/track/${SEED.track.id}`]);
   }));
 
-Deno.test("with credentials a track comes from the Web API, with its ISRC", () =>
+Deno.test("with credentials a track comes from the Web API (no ISRC for apps since 2026)", () =>
   withResolver(true, async (resolver, fake) => {
     const { tracks } = await resolver.resolve({ type: "track", id: SEED.duet.id }, 50);
     assert.deepEqual(tracks[0].source, {
@@ -53,7 +53,6 @@ Deno.test("with credentials a track comes from the Web API, with its ISRC", () =
       trackId: SEED.duet.id,
       title: "Paper Boats (feat. Ines Row)",
       artists: ["Marlowe Finch", "Ines Row"],
-      isrc: "QZHN22600002",
       durationSeconds: 188,
     });
     assert.equal(tracks[0].title, "Marlowe Finch, Ines Row - Paper Boats (feat. Ines Row)");
@@ -84,7 +83,7 @@ Deno.test("without credentials an album comes from its embed page", () =>
   }));
 
 for (const credentials of [true, false]) {
-  Deno.test(`playlists always come from the embed page (credentials: ${credentials})`, () =>
+  Deno.test(`a playlist the token may not read comes from the embed page (credentials: ${credentials})`, () =>
     withResolver(credentials, async (resolver, fake) => {
       const { tracks, note } = await resolver.resolve({ type: "playlist", id: SEED.bigPlaylist.id }, 500);
       assert.equal(tracks.length, 100);
@@ -92,9 +91,33 @@ for (const credentials of [true, false]) {
         note,
         "Spotify only shows the first 100 tracks of a playlist to apps like this one; queued 100.",
       );
-      assert.deepEqual(paths(fake), [`/embed/playlist/${SEED.bigPlaylist.id}`]);
+      const items = `/v1/playlists/${SEED.bigPlaylist.id}/items`;
+      const expected = credentials ? ["/api/token", items] : [];
+      assert.deepEqual(paths(fake), [...expected, `/embed/playlist/${SEED.bigPlaylist.id}`]);
+      assert.ok(
+        !paths(fake).some((path) => path.endsWith("/tracks")),
+        "the route closed in 2026 is not used",
+      );
     }));
 }
+
+Deno.test("a playlist the token may read comes from /items, past the embed page's 100, without episodes", () =>
+  withResolver(true, async (resolver, fake) => {
+    const { tracks, note } = await resolver.resolve({ type: "playlist", id: SEED.ownPlaylist.id }, 500);
+    assert.equal(tracks.length, 121);
+    assert.equal(tracks[0].title, "Marlowe Finch, Ines Row - Paper Boats (feat. Ines Row)");
+    assert.equal(tracks[1].title, "The Long Players - Song 1");
+    assert.equal(note, undefined, "the episode is left out, but nothing was cut");
+    const pages = fake.requests.filter((r) => r.path.endsWith("/items")).map((
+      r,
+    ) => [r.query.offset, r.query.limit]);
+    assert.deepEqual(pages, [["0", "50"], ["50", "50"], ["100", "50"]]);
+    assert.ok(paths(fake).every((path) => !path.startsWith("/embed/")));
+
+    const capped = await resolver.resolve({ type: "playlist", id: SEED.ownPlaylist.id }, 60);
+    assert.equal(capped.tracks.length, 60);
+    assert.equal(capped.note, "Queued the first 60 of the playlist's 122 tracks.");
+  }));
 
 Deno.test("a smaller limit than the page wins and is what the note says", () =>
   withResolver(false, async (resolver) => {

@@ -8,6 +8,7 @@ import {
   radioUrl,
   searchArgs,
 } from "../../../lib/sources/ytdlp_args.ts";
+import { probeYtdlpVersion } from "../../../lib/sources/ytdlp_version.ts";
 
 const COMMON = [
   "--ignore-config",
@@ -81,19 +82,42 @@ Deno.test("downloadArgs writes exactly to the output path, escaping template cha
   assert.deepEqual(args.slice(-2), ["--", "https://example.com/a.mp3"]);
 });
 
-Deno.test("Debian's yt-dlp accepts every flag the builders use", async () => {
+Deno.test("the installed yt-dlp accepts every option the builders use for its version", async () => {
+  const found = await probeYtdlpVersion("yt-dlp");
+  // yt-dlp writes its cookies back when it exits, so the file must exist.
+  const cookiesPath = await Deno.makeTempFile({ suffix: ".txt" });
+  await Deno.writeTextFile(cookiesPath, "# Netscape HTTP Cookie File\n");
+  const current = found.status === "current" ? { denoPath: Deno.execPath(), cookiesPath } : {};
   const all = [
-    searchArgs("x", 5),
-    metadataArgs("u"),
-    radioArgs("dQw4w9WgXcQ", 5, { cacheDir: "/tmp/c" }),
-    downloadArgs("u", "/tmp/o", { proxy: "http://127.0.0.1:9" }),
+    searchArgs("x", 5, current),
+    metadataArgs("u", current),
+    radioArgs("dQw4w9WgXcQ", 5, { cacheDir: "/tmp/c", ...current }),
+    downloadArgs("u", "/tmp/o", { proxy: "http://127.0.0.1:9", ...current }),
   ];
-  const help = new TextDecoder().decode(
-    (await new Deno.Command("yt-dlp", { args: ["--help"] }).output()).stdout,
-  );
   for (const args of all) {
-    for (const flag of options(args).filter((arg) => arg.startsWith("--"))) {
-      assert.ok(help.includes(`${flag} `) || help.includes(`${flag}\n`), `yt-dlp lacks ${flag}`);
-    }
+    // Without a URL yt-dlp stops right after reading its options, and names any it does not know.
+    const output = await new Deno.Command("yt-dlp", { args: options(args), stdin: "null" }).output();
+    const stderr = new TextDecoder().decode(output.stderr);
+    assert.ok(!/no such option|error: .*option/i.test(stderr), `yt-dlp ${found.status}: ${stderr}`);
+    assert.ok(/at least one URL/.test(stderr), stderr);
   }
+  await Deno.remove(cookiesPath);
+});
+
+Deno.test("the JavaScript runtime, cookies and the operator's arguments reach every command line", () => {
+  const common = {
+    proxy: "http://127.0.0.1:9",
+    denoPath: "/opt/deno/bin/deno",
+    cookiesPath: "/etc/trazom/cookies.txt",
+    extraArgs: ["--extractor-args", "youtube:player_client=web", "--proxy", "http://evil.example"],
+  };
+  for (const args of [searchArgs("x", 5, common), downloadArgs("u", "/tmp/o", common)]) {
+    const opts = options(args);
+    assert.equal(opts[opts.indexOf("--js-runtimes") + 1], "deno:/opt/deno/bin/deno");
+    assert.equal(opts[opts.indexOf("--cookies") + 1], "/etc/trazom/cookies.txt");
+    assert.equal(opts[opts.indexOf("--extractor-args") + 1], "youtube:player_client=web");
+    // yt-dlp keeps the last value of an option: the bot's own proxy comes after the operator's.
+    assert.equal(opts[opts.lastIndexOf("--proxy") + 1], "http://127.0.0.1:9");
+  }
+  assert.ok(!options(searchArgs("x", 5)).includes("--js-runtimes"), "none unless the version knows it");
 });

@@ -87,3 +87,21 @@ Deno.test("long reasons are cut, and silence still gives an answer", () => {
   assert.ok(long.length <= MAX_QUOTED_REASON + 40, long);
   assert.equal(explainYtdlpFailure("", 2).message, "I couldn't get that track (yt-dlp exited with code 2).");
 });
+
+Deno.test("a cookies file yt-dlp can't use is the owner's to fix, and its path is not shown", async () => {
+  const missing = `/tmp/no-such-dir-${crypto.randomUUID()}/cookies.txt`;
+  const output = await new Deno.Command("yt-dlp", {
+    args: ["--ignore-config", "--cookies", missing, "-J", "--", "https://127.0.0.1:9/none"],
+    stdin: "null",
+  }).output();
+  const stderr = new TextDecoder().decode(output.stderr);
+  assert.notEqual(output.code, 0);
+  const error = explainYtdlpFailure(stderr, output.code);
+  assert.equal(
+    error.message,
+    "The bot's yt-dlp cookies file can't be used; ask the bot's owner to check YTDLP_COOKIES.",
+  );
+  assert.ok(!error.message.includes(missing));
+  const malformed = "ERROR: '/srv/c.txt' does not look like a Netscape format cookies file";
+  assert.ok(/YTDLP_COOKIES/.test(explainYtdlpFailure(malformed, 1).message));
+});

@@ -34,12 +34,13 @@ Deno.test("runYtdlp kills yt-dlp at the deadline and says it took too long", asy
   const server = silentServer();
   try {
     const started = Date.now();
-    const run = runYtdlp(metadataArgs(server.url, SLOW_SOCKET), { ytdlpPath: "yt-dlp", timeoutMs: 1500 });
+    // Long enough for a current yt-dlp to start and connect on a busy machine.
+    const run = runYtdlp(metadataArgs(server.url, SLOW_SOCKET), { ytdlpPath: "yt-dlp", timeoutMs: 6000 });
     await assert.rejects(
       run,
-      (error) => error instanceof UserError && /took too long \(over 2 s\)/.test(error.message),
+      (error) => error instanceof UserError && /took too long \(over 6 s\)/.test(error.message),
     );
-    assert.ok(Date.now() - started < 5000);
+    assert.ok(Date.now() - started < 60_000);
     assert.ok(server.connections() >= 1, "yt-dlp had connected before the deadline");
     await server.clientsGone(); // the killed process's socket closed
   } finally {
