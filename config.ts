@@ -4,6 +4,9 @@
  * Every problem is collected and reported together, so an operator fixes them in one go.
  */
 import { join } from "node:path";
+import { DEFAULT_TOOL_JOBS, type ToolJobs } from "./lib/process/tool_caps.ts";
+import { parseRate, type RateLimit } from "./lib/limits/rate_limiter.ts";
+import { parseYtdlpArgs, type YtdlpOperatorOptions } from "./lib/sources/ytdlp_operator.ts";
 
 export interface Config {
   readonly discordToken: string;
@@ -19,6 +22,8 @@ export interface Config {
   /** Unset means: ffmpeg-static's file if present, else PATH. */
   readonly ffmpegPath?: string;
   readonly ytdlpPath: string;
+  /** YTDLP_COOKIES and YTDLP_ARGS, for every yt-dlp run. */
+  readonly ytdlpOperator: YtdlpOperatorOptions;
   readonly spotify: {
     readonly clientId?: string;
     readonly clientSecret?: string;
@@ -32,6 +37,14 @@ export interface Config {
   readonly djRoleName: string;
   readonly aloneTimeoutSeconds: number;
   readonly idleTimeoutSeconds: number;
+  /** Caps on concurrent ffmpeg and yt-dlp runs (in each worker). */
+  readonly toolJobs: ToolJobs;
+  /** Where /healthz and /metrics are served; unset: not at all. */
+  readonly metrics?: { readonly hostname: string; readonly port: number };
+  /** /play uses allowed per user; null: no limit. */
+  readonly playRate: RateLimit | null;
+  /** Queue caps for the whole guild and for each user. */
+  readonly queueLimits: { readonly perGuild: number; readonly perUser: number };
 }
 
 /** Thrown when the environment holds missing or bad values; the message lists all of them. */
@@ -60,8 +73,17 @@ export const CONFIG_VARIABLES = [
   "TRAZOM_DJ_ROLE",
   "TRAZOM_ALONE_TIMEOUT",
   "TRAZOM_IDLE_TIMEOUT",
+  "TRAZOM_FFMPEG_JOBS",
+  "TRAZOM_YTDLP_JOBS",
+  "TRAZOM_METRICS_PORT",
+  "TRAZOM_METRICS_HOST",
+  "TRAZOM_PLAY_RATE",
+  "TRAZOM_QUEUE_LIMIT",
+  "TRAZOM_QUEUE_LIMIT_PER_USER",
   "FFMPEG_PATH",
   "YTDLP_PATH",
+  "YTDLP_COOKIES",
+  "YTDLP_ARGS",
   "SPOTIFY_CLIENT_ID",
   "SPOTIFY_CLIENT_SECRET",
   "SPOTIFY_API_URL",
@@ -90,6 +112,10 @@ export function parseConfig(env: Env): Config {
     allowPrivateUrls: read.flag("TRAZOM_ALLOW_PRIVATE_URLS") ?? false,
     ffmpegPath: read.text("FFMPEG_PATH"),
     ytdlpPath: read.text("YTDLP_PATH") ?? "yt-dlp",
+    ytdlpOperator: {
+      cookiesPath: read.text("YTDLP_COOKIES"),
+      extraArgs: read.ytdlpArgs("YTDLP_ARGS"),
+    },
     spotify: {
       clientId: read.text("SPOTIFY_CLIENT_ID"),
       clientSecret: read.text("SPOTIFY_CLIENT_SECRET"),
@@ -102,6 +128,16 @@ export function parseConfig(env: Env): Config {
     djRoleName: read.text("TRAZOM_DJ_ROLE") ?? "DJ",
     aloneTimeoutSeconds: read.integer("TRAZOM_ALONE_TIMEOUT", { min: 0, max: 86_400 }) ?? 120,
     idleTimeoutSeconds: read.integer("TRAZOM_IDLE_TIMEOUT", { min: 0, max: 86_400 }) ?? 120,
+    toolJobs: {
+      ffmpegJobs: read.integer("TRAZOM_FFMPEG_JOBS", { min: 1, max: 64 }) ?? DEFAULT_TOOL_JOBS.ffmpegJobs,
+      ytdlpJobs: read.integer("TRAZOM_YTDLP_JOBS", { min: 1, max: 64 }) ?? DEFAULT_TOOL_JOBS.ytdlpJobs,
+    },
+    metrics: metricsAddress(read),
+    playRate: read.rate("TRAZOM_PLAY_RATE"),
+    queueLimits: {
+      perGuild: read.integer("TRAZOM_QUEUE_LIMIT", { min: 1, max: 10_000 }) ?? 500,
+      perUser: read.integer("TRAZOM_QUEUE_LIMIT_PER_USER", { min: 1, max: 10_000 }) ?? 100,
+    },
   };
   if ((config.spotify.clientId === undefined) !== (config.spotify.clientSecret === undefined)) {
     problems.push("SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET must be set together (or neither).");
@@ -172,6 +208,25 @@ class EnvReader {
     return undefined;
   }
 
+  ytdlpArgs(name: string): string[] {
+    const value = this.text(name);
+    if (value === undefined) return [];
+    const parsed = parseYtdlpArgs(value);
+    if ("args" in parsed) return parsed.args;
+    this.problems.push(`${name} can't be used: ${parsed.problem}`);
+    return [];
+  }
+
+  /** "5/10s", "20/1m", or "off" (null); 5 per 10 s when unset. */
+  rate(name: string): RateLimit | null {
+    const value = this.text(name);
+    if (value === undefined) return DEFAULT_PLAY_RATE;
+    const rate = parseRate(value);
+    if (rate !== undefined) return rate;
+    this.problems.push(`${name} must look like 5/10s or 20/1m (or off), not "${value}".`);
+    return DEFAULT_PLAY_RATE;
+  }
+
   size(name: string): number | undefined {
     const value = this.text(name);
     if (value === undefined) return undefined;
@@ -179,6 +234,16 @@ class EnvReader {
     if (bytes === undefined) this.problems.push(`${name} must be a size like 500MB or 2GiB, not "${value}".`);
     return bytes;
   }
+}
+
+/** Enough for a quick run of requests, not for a script flooding the queue. */
+const DEFAULT_PLAY_RATE: RateLimit = { limit: 5, windowMs: 10_000 };
+
+/** Metrics are opt-in: served only when TRAZOM_METRICS_PORT is set, on loopback unless told otherwise. */
+function metricsAddress(read: EnvReader): Config["metrics"] {
+  const port = read.integer("TRAZOM_METRICS_PORT", { min: 1, max: 65_535 });
+  const hostname = read.text("TRAZOM_METRICS_HOST") ?? "127.0.0.1";
+  return port === undefined ? undefined : { hostname, port };
 }
 
 const BYTE_UNITS: Record<string, number> = {

@@ -1,6 +1,7 @@
 /**
- * The tasks operators run: `start` grants explicit permissions only, and `compile` bundles every worker
- * (a compiled binary cannot load a worker file it was not given).
+ * The tasks operators run: `start` reads `.env` when there is one and runs `bot`, which grants explicit
+ * permissions only; `compile` bundles every worker (a compiled binary cannot load a worker file it was
+ * not given); `doctor` reads the same `.env`; no npm install script is left to approve.
  */
 import assert from "node:assert/strict";
 
@@ -10,7 +11,7 @@ const workers = [...Deno.readDirSync(new URL("../workers/", import.meta.url))]
   .map((entry) => `workers/${entry.name}`);
 
 Deno.test("the start task names its permissions instead of allowing everything", () => {
-  const start: string = config.tasks.start;
+  const start: string = config.tasks.bot;
   assert.ok(!/(^|\s)(-A|--allow-all)(\s|$)/.test(start), start);
   for (const flag of ["--allow-net", "--allow-ffi", "--allow-read=", "--allow-write=", "--allow-run="]) {
     assert.ok(start.includes(flag), `start grants ${flag}`);
@@ -20,7 +21,74 @@ Deno.test("the start task names its permissions instead of allowing everything",
 
 Deno.test("the compile task grants the same permissions and includes every worker", () => {
   const permissions = (task: string) => task.match(/--allow-[a-z]+(=\S+)?/g) ?? [];
-  assert.deepEqual(permissions(config.tasks.compile), permissions(config.tasks.start));
+  assert.deepEqual(permissions(config.tasks.compile), permissions(config.tasks.bot));
   assert.ok(workers.length >= 2);
   for (const worker of workers) assert.ok(config.tasks.compile.includes(`--include ${worker}`), worker);
+});
+
+/**
+ * Runs `deno task --quiet start` in a scratch folder holding this deno.json's start and bot tasks and a
+ * stand-in main.ts that writes into the data folder and prints what it was given.
+ */
+async function startInScratch(files: Record<string, string>, env: Record<string, string> = {}) {
+  const dir = await Deno.makeTempDir();
+  try {
+    const tasks = { start: config.tasks.start, bot: config.tasks.bot };
+    await Deno.writeTextFile(`${dir}/deno.json`, JSON.stringify({ tasks }));
+    await Deno.writeTextFile(
+      `${dir}/main.ts`,
+      `const data = Deno.env.get("TRAZOM_DATA_DIR") ?? "./data";
+      await Deno.mkdir(data, { recursive: true });
+      await Deno.writeTextFile(data + "/written", "");
+      console.log("token=" + (Deno.env.get("DISCORD_TOKEN") ?? "unset"));`,
+    );
+    for (const [name, text] of Object.entries(files)) await Deno.writeTextFile(`${dir}/${name}`, text);
+    const output = await new Deno.Command("deno", {
+      args: ["task", "--quiet", "start"],
+      cwd: dir,
+      clearEnv: true,
+      env: { PATH: Deno.env.get("PATH") ?? "", HOME: Deno.env.get("HOME") ?? "/tmp", NO_COLOR: "1", ...env },
+      stdin: "null",
+    }).output();
+    const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+    const wrote = await Deno.stat(`${dir}/from-env-file/written`).then(() => true, () => false);
+    return { code: output.code, text: decode(output.stdout) + decode(output.stderr), wrote };
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+const ENV_FILE = "DISCORD_TOKEN=from-file\nTRAZOM_DATA_DIR=./from-env-file\n";
+
+Deno.test("start reads .env with deno's --env-file, in time for the folder permissions", async () => {
+  assert.match(config.tasks.start, /--env-file=/);
+  const ran = await startInScratch({ ".env": ENV_FILE });
+  assert.equal(ran.code, 0, ran.text);
+  assert.match(ran.text, /token=from-file/);
+  assert.ok(ran.wrote, "the data folder named in .env is writable");
+});
+
+Deno.test("the environment wins over .env", async () => {
+  const ran = await startInScratch({ ".env": ENV_FILE }, { DISCORD_TOKEN: "from-environment" });
+  assert.match(ran.text, /token=from-environment/);
+});
+
+Deno.test("without .env the bot starts with no warning; a missing TRAZOM_ENV_FILE is an error", async () => {
+  const plain = await startInScratch({});
+  assert.equal(plain.code, 0, plain.text);
+  assert.equal(plain.text.trim(), "token=unset");
+  const named = await startInScratch({ "bot.env": ENV_FILE }, { TRAZOM_ENV_FILE: "bot.env" });
+  assert.match(named.text, /token=from-file/);
+  const missing = await startInScratch({}, { TRAZOM_ENV_FILE: "missing.env" });
+  assert.equal(missing.code, 1);
+  assert.match(missing.text, /TRAZOM_ENV_FILE names "missing.env", which does not exist/);
+});
+
+Deno.test("doctor reads the same file as start", () => {
+  const envPart = (task: string) => task.slice(0, task.indexOf("exec"));
+  assert.equal(envPart(config.tasks.doctor), envPart(config.tasks.start));
+});
+
+Deno.test("ffmpeg-static's download script is neither run nor asked about", () => {
+  assert.deepEqual(config.allowScripts, { deny: ["npm:ffmpeg-static"] });
 });

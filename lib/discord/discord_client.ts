@@ -5,6 +5,7 @@
 import {
   type Bot,
   createBot,
+  type CreateRestManagerOptions,
   type DiscordGatewayPayload,
   type DiscordGuild,
   type DiscordInteraction,
@@ -15,11 +16,16 @@ import {
 } from "discordeno";
 import type { Config } from "../../config.ts";
 import type { GatewayGuard } from "./gateway_guard.ts";
+import type { GuildRoleEvent } from "./guild_roles.ts";
 
 /** What the rest of the bot hears from the gateway. */
 export interface GatewayListener {
   onReady(ready: DiscordReady): void;
   onGuildCreate(guild: DiscordGuild): void;
+  /** The bot left a guild, or the guild became unavailable (`unavailable: true`). */
+  onGuildDelete?(guild: { id: string; unavailable?: boolean }): void;
+  /** A role was created, updated or deleted in a guild. */
+  onGuildRoleEvent?(event: GuildRoleEvent): void;
   onVoiceStateUpdate(state: DiscordVoiceState): void;
   onVoiceServerUpdate(update: DiscordVoiceServerUpdate): void;
   onInteraction(interaction: DiscordInteraction): void;
@@ -33,12 +39,19 @@ export function createDiscordClient(config: Config, listener: GatewayListener, g
   return createBot({
     token: config.discordToken,
     intents: INTENTS,
-    rest: { proxy: { baseUrl: config.discordApiUrl } },
+    rest: restOptions(config),
     // One shard needs no pause between shard starts; the default pause delays start-up by 5 seconds.
     gateway: { url: config.discordGatewayUrl, spawnShardDelay: 0, events: guard.shardEvents },
     events: { raw: (payload) => routeGatewayPayload(payload, listener) },
-    loggerFactory: () => quietLogger,
+    loggerFactory: (name) => name === "REST" ? restLogger : quietLogger,
   });
+}
+
+/** How the bot's REST client reaches Discord; `deno task doctor` tries the token through the same. */
+export function restOptions(
+  config: Pick<Config, "discordToken" | "discordApiUrl">,
+): CreateRestManagerOptions {
+  return { token: config.discordToken, proxy: { baseUrl: config.discordApiUrl } };
 }
 
 /** Calls the listener for the dispatches it cares about; everything else is ignored. */
@@ -49,6 +62,12 @@ export function routeGatewayPayload(payload: DiscordGatewayPayload, listener: Ga
       return listener.onReady(data);
     case "GUILD_CREATE":
       return listener.onGuildCreate(data);
+    case "GUILD_DELETE":
+      return listener.onGuildDelete?.(data);
+    case "GUILD_ROLE_CREATE":
+    case "GUILD_ROLE_UPDATE":
+    case "GUILD_ROLE_DELETE":
+      return listener.onGuildRoleEvent?.({ type: payload.t, data } as GuildRoleEvent);
     case "VOICE_STATE_UPDATE":
       return listener.onVoiceStateUpdate(data);
     case "VOICE_SERVER_UPDATE":
@@ -74,3 +93,9 @@ const quietLogger = {
   error: (...args: unknown[]) => console.error("[discord]", ...args),
   fatal: (...args: unknown[]) => console.error("[discord]", ...args),
 };
+
+/**
+ * REST's only error log is a request that got no answer, which also rejects that request: its caller says
+ * what failed (once), so a start-up waiting for Discord prints one line per attempt, not two.
+ */
+const restLogger = { ...quietLogger, error: () => {} };

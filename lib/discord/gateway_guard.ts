@@ -20,6 +20,8 @@ export interface GatewayGuardOptions {
   readonly onFatal: (message: string) => void;
   /** Reconnect attempts and recoveries, one line each; console.log by default. */
   readonly log?: (line: string) => void;
+  /** Hears each reconnect attempt of any shard (for metrics). */
+  readonly onReconnect?: () => void;
   readonly backoff?: BackoffOptions;
   /** How often links are checked and heartbeats sent (ms). */
   readonly tickMs?: number;
@@ -63,6 +65,7 @@ export class GatewayGuard {
       takeover = new ShardTakeover(shard, {
         onFatal: (message) => this.#fatal(message),
         log: this.#options.log ?? console.log,
+        onReconnect: this.#options.onReconnect,
         backoff: this.#options.backoff,
         tickMs: this.#options.tickMs,
       });

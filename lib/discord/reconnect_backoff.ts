@@ -1,6 +1,7 @@
 /**
- * Exponential back-off with jitter for gateway reconnects: 1 s, 2 s, 4 s … capped at 30 s, each spread by
- * ±20 % so that many bots dropped by one outage do not all come back in the same instant.
+ * Exponential back-off with jitter for reconnects: 1 s, 2 s, 4 s … capped (30 s for the gateway, 60 s while
+ * Discord cannot be reached at all), each spread by ±20 % so that many bots dropped by one outage do not all
+ * come back in the same instant.
  */
 
 /** The shape of a back-off schedule; `random` is injectable so tests get exact numbers. */
@@ -20,6 +21,9 @@ export const DEFAULT_BACKOFF: BackoffOptions = Object.freeze({
   jitter: 0.2,
   random: Math.random,
 });
+
+/** 1 s doubling to 60 s, ±20 %: coming online while Discord (or the network) is out of reach. */
+export const ONLINE_BACKOFF: BackoffOptions = Object.freeze({ ...DEFAULT_BACKOFF, maxMs: 60_000 });
 
 /** The delay before reconnect attempt `attempt` (1 for the first after a drop). */
 export function backoffDelay(attempt: number, options: BackoffOptions = DEFAULT_BACKOFF): number {

@@ -25,6 +25,8 @@ export interface TakeoverOptions {
   readonly onFatal: (message: string) => void;
   /** One line per reconnect attempt, one per recovery. */
   readonly log: (line: string) => void;
+  /** Hears each reconnect attempt (for metrics). */
+  readonly onReconnect?: () => void;
   readonly backoff?: BackoffOptions;
   /** How often the link is checked and heartbeats are sent. */
   readonly tickMs?: number;
@@ -187,6 +189,7 @@ export class ShardTakeover {
   #scheduleReconnect(why: string): void {
     if (this.#stopped || this.#retry !== undefined) return;
     const { attempt, delayMs } = this.#backoff.next();
+    this.#options.onReconnect?.();
     const how = this.#shard.sessionId ? "resuming" : "identifying";
     this.#options.log(
       `Discord gateway connection lost (${why}); ${how} in ${

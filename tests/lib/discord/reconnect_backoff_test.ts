@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { backoffDelay, DEFAULT_BACKOFF, ReconnectBackoff } from "../../../lib/discord/reconnect_backoff.ts";
+import {
+  backoffDelay,
+  DEFAULT_BACKOFF,
+  ONLINE_BACKOFF,
+  ReconnectBackoff,
+} from "../../../lib/discord/reconnect_backoff.ts";
 
 const middle = { ...DEFAULT_BACKOFF, random: () => 0.5 };
 
@@ -31,4 +36,17 @@ Deno.test("the schedule counts attempts and starts over after a reset", () => {
   backoff.reset();
   assert.equal(backoff.attempts, 0);
   assert.deepEqual(backoff.next(), { attempt: 1, delayMs: 1000 });
+});
+
+Deno.test("coming online waits up to a minute between tries, jitter included", () => {
+  const middle = { ...ONLINE_BACKOFF, random: () => 0.5 };
+  const high = { ...ONLINE_BACKOFF, random: () => 0.999999 };
+  assert.deepEqual([1, 6, 7, 20].map((attempt) => backoffDelay(attempt, middle)), [
+    1000,
+    32_000,
+    60_000,
+    60_000,
+  ]);
+  assert.equal(backoffDelay(6, high), 38_400);
+  assert.equal(backoffDelay(7, high), 60_000);
 });
