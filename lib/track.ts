@@ -20,6 +20,15 @@ export type TrackSource =
 /** Sites besides YouTube whose tracks are named by the site's own id. */
 export type MusicSite = "soundcloud" | "bandcamp";
 
+/** A media file the resolver already found for a source, fetched directly while it is still valid. */
+export interface MediaLocation {
+  url: string;
+  /** Headers the site wants with it (yt-dlp's `http_headers`). */
+  httpHeaders?: Record<string, string>;
+  /** Milliseconds since the epoch after which the URL is no longer worth trying. */
+  expiresAt?: number;
+}
+
 /** What the resolver knows about a playable item, before anyone has asked for it. */
 export interface TrackInfo {
   source: TrackSource;
@@ -28,6 +37,11 @@ export interface TrackInfo {
   url: string;
   /** Unknown for some direct links and live streams. */
   durationSeconds?: number;
+  /**
+   * The audio itself, when the resolver's extraction found it: the download then needs no second one.
+   * Not saved: after a restart the source is looked up again.
+   */
+  media?: MediaLocation;
 }
 
 /** One request in a guild's queue: a track, who asked for it and when. */

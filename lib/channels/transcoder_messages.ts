@@ -6,7 +6,7 @@
  * measured and, where needed, corrected; only then may it enter the cache. Aborting either request cancels
  * the job and kills its processes.
  */
-import type { TrackSource } from "../track.ts";
+import type { MediaLocation, TrackSource } from "../track.ts";
 import type { LoudnessTarget } from "../audio/loudnorm.ts";
 import type { YtdlpOperatorOptions } from "../sources/ytdlp_operator.ts";
 import type { ToolJobs } from "../process/tool_caps.ts";
@@ -31,13 +31,7 @@ export interface TranscoderSettings {
 export type JobPriority = "now" | "later";
 
 /** A media file the resolver already found for a source, fetched directly while it is still valid. */
-export interface KnownMedia {
-  url: string;
-  /** Headers the site wants with it (yt-dlp's `http_headers`). */
-  httpHeaders?: Record<string, string>;
-  /** Milliseconds since the epoch after which the URL is no longer worth trying. */
-  expiresAt?: number;
-}
+export type KnownMedia = MediaLocation;
 
 /** A source the transcoder can fetch: Spotify tracks arrive here already matched to YouTube. */
 export type TranscoderSource = Exclude<TrackSource, { kind: "spotify" }>;

@@ -18,7 +18,7 @@ import type {
   TranscoderRequest,
   TranscoderSource,
 } from "../channels/transcoder_messages.ts";
-import { sourceKey, type Track, type TrackSource } from "../track.ts";
+import { type MediaLocation, sourceKey, type Track, type TrackSource } from "../track.ts";
 import { UserError } from "../user_error.ts";
 import { type PreparedTrack, type Preparer, type Priority, TemporaryFailure } from "./preparation.ts";
 
@@ -31,7 +31,7 @@ const FINISH_TIMEOUT_MS = 30 * 60_000;
 /** A file being made, and how many holders still want it. */
 interface Making {
   job: string;
-  what: { source: TranscoderSource; durationSeconds?: number };
+  what: { source: TranscoderSource; durationSeconds?: number; media?: MediaLocation };
   /** Once committed the cache holds one pin for the making, given back when the last holder lets go. */
   status: "making" | "committed" | "failed";
   /** Resolves once the first audio is on disk at `path`. */
@@ -68,9 +68,12 @@ export class TrackPreparer implements Preparer {
       signal.throwIfAborted();
       return prepared;
     }
-    // The resolver's duration spares the transcoder a probe; a Spotify track's may not match its video.
-    const durationSeconds = track.source.kind === "spotify" ? undefined : track.durationSeconds;
-    return await this.#streamingTrack(key, { source, durationSeconds }, options);
+    // What the resolver learned spares the transcoder a probe and a second extraction; a Spotify track's
+    // duration may not match its video, and it has no media of its own.
+    const learned = track.source.kind === "spotify"
+      ? {}
+      : { durationSeconds: track.durationSeconds, media: track.media };
+    return await this.#streamingTrack(key, { source, ...learned }, options);
   }
 
   /** A prefetched track is about to play: its making goes before other prefetches. */

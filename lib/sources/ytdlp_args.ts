@@ -54,7 +54,8 @@ export function searchArgs(text: string, count: number, options?: YtdlpCommonOpt
 
 /** Full metadata of one video or direct link, ignoring any playlist it belongs to. */
 export function metadataArgs(url: string, options?: YtdlpCommonOptions): string[] {
-  return ["-J", "--no-playlist", ...commonArgs(options), "--", url];
+  // The audio format the download would pick, so the info names its URL and one extraction serves both.
+  return ["-J", "--no-playlist", "-f", AUDIO_FORMAT, ...commonArgs(options), "--", url];
 }
 
 /**

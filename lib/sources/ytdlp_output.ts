@@ -2,7 +2,7 @@
  * Reads yt-dlp's `-J` JSON into TrackInfo. The JSON is checked field by field: an unexpected shape (a new
  * yt-dlp, a strange extractor) must fail loudly here, not as `undefined` in a queue three steps later.
  */
-import type { MusicSite, TrackInfo } from "../track.ts";
+import type { MediaLocation, MusicSite, TrackInfo } from "../track.ts";
 import { UserError } from "../user_error.ts";
 
 /** An autocomplete choice: the text Discord shows, the value it sends back, and the track behind it. */
@@ -40,15 +40,48 @@ export function trackFromVideoJson(json: unknown, link: string): TrackInfo {
       throw new Error(`yt-dlp gave a YouTube id that is not one: ${JSON.stringify(id)}`);
     }
     const url = `https://www.youtube.com/watch?v=${id}`;
-    return withDuration({ source: { kind: "youtube", videoId: id }, title, url }, durationSeconds);
+    return withMedia(
+      withDuration({ source: { kind: "youtube", videoId: id }, title, url }, durationSeconds),
+      mediaOf(info),
+    );
   }
   const site = SITE_EXTRACTORS[String(info.extractor_key)];
   if (site !== undefined) {
     const canonical = optionalString(info, "webpage_url");
     const page = canonical !== undefined && /^https?:\/\//.test(canonical) ? canonical : link;
-    return withDuration({ source: { kind: "site", site, id, url: page }, title, url: page }, durationSeconds);
+    return withMedia(
+      withDuration({ source: { kind: "site", site, id, url: page }, title, url: page }, durationSeconds),
+      mediaOf(info),
+    );
   }
   return withDuration({ source: { kind: "url", url: link }, title, url: link }, durationSeconds);
+}
+
+/** Format URLs this close to expiring are not worth handing on. */
+const MEDIA_MARGIN_MS = 5 * 60_000;
+/** How long a format URL that names no expiry is trusted. */
+const MEDIA_DEFAULT_LIFE_MS = 30 * 60_000;
+
+/**
+ * Where the chosen audio format is (its URL, headers, and when the URL expires: YouTube's carry an
+ * `expire` parameter), or undefined when yt-dlp picked a format made of several parts.
+ */
+export function mediaOf(info: Json, now = Date.now()): MediaLocation | undefined {
+  const url = optionalString(info, "url");
+  if (url === undefined || !/^https?:\/\//.test(url)) return undefined;
+  const expire = Number(new URL(url).searchParams.get("expire"));
+  const expiresAt = Number.isFinite(expire) && expire > 0
+    ? expire * 1000 - MEDIA_MARGIN_MS
+    : now + MEDIA_DEFAULT_LIFE_MS;
+  const headers = info.http_headers;
+  const httpHeaders = typeof headers === "object" && headers !== null && !Array.isArray(headers)
+    ? Object.fromEntries(Object.entries(headers).filter(([, value]) => typeof value === "string"))
+    : undefined;
+  return httpHeaders ? { url, httpHeaders, expiresAt } : { url, expiresAt };
+}
+
+function withMedia(track: TrackInfo, media: MediaLocation | undefined): TrackInfo {
+  return media ? { ...track, media } : track;
 }
 
 /** The playable entries of a flat search, playlist or mix (`--flat-playlist -J`), in order. */

@@ -126,10 +126,19 @@ worldTest(
         LINK_TONES.listFirst,
         LINK_TONES.listSecond,
       ]);
+      // One extraction per track: links were extracted when queued, and that extraction named the audio,
+      // fetched directly; search and playlist entries (listed, never extracted) are downloaded by yt-dlp.
       const downloads = youtube.requests("download");
-      assert.equal(downloads.length, 6);
+      assert.deepEqual(
+        downloads.map((download) => download.videoId).sort(),
+        ["listFirst01", "listSecnd02", "searchBest1"],
+      );
       for (const download of downloads) {
         assert.ok(/^http:\/\/127\.0\.0\.1:\d+$/.test(download.proxy ?? ""), "through the egress proxy");
+      }
+      for (const id of ["watchLink01", "youtuBeLnk1", "shortsLink1"]) {
+        assert.equal(youtube.requests("video").filter((request) => request.videoId === id).length, 1, id);
+        assert.equal(world.media.count(`youtube-${id}.mp3`), 1, `${id}'s audio fetched once, directly`);
       }
     });
   },

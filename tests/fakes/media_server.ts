@@ -8,8 +8,8 @@ export interface MediaServer {
   readonly requests: readonly string[];
   /** Serves `body` at `/name` from now on. */
   add(name: string, body: Uint8Array, contentType?: string): string;
-  /** How many requests asked for `/name`. */
-  count(name: string): number;
+  /** How many requests asked for `/name` (with a User-Agent matching `userAgent`, if given). */
+  count(name: string, userAgent?: RegExp): number;
   close(): Promise<void>;
 }
 
@@ -17,9 +17,11 @@ export interface MediaServer {
 export function startMediaServer(): MediaServer {
   const files = new Map<string, { body: Uint8Array; contentType: string }>();
   const requests: string[] = [];
+  const userAgents: string[] = [];
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (request) => {
     const path = new URL(request.url).pathname;
     requests.push(path);
+    userAgents.push(request.headers.get("user-agent") ?? "");
     const file = files.get(path);
     if (!file) return new Response("Not found", { status: 404 });
     return new Response(file.body.slice(), { headers: { "content-type": file.contentType } });
@@ -32,7 +34,9 @@ export function startMediaServer(): MediaServer {
       files.set(`/${name}`, { body, contentType });
       return `${url}/${name}`;
     },
-    count: (name) => requests.filter((path) => path === `/${name}`).length,
+    count: (name, userAgent) =>
+      requests.filter((path, i) => path === `/${name}` && (!userAgent || userAgent.test(userAgents[i])))
+        .length,
     close: () => server.shutdown(),
   };
 }

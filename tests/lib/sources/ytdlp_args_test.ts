@@ -39,7 +39,7 @@ Deno.test("searchArgs hides the text behind ytsearchN: after --", () => {
 
 Deno.test("metadataArgs and playlistArgs put the URL last, after --", () => {
   const url = "https://www.youtube.com/watch?v=dQw4w9WgXcQ";
-  assert.deepEqual(metadataArgs(url), ["-J", "--no-playlist", ...COMMON, "--", url]);
+  assert.deepEqual(metadataArgs(url), ["-J", "--no-playlist", "-f", AUDIO_FORMAT, ...COMMON, "--", url]);
   assert.deepEqual(
     playlistArgs(url, 50, { proxy: "http://127.0.0.1:1234" }),
     [

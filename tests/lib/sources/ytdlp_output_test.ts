@@ -3,6 +3,7 @@ import {
   choiceName,
   formatDuration,
   MAX_CHOICE_NAME,
+  mediaOf,
   searchResultsFromJson,
   trackFromVideoJson,
   tracksFromPlaylistJson,
@@ -16,13 +17,29 @@ async function fixture(name: string): Promise<unknown> {
 }
 
 Deno.test("a YouTube video becomes a youtube track with its canonical URL", async () => {
-  const track = trackFromVideoJson(await fixture("video.json"), "https://youtu.be/dQw4w9WgXcQ?si=x");
+  const { media, ...track } = trackFromVideoJson(
+    await fixture("video.json"),
+    "https://youtu.be/dQw4w9WgXcQ?si=x",
+  );
   assert.deepEqual(track, {
     source: { kind: "youtube", videoId: "dQw4w9WgXcQ" },
     title: "Rick Astley - Never Gonna Give You Up (Official Music Video)",
     url: "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
     durationSeconds: 212,
   });
+  // The format yt-dlp chose, with the headers it would send: the download needs no second extraction.
+  assert.equal(media?.url, "https://rr1---sn-example.googlevideo.com/videoplayback?id=dQw4w9WgXcQ&itag=18");
+  assert.ok(media?.httpHeaders?.["User-Agent"]);
+});
+
+Deno.test("a format URL's expiry comes from its expire parameter, less a margin", () => {
+  const now = Date.UTC(2026, 10, 29);
+  const expire = now / 1000 + 6 * 3600;
+  const media = mediaOf({ url: `https://rr1.googlevideo.com/videoplayback?expire=${expire}&id=x` }, now);
+  assert.equal(media?.expiresAt, expire * 1000 - 5 * 60_000);
+  assert.equal(mediaOf({ url: "https://cdn.example/a.mp3" }, now)?.expiresAt, now + 30 * 60_000);
+  assert.equal(mediaOf({ url: "file:///etc/passwd" }, now), undefined, "only web addresses");
+  assert.equal(mediaOf({}, now), undefined);
 });
 
 Deno.test("a direct media link (generic extractor) keeps the user's link and has no duration", async () => {
