@@ -1,5 +1,6 @@
 /** The engine on fakes: a preparer settled by hand, a fake output and a manual clock. */
 import assert from "node:assert/strict";
+import type { SavedMusic } from "../../../lib/guild/guild_session.ts";
 import { TemporaryFailure } from "../../../lib/guild/preparation.ts";
 import { UserError } from "../../../lib/user_error.ts";
 import { ALICE, BOB, GUILD, infoOf, LOUNGE, sessionWorld, STAGE, until } from "./session_world.ts";
@@ -209,19 +210,7 @@ Deno.test("a restart during preparation continues that track from its saved posi
 });
 
 Deno.test("a paused track brought back after a restart stays paused", async () => {
-  const world = sessionWorld({
-    saved: {
-      playback: {
-        track: { ...infoOf("A"), id: "t1", requesterId: ALICE, requestedAt: 1 },
-        positionSeconds: 12,
-        paused: true,
-        voiceChannelId: LOUNGE,
-        savedAt: 0,
-      },
-      settings: { mode: "fair", loop: "off", autoplay: false },
-      recent: [],
-    },
-  });
+  const world = sessionWorld({ saved: savedWhilePlaying("A", { positionSeconds: 12, paused: true }) });
   try {
     await world.sessions.rejoin(GUILD);
     world.preparer.callFor("A").ready();
@@ -358,19 +347,7 @@ Deno.test("a guild's session is forgotten once the bot left and nothing happened
 });
 
 Deno.test("after a restart, a guild where nobody listens any more is not rejoined", async () => {
-  const world = sessionWorld({
-    saved: {
-      playback: {
-        track: { ...infoOf("A"), id: "t1", requesterId: ALICE, requestedAt: 1 },
-        positionSeconds: 12,
-        paused: false,
-        voiceChannelId: LOUNGE,
-        savedAt: 0,
-      },
-      settings: { mode: "fair", loop: "off", autoplay: false },
-      recent: [],
-    },
-  });
+  const world = sessionWorld({ saved: savedWhilePlaying("A", { positionSeconds: 12, paused: false }) });
   try {
     world.listeners.set(LOUNGE, 0);
     await world.sessions.rejoin(GUILD);
@@ -400,3 +377,17 @@ Deno.test("the per-person queue cap refuses politely and changes nothing", async
     world.close();
   }
 });
+
+/** What a bot saved while `title` played in the lounge, with nothing queued after it. */
+function savedWhilePlaying(title: string, at: { positionSeconds: number; paused: boolean }): SavedMusic {
+  return {
+    playback: {
+      track: { ...infoOf(title), id: `saved-${title}`, requesterId: ALICE, requestedAt: 1 },
+      ...at,
+      voiceChannelId: LOUNGE,
+      savedAt: 0,
+    },
+    settings: { mode: "fair", loop: "off", autoplay: false },
+    recent: [],
+  };
+}
