@@ -33,11 +33,6 @@ export function gapsBetween(instants: readonly number[]): number[] {
   return instants.slice(1).map((at, index) => at - instants[index]);
 }
 
-/** Resolves after `ms` milliseconds. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /** A short tone served by the world's media server; returns its URL. */
 export async function toneUrl(world: TestWorld, name: string, seconds: number): Promise<string> {
   const path = join(world.dataDir, name);

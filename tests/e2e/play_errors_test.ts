@@ -2,7 +2,7 @@
  * /play requests the bot must turn down: each gets a polite reply only the caller sees, nothing is queued,
  * and links it must not fetch cause no request at all.
  */
-import { privateAnswer } from "./bot_answers.ts";
+import { answerText, privateAnswer } from "./bot_answers.ts";
 import assert from "node:assert/strict";
 import { worldTest } from "./with_world.ts";
 import { addTone } from "./media_library.ts";
@@ -70,7 +70,7 @@ worldTest(
     const broken = world.media.add("broken.mp3", crypto.getRandomValues(new Uint8Array(64 * 1024)));
     const last = await addTone(world, "last.mp3", 500, 2);
     await world.startBot();
-    for (const url of [first, broken, last]) await world.play(url).waitForMessage(undefined, 30_000);
+    for (const url of [first, broken, last]) await answerText(world.play(url));
 
     const notice = await world.discord.waitForChannelMessage(
       (m) => /Skipping/.test(String(m.body.content)),

@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { generateTone } from "../fakes/test_tones.ts";
 import { TestWorld } from "./test_world.ts";
-import { audioAfter, loudnessOf, packetsFor } from "./received_audio.ts";
+import { firstResponse } from "./bot_answers.ts";
+import { audioAfter, loudnessOf, packetsFor, speakingCount, waitForSpeakingEnd } from "./received_audio.ts";
 
 const TRACK_SECONDS = 6;
 const TARGET_LUFS = -16;
@@ -51,19 +52,15 @@ async function tone(world: TestWorld, name: string, frequencyHz: number, loudnes
 /** Plays `url` once the previous track has finished, and returns the reply and the track's packets. */
 async function playAndListen(world: TestWorld, url: string, label: string) {
   const from = world.voice.audioPackets().length;
+  const speakingBefore = speakingCount(world.voice);
   const sentAt = Date.now();
   const interaction = world.play(url);
-  const response = await interaction.waitForResponse();
+  const response = await firstResponse(interaction);
   assert.equal(response.type, 5, "the bot acknowledges at once and thinks");
   const message = await interaction.waitForMessage(undefined, 30_000);
   const packets = await audioAfter(world.voice, from, packetsFor(TRACK_SECONDS) - 5);
   console.log(`time to first voice packet (${label}): ${packets[0].receivedAt - sentAt} ms`);
-  await world.voice.waitUntil(() => idleFor(world, 300), 10_000, "the track to finish");
+  // The bot says it stopped speaking once the track has ended and nothing follows it.
+  await waitForSpeakingEnd(world.voice, speakingBefore, 30_000);
   return { reply: String(message.body.content ?? ""), packets };
-}
-
-/** True when no packet has arrived for `ms` milliseconds. */
-function idleFor(world: TestWorld, ms: number): boolean {
-  const last = world.voice.packets.at(-1);
-  return last !== undefined && Date.now() - last.receivedAt >= ms;
 }

@@ -19,13 +19,31 @@ export function worldTest(name: string, body: WorldTestBody, options: WorldOptio
     sanitizeResources: false,
     async fn(t) {
       const world = await TestWorld.start(options);
+      // A failed step does not throw; count them so the bot's log is shown for those too.
+      let failedSteps = 0;
+      const counted = Object.assign(Object.create(t), {
+        step: async (...args: unknown[]) => {
+          const passed = await (t.step as (...args: unknown[]) => Promise<boolean>).apply(t, args);
+          if (!passed) failedSteps++;
+          return passed;
+        },
+      }) as Deno.TestContext;
       try {
-        await body(world, t);
+        await body(world, counted);
+      } catch (error) {
+        failedSteps++;
+        throw error;
       } finally {
+        // What the bot printed is usually what explains a failure.
+        if (failedSteps > 0) console.error(`The bot printed:\n${tail(world.botOutput, 80)}`);
         await world.close();
       }
       // Whatever happened in the test, the token must never have reached the bot's log.
       assert.ok(!world.botOutput.includes(world.discord.botToken), "the bot printed its token");
     },
   });
+}
+
+function tail(text: string, lines: number): string {
+  return text.split("\n").slice(-lines).join("\n");
 }
