@@ -10,8 +10,10 @@ import { BotProcess } from "./bot_process.ts";
 
 /** Options for a world. */
 export interface WorldOptions {
-  /** Voice server DAVE setting; 0 = transport encryption only. */
+  /** Voice server DAVE setting: 1 (default) = end-to-end encryption, 0 = transport encryption only. */
   daveProtocolVersion?: number;
+  /** Whether Alice, in the voice channel from the start, listens as a DAVE member (default: yes). */
+  daveListener?: boolean;
   /** Fake Discord settings: heartbeat interval, allowed intents... */
   discord?: Omit<FakeDiscordOptions, "voiceEndpoint">;
 }
@@ -33,9 +35,13 @@ export class TestWorld {
     const voice = await FakeVoiceServer.start({
       certPem: certificates.certPem,
       keyPem: certificates.keyPem,
-      daveProtocolVersion: options.daveProtocolVersion ?? 0,
+      daveProtocolVersion: options.daveProtocolVersion ?? 1,
     });
     const discord = await FakeDiscord.start({ ...options.discord, voiceEndpoint: voice.endpoint });
+    voice.voiceChannelOf = (userId) => discord.voiceChannelOf(userId);
+    if (options.daveListener ?? true) {
+      voice.addListener(discord.guild.humanIds[0], discord.guild.voiceChannelId);
+    }
     const dataDir = await Deno.makeTempDir({ prefix: "trazom_e2e_" });
     return new TestWorld(certificates, voice, discord, startMediaServer(), dataDir);
   }
@@ -69,6 +75,15 @@ export class TestWorld {
   /** A /play from `userId`, returning the interaction to watch. */
   play(query: string, userId = this.alice) {
     return this.discord.sendCommand({
+      name: "play",
+      options: [{ name: "query", type: 3, value: query }],
+      userId,
+    });
+  }
+
+  /** A /play from `userId` in the guild `guildId` (one of `discord.guilds`). */
+  playIn(guildId: string, query: string, userId = this.alice) {
+    return this.discord.sendCommandIn(guildId, {
       name: "play",
       options: [{ name: "query", type: 3, value: query }],
       userId,

@@ -1,5 +1,6 @@
 /**
- * A fake Discord for end-to-end tests: a gateway (v10, JSON) and a REST API on loopback ports, serving one guild.
+ * A fake Discord for end-to-end tests: a gateway (v10, JSON) and a REST API on loopback ports, serving one guild
+ * (or more, with `extraGuilds`).
  * The bot under test gets `apiUrl`, `gatewayUrl` and `botToken`; tests drive users and read what the bot did.
  */
 import { BotVoice, type VoiceServerUpdate } from "./bot_voice.ts";
@@ -39,6 +40,11 @@ export interface FakeDiscordOptions {
   readonly interactionDeadlineMs?: number;
   /** Who is in voice when the bot connects, user id to channel id; default alice in the voice channel. */
   readonly initialVoiceStates?: Readonly<Record<string, string>>;
+  /**
+   * Guilds served beyond `guild` (default 0), for several guilds playing at once. Each has its own ids and
+   * the same users, with alice in its voice channel from the start; drive them with `sendCommandIn`.
+   */
+  readonly extraGuilds?: number;
 }
 
 /** The fake Discord and its controls. */
@@ -60,18 +66,27 @@ export class FakeDiscord {
   readonly #channelMessages = new Recorder<ChannelMessage>();
   readonly #options: FakeDiscordOptions;
   readonly #botVoice: BotVoice;
+  /** The guilds beyond `guild`, each with its own voice states and voice answers. */
+  readonly #extraGuilds: { guild: FakeGuild; voiceStates: VoiceStates; botVoice: BotVoice }[] = [];
 
   private constructor(options: FakeDiscordOptions, validator: OpenApiValidator | null) {
     this.#options = options;
     this.#botVoice = new BotVoice(this.guild, this.#voiceStates, options.voiceEndpoint ?? "localhost:1234");
     const initial = options.initialVoiceStates ?? { [this.guild.humanIds[0]]: this.guild.voiceChannelId };
     for (const [userId, channelId] of Object.entries(initial)) this.#voiceStates.set(userId, channelId);
+    for (let index = 1; index <= (options.extraGuilds ?? 0); index++) {
+      const guild = createFakeGuild(index);
+      const voiceStates = new VoiceStates(guild);
+      voiceStates.set(guild.humanIds[0], guild.voiceChannelId);
+      const botVoice = new BotVoice(guild, voiceStates, options.voiceEndpoint ?? "localhost:1234");
+      this.#extraGuilds.push({ guild, voiceStates, botVoice });
+    }
     this.gateway = FakeGateway.start({
       token: this.botToken,
       heartbeatIntervalMs: options.heartbeatIntervalMs,
       allowedIntents: options.allowedIntents,
       readyEvents: (sessionId, resumeGatewayUrl) => this.#readyEvents(sessionId, resumeGatewayUrl),
-      onVoiceStateUpdate: (session, d) => this.#botVoice.handle(session, d),
+      onVoiceStateUpdate: (session, d) => this.#botVoiceFor(d.guild_id).handle(session, d),
     });
     this.#rest = new FakeRest(
       {
@@ -158,6 +173,19 @@ export class FakeDiscord {
     return this.readySessions.waitFor(() => true, timeoutMs, "READY");
   }
 
+  /** Every guild served: `guild` first, then the extra ones. */
+  get guilds(): readonly FakeGuild[] {
+    return [this.guild, ...this.#extraGuilds.map((extra) => extra.guild)];
+  }
+
+  /** A user runs a slash command in the guild `guildId` (one of `guilds`). */
+  sendCommandIn(guildId: string, use: CommandUse): FakeInteraction {
+    const guild = this.guilds.find((candidate) => candidate.id === guildId);
+    if (!guild) throw new Error(`The fake Discord serves no guild "${guildId}"`);
+    const data = commandData(use, this.#commandId(use.name));
+    return this.#send(InteractionType.ApplicationCommand, use, data, {}, guild);
+  }
+
   /** The voice channel a user (or the bot) is in, or null. */
   voiceChannelOf(userId: string): string | null {
     return this.#voiceStates.channelOf(userId);
@@ -199,8 +227,9 @@ export class FakeDiscord {
     use: CommandUse | ComponentUse,
     data: Record<string, unknown>,
     extra = {},
+    guild = this.guild,
   ): FakeInteraction {
-    const context = { guild: this.guild, applicationId: this.applicationId };
+    const context = { guild, applicationId: this.applicationId };
     const built = buildInteraction(context, type, use, data, extra);
     const interaction = new FakeInteraction(built, this.#options.interactionDeadlineMs ?? 3000);
     if ("messageId" in use) interaction.originalMessageId = use.messageId;
@@ -218,9 +247,19 @@ export class FakeDiscord {
   #readyEvents(sessionId: string, resumeGatewayUrl: string): [string, unknown][] {
     // Runs once the gateway has dispatched both events, which it does synchronously after this returns.
     queueMicrotask(() => this.readySessions.push(sessionId));
+    const others = this.#extraGuilds.map((extra) => extra.guild);
     return [
-      ["READY", readyPayload(this.guild, this.applicationId, sessionId, resumeGatewayUrl)],
+      ["READY", readyPayload(this.guild, this.applicationId, sessionId, resumeGatewayUrl, others)],
       ["GUILD_CREATE", guildCreatePayload(this.guild, this.#voiceStates.list())],
+      ...this.#extraGuilds.map(({ guild, voiceStates }): [string, unknown] => [
+        "GUILD_CREATE",
+        guildCreatePayload(guild, voiceStates.list()),
+      ]),
     ];
+  }
+
+  // Op 4 for an unknown guild goes to the first guild's handler, which ignores it as Discord does.
+  #botVoiceFor(guildId: unknown): BotVoice {
+    return this.#extraGuilds.find((extra) => extra.guild.id === guildId)?.botVoice ?? this.#botVoice;
   }
 }

@@ -161,3 +161,41 @@ Deno.test("the fake refuses a wrong token: REST 401, gateway close 4004", async 
     await discord.close();
   }
 });
+
+Deno.test("with extra guilds, each is created, takes commands and answers voice on its own", async () => {
+  const discord = await FakeDiscord.start({ voiceEndpoint: "localhost:4321", extraGuilds: 2 });
+  const { bot, seen } = startBot(discord);
+  try {
+    const [first, , third] = discord.guilds;
+    assert.equal(first, discord.guild);
+    assert.equal(new Set(discord.guilds.map((guild) => guild.id)).size, 3);
+    await bot.start();
+    await eventually(() => seen.guilds.length === 3, "three GUILD_CREATEs");
+    assert.deepEqual(seen.guilds.map((guild) => String(guild.id)), discord.guilds.map((guild) => guild.id));
+    const alice = BigInt(third.humanIds[0]);
+    assert.equal(seen.guilds[2].voiceStates?.get(alice)?.channelId, BigInt(third.voiceChannelId));
+
+    await bot.helpers.upsertGlobalApplicationCommands([PLAY]);
+    const use = {
+      name: "play",
+      options: [{ name: "query", type: 3, value: "mozart" }],
+      userId: third.humanIds[0],
+    };
+    const interaction = discord.sendCommandIn(third.id, use);
+    await eventually(() => seen.interactions.length === 1, "INTERACTION_CREATE");
+    assert.equal(String(seen.interactions[0].id), interaction.id);
+    assert.equal(interaction.payload.guild_id, third.id);
+    assert.throws(() => discord.sendCommandIn("1", use), /no guild "1"/);
+
+    await bot.gateway.joinVoiceChannel(third.id, third.voiceChannelId, { selfDeaf: true });
+    await eventually(() => seen.voiceServers.length === 1, "VOICE_SERVER_UPDATE");
+    const own = seen.voiceStates.find((state) => state.userId === bot.id);
+    assert.equal(own?.channelId, BigInt(third.voiceChannelId));
+    // The first guild's voice states and records are untouched by a join in the third.
+    assert.equal(discord.voiceChannelOf(first.botUser.id), null);
+    assert.equal(discord.voiceStateUpdates.items.length, 0);
+  } finally {
+    await stopBot(bot);
+    await discord.close();
+  }
+});

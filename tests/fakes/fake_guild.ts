@@ -72,21 +72,27 @@ function member(user: FakeUser): FakeMember {
   };
 }
 
-/** Builds the fixture guild: three humans (alice, bob, carol) and the bot. */
-export function createFakeGuild(): FakeGuild {
+/**
+ * Builds a fixture guild: three humans (alice, bob, carol) and the bot. `index` 0 is the guild every test
+ * uses; further indexes give guilds with their own ids (channels, roles) and the same users, for tests and
+ * benchmarks with several guilds.
+ */
+export function createFakeGuild(index = 0): FakeGuild {
   const botUser = user("1200000000000000001", "Trazom", true);
   const humans = [
     user("1200000000000000201", "alice"),
     user("1200000000000000202", "bob"),
     user("1200000000000000203", "carol"),
   ];
+  // Guild 0 keeps its historical ids; guild n moves them by n × 1000 so none collides with a user id.
+  const id = (suffix: number) => String(1200000000000000100n + BigInt(index) * 1000n + BigInt(suffix));
   return {
-    id: "1200000000000000100",
-    name: "Trazom test guild",
-    textChannelId: "1200000000000000101",
-    voiceChannelId: "1200000000000000102",
-    otherVoiceChannelId: "1200000000000000103",
-    djRoleId: "1200000000000000110",
+    id: id(0),
+    name: index === 0 ? "Trazom test guild" : `Trazom test guild ${index + 1}`,
+    textChannelId: id(1),
+    voiceChannelId: id(2),
+    otherVoiceChannelId: id(3),
+    djRoleId: id(10),
     botUser,
     humanIds: humans.map((human) => human.id),
     members: [...humans, botUser].map(member),

@@ -3,7 +3,7 @@
  * verses and loud choruses, so a loudness estimate from a few windows has something to get wrong. A steady
  * tone would not do: loudnorm and limiters treat it unlike music.
  */
-import { runFfmpeg } from "../../fakes/audio_analysis.ts";
+import { runFfmpeg } from "./audio_analysis.ts";
 
 /** Writes a stereo MP3 of `seconds` to `path`; `level` scales it (1 is about -24 LUFS). */
 export async function writeMusicLike(

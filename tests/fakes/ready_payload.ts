@@ -1,16 +1,20 @@
 import type { FakeGuild } from "./fake_guild.ts";
 
-/** The READY payload of a new session: the bot user, its one guild (unavailable until GUILD_CREATE). */
+/**
+ * The READY payload of a new session: the bot user and its guilds (unavailable until GUILD_CREATE), `guild`
+ * first, then `otherGuilds`.
+ */
 export function readyPayload(
   guild: FakeGuild,
   applicationId: string,
   sessionId: string,
   resumeGatewayUrl: string,
+  otherGuilds: readonly FakeGuild[] = [],
 ): Record<string, unknown> {
   return {
     v: 10,
     user: { ...guild.botUser, verified: true, mfa_enabled: false, flags: 0 },
-    guilds: [{ id: guild.id, unavailable: true }],
+    guilds: [guild, ...otherGuilds].map(({ id }) => ({ id, unavailable: true })),
     session_id: sessionId,
     session_type: "normal",
     resume_gateway_url: resumeGatewayUrl,

@@ -12,7 +12,7 @@ import { createTranscoder } from "../../../lib/audio/transcoder.ts";
 import type { TranscoderAnswer, TranscoderRequest } from "../../../lib/channels/transcoder_messages.ts";
 import { integratedLoudness, runFfmpeg } from "../../fakes/audio_analysis.ts";
 import { startMediaServer } from "../../fakes/media_server.ts";
-import { writeMusicLike } from "./music_like.ts";
+import { writeMusicLike } from "../../fakes/music_like.ts";
 
 const TARGET = loudnessTarget(-16);
 
