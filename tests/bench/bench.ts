@@ -6,12 +6,12 @@
  * by ffmpeg. Nothing is asserted; each number is printed beside its target. What the numbers mean:
  *
  * 1. Start latency: ms from /play to the first voice packet, median of a few runs of a 3-minute track.
- *    "uncached" is a link never played before (resolve with yt-dlp, download, pass 1 to measure loudness,
- *    pass 2 to normalize and encode Opus); "cached" is the same link again, served from the cache. The very
- *    first /play after start also joins the voice channel, so it is reported on its own line.
- * 2. Normalization cost: the transcoder's two ffmpeg passes timed on their own, as a share of the track's
- *    duration, next to the design's measured ≈ 2 % + 0.9 %; and, inside the bot, (uncached − cached) per
- *    minute of audio, which also holds resolving and downloading.
+ *    "uncached" is a link never played before (resolve, fetch, loudness estimate, first pages of the
+ *    stream), left playing until its file is cached; "cached" is the same link again, served from the
+ *    cache. The very first /play after start also joins the voice channel, so it is reported on its own line.
+ * 2. Normalization cost: loudnorm's two passes (the way the bot worked before it streamed) timed on their
+ *    own, as a share of the track's duration, next to the design's measured ≈ 2 % + 0.9 %; and, inside the
+ *    bot, (uncached − cached) per minute of audio, which also holds resolving and fetching.
  * 3. Hand-over gap: the arrival gap between the last packet of one prepared track and the first of the next,
  *    for short tracks queued back to back. 20 ms is seamless; the target is under 100 ms.
  * 4. Packet spacing: ms between consecutive packets over a minute of playback, p50/p99/max (20 ms is exact),
@@ -20,12 +20,23 @@
  * 5. The bot's process (main thread and workers; not its ffmpeg or yt-dlp children): resident memory when
  *    idle, while playing, and after N track starts (growth shows as a rising line), and CPU seconds per
  *    minute, idle and while playing.
+ * 6. First audio of never-played 30, 180 and 600 s tracks through the streaming transcoder (its worker) and
+ *    the growing-file reader, beside play-time transcoding without normalization (ffmpeg → PCM → Opus), with
+ *    the ratio, and the loudness of the first play and of the cached file against the target.
+ * 7. Suggestions (suggestion_latency.ts): yt-dlp's search time, the path autocomplete takes.
+ * 8. The engine's goals (engine_goals.ts): cached first audio, hand-over gap, /skip while a never-played
+ *    track is prepared, and memory across many track starts, beside play-time transcoding's first audio.
+ * 9. Several guilds at once (multi_guild.ts): 1, 10 and 25 guilds of the fake Discord playing a cached track
+ *    together, p99 packet spacing, CPU per stream-minute and memory per guild, beside @discordjs/voice alone
+ *    playing the same file in as many connections from its own process.
  *
- * It takes about three minutes; progress goes to stderr, the report to stdout.
+ * BENCH_SECTIONS=single,multi,dave,suggestions picks sections (default: all); "single" is 1–6 and 8.
+ * It takes about eight minutes; progress goes to stderr, the report to stdout.
  */
 import { join } from "node:path";
 import { TestWorld } from "../e2e/test_world.ts";
 import { writeMusicLike } from "./bench_audio.ts";
+import { reportDaveSpacing } from "./dave_spacing.ts";
 import {
   reportHandovers,
   reportMemory,
@@ -35,8 +46,13 @@ import {
 } from "./bench_sections.ts";
 import { BotResources } from "./bot_resources.ts";
 import { measureHandoverGaps } from "./handover_gaps.ts";
+import { measureFirstAudio, reportFirstAudio } from "./first_audio.ts";
 import { describeMachine } from "./machine.ts";
 import { type PassTimes, timeNormalization } from "./normalization_cost.ts";
+import { measureMultiGuild, reportMultiGuild } from "./multi_guild.ts";
+import { reportEngineGoals } from "./engine_goals.ts";
+import { measureSkipDuringPreparation } from "./skip_latency.ts";
+import { measureTrackStarts } from "./track_starts.ts";
 import { measurePlayback } from "./packet_timing.ts";
 import { Report } from "./report.ts";
 import { sleep } from "./listener.ts";
@@ -50,6 +66,10 @@ const HANDOVER_TRACKS = 6;
 const STEADY_SECONDS = 60;
 const IDLE_SECONDS = 10;
 const TARGET_LUFS = -16;
+const FIRST_AUDIO_SECONDS = [30, 180, 600];
+const FIRST_AUDIO_RUNS = 3;
+const TRACK_STARTS = 50;
+const SKIP_LONG_SECONDS = 600;
 
 /** Links the benchmark plays; the long track is served under several names so each is a new link. */
 interface Library {
@@ -58,12 +78,16 @@ interface Library {
   latency: string[];
   busy: string;
   shorts: string[];
+  /** Never played before the skip measurement. */
+  skipLong: string;
 }
 
 async function buildLibrary(world: TestWorld): Promise<Library> {
   const longPath = join(world.dataDir, "long.mp3");
   await writeMusicLike(longPath, LONG_SECONDS, 220);
   const long = await Deno.readFile(longPath);
+  const skipLongPath = join(world.dataDir, "skip-long.mp3");
+  await writeMusicLike(skipLongPath, SKIP_LONG_SECONDS, 260);
   const shorts: string[] = [];
   for (let i = 0; i <= HANDOVER_TRACKS; i++) {
     const path = join(world.dataDir, `short-${i}.mp3`);
@@ -76,6 +100,7 @@ async function buildLibrary(world: TestWorld): Promise<Library> {
     latency: Array.from({ length: LATENCY_RUNS }, (_, i) => world.media.add(`long-${i}.mp3`, long)),
     busy: world.media.add("long-busy.mp3", long),
     shorts: shorts.slice(1),
+    skipLong: world.media.add("skip-long.mp3", await Deno.readFile(skipLongPath)),
   };
 }
 
@@ -93,22 +118,41 @@ async function run(world: TestWorld, report: Report): Promise<void> {
   // Before the bot starts, so nothing else competes with ffmpeg for the CPU.
   progress("timing the two normalization passes directly");
   const passes = await timeNormalization(library.longPath, world.dataDir, TARGET_LUFS);
+  progress("first audio of never-played tracks: streaming transcoder, then play-time transcoding");
+  const firstAudio = await measureFirstAudio(
+    world.dataDir,
+    FIRST_AUDIO_SECONDS,
+    FIRST_AUDIO_RUNS,
+    TARGET_LUFS,
+    progress,
+  );
 
   progress("starting the bot");
   // A long idle timeout: the bot must not leave the channel during the pauses between measurements.
   const botProcess = await world.startBot({
     TRAZOM_LOUDNESS: String(TARGET_LUFS),
     TRAZOM_IDLE_TIMEOUT: "3600",
+    // The many track starts come faster than the per-user /play rate limit allows.
+    TRAZOM_PLAY_RATE: "off",
   });
   try {
-    await measureBot(world, report, library, passes);
+    const baseline = firstAudio.find((result) => result.seconds === LONG_SECONDS) ?? firstAudio[0];
+    await measureBot(world, report, library, passes, median(baseline?.baselineMs ?? []));
   } catch (error) {
     console.error(`bench: the bot's last words:\n${botProcess.output.slice(-40).join("\n")}`);
     throw error;
+  } finally {
+    reportFirstAudio(report, firstAudio, TARGET_LUFS);
   }
 }
 
-async function measureBot(world: TestWorld, report: Report, library: Library, passes: PassTimes) {
+async function measureBot(
+  world: TestWorld,
+  report: Report,
+  library: Library,
+  passes: PassTimes,
+  baselineFirstAudioMs: number,
+) {
   const bot = await BotResources.find(world.dataDir);
   // Start-up work (compiling, registering commands) is over after a few seconds; idle is measured after it.
   await sleep(3_000);
@@ -130,7 +174,8 @@ async function measureBot(world: TestWorld, report: Report, library: Library, pa
   memory.push({ label: `after ${starts} track starts`, mb: bot.residentMb() });
 
   progress(`hand-over between ${HANDOVER_TRACKS} queued ${SHORT_SECONDS} s tracks`);
-  reportHandovers(report, await measureHandoverGaps(world, library.shorts, SHORT_SECONDS));
+  const handoverGapsMs = await measureHandoverGaps(world, library.shorts, SHORT_SECONDS);
+  reportHandovers(report, handoverGapsMs);
   starts += HANDOVER_TRACKS;
   memory.push({ label: `after ${starts} track starts`, mb: bot.residentMb() });
 
@@ -148,6 +193,19 @@ async function measureBot(world: TestWorld, report: Report, library: Library, pa
   memory.push({ label: `after ${starts} track starts`, mb: bot.residentMb() });
   memory.push({ label: "peak (VmHWM)", mb: bot.peakResidentMb() });
   reportMemory(report, memory, { idle: idleCpu, playing: playback.cpuSecondsPerMinute });
+
+  progress(`/skip while a never-played ${SKIP_LONG_SECONDS} s track is prepared`);
+  const skip = await measureSkipDuringPreparation(world, library.skipLong, library.shorts[0]);
+  progress(`memory across ${TRACK_STARTS} starts of a cached track`);
+  const trackStarts = await measureTrackStarts(world, bot, library.latency[0], TRACK_STARTS);
+  reportEngineGoals(report, {
+    cachedFirstAudioMs: latency.cachedMs,
+    handoverGapsMs,
+    skip,
+    trackStarts,
+    baselineFirstAudioMs,
+    baselineSeconds: LONG_SECONDS,
+  });
 }
 
 async function cpuPerMinute(bot: BotResources, seconds: number): Promise<number> {
@@ -156,12 +214,23 @@ async function cpuPerMinute(bot: BotResources, seconds: number): Promise<number>
   return (bot.cpuSeconds() - before) / (seconds / 60);
 }
 
+/** BENCH_SECTIONS="single,multi" (any of single, multi, dave, suggestions) runs only those; default all. */
+function selected(name: string): boolean {
+  const wanted = Deno.env.get("BENCH_SECTIONS");
+  return !wanted || wanted.split(",").map((part) => part.trim()).includes(name);
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const report = new Report();
   const world = await TestWorld.start();
   try {
-    await run(world, report);
+    if (selected("single")) await run(world, report);
+    if (selected("multi")) reportMultiGuild(report, await measureMultiGuild(progress));
+    if (selected("dave")) await reportDaveSpacing(report, progress);
+    if (selected("suggestions")) {
+      await (await import("./suggestion_latency.ts")).reportSuggestionLatency(report, progress);
+    }
   } finally {
     report.condition("benchmark wall time", `${((performance.now() - started) / 1000).toFixed(0)} s`);
     console.log(report.toString());

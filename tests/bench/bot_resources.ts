@@ -20,6 +20,11 @@ export class BotResources {
     throw new Error(`No deno process running main.ts with data folder "${dataDir}" was found`);
   }
 
+  /** Readings of the process `pid`, e.g. a baseline program or the benchmark itself. */
+  static of(pid: number): BotResources {
+    return new BotResources(pid);
+  }
+
   /** Resident set size now, in MiB. */
   residentMb(): number {
     return this.#statusKb("VmRSS") / 1024;

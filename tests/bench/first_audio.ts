@@ -19,7 +19,7 @@ import type {
 import { WorkerClient } from "../../lib/channels/worker_client.ts";
 import { integratedLoudness } from "../fakes/audio_analysis.ts";
 import { startMediaServer } from "../fakes/media_server.ts";
-import { writeMusicLike } from "../lib/audio/music_like.ts";
+import { writeMusicLike } from "../fakes/music_like.ts";
 import type { Report } from "./report.ts";
 import { maximum, median } from "./stats.ts";
 

@@ -13,7 +13,7 @@ export interface Row {
 
 interface Section {
   readonly title: string;
-  readonly rows: Row[];
+  readonly rows: (Row | string)[];
 }
 
 /** Collects rows as measurements finish, and prints them all at the end, even after a failure. */
@@ -38,10 +38,19 @@ export class Report {
     current.rows.push(row);
   }
 
+  /** Adds a line of explanation to the current section, e.g. what limits a number that misses its goal. */
+  note(text: string): void {
+    const current = this.#sections.at(-1);
+    if (!current) throw new Error(`Note "${text}" added before any section`);
+    current.rows.push(text);
+  }
+
   /** The whole report as text. */
   toString(): string {
     const labelWidth = Math.max(
-      ...this.#sections.flatMap((section) => section.rows.map((row) => row.label.length)),
+      ...this.#sections.flatMap((section) =>
+        section.rows.map((row) => typeof row === "string" ? 0 : row.label.length)
+      ),
       ...this.#conditions.map(([name]) => name.length),
       0,
     );
@@ -49,7 +58,11 @@ export class Report {
     for (const [name, value] of this.#conditions) lines.push(`  ${name.padEnd(labelWidth)}  ${value}`);
     for (const section of this.#sections) {
       lines.push("", section.title);
-      for (const row of section.rows) lines.push(`  ${row.label.padEnd(labelWidth)}  ${formatRow(row)}`);
+      for (const row of section.rows) {
+        lines.push(
+          typeof row === "string" ? `  → ${row}` : `  ${row.label.padEnd(labelWidth)}  ${formatRow(row)}`,
+        );
+      }
     }
     return lines.join("\n") + "\n";
   }
