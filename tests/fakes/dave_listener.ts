@@ -43,6 +43,8 @@ export class DaveListener implements DaveMember {
   readonly executed: number[] = [];
   readonly #session: davey.DAVESession;
   readonly #known = new Set<string>();
+  /** Proposals this member refused, with davey's reason. */
+  readonly refusedProposals: string[] = [];
   #call?: DaveCallSide;
 
   constructor(readonly userId: string, readonly channelId: string) {
@@ -150,11 +152,20 @@ export class DaveListener implements DaveMember {
         call.keyPackage(this.userId, new Uint8Array(this.#session.getSerializedKeyPackage()));
         return;
       case 27: {
-        const { commit, welcome } = this.#session.processProposals(
-          payload[0] as davey.ProposalsOperationType,
-          buffer.subarray(1),
-          [...this.#known],
-        );
+        // A proposal can name a member who already left (it joined and went within a moment): a client
+        // refuses it and waits for the next one, as davey does; the call must not die of it.
+        let answer: ReturnType<davey.DAVESession["processProposals"]>;
+        try {
+          answer = this.#session.processProposals(
+            payload[0] as davey.ProposalsOperationType,
+            buffer.subarray(1),
+            [...this.#known],
+          );
+        } catch (error) {
+          this.refusedProposals.push(error instanceof Error ? error.message : String(error));
+          return;
+        }
+        const { commit, welcome } = answer;
         if (commit) call.commitWelcome(this.userId, concatBytes(commit, welcome ?? new Uint8Array()));
         return;
       }
