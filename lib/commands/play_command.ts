@@ -47,12 +47,15 @@ export function playCommand(deps: CommandDeps): Command {
       if (elsewhere) {
         throw new UserError(`I'm already playing in <#${elsewhere}>; join that channel to add songs.`);
       }
-      await context.reply.defer();
+      // Queued before the acknowledgement goes out, so requests queue in the order they arrived.
       const query = String(context.options.get("query") ?? "");
-      const result = await session.play(
+      const playing = session.play(
         { query, requesterId: context.userId, next },
         { voiceChannelId, textChannelId: context.channelId },
       );
+      playing.catch(() => {});
+      await context.reply.defer();
+      const result = await playing;
       await context.reply.send({ content: describe(result, session) });
     },
     async autocomplete(context, focused) {

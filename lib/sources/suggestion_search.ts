@@ -33,7 +33,7 @@ export interface SuggestionSearchOptions {
   clock?: Clock;
   /** Quiet time after a keystroke before searching. */
   debounceMs?: number;
-  /** A search still running this long after it started is given up. */
+  /** A search still running this long after it started is answered with the typed text (it goes on). */
   timeoutMs?: number;
   cacheTtlMs?: number;
   cacheEntries?: number;
@@ -108,18 +108,26 @@ export class SuggestionSearch {
     const state = this.#state(userId);
     if (state.status !== "debouncing" || state.stop !== stop) return superseded;
     this.#set(userId, { ...state, status: "searching" });
-    const deadline = new AbortController();
-    clock.sleep(timeoutMs, deadline.signal).then(() => stop.abort(new Error("too slow")), () => {});
-    try {
-      const found = await search(text, stop.signal).catch(() => undefined);
-      if (stop.signal.aborted) return this.#stillCurrent(userId, stop) ? failed(text) : superseded;
-      if (found === undefined) return failed(text);
+    // A search that outlives Discord's patience still finishes and is remembered, so the next keystroke or
+    // the same words again get its answer at once; only a newer keystroke (stop) cancels it.
+    let overtaken = false;
+    const searching = search(text, stop.signal).catch(() => undefined).then((found) => {
+      overtaken = !this.#stillCurrent(userId, stop);
+      if (!overtaken) this.#set(userId, { status: "idle" });
+      if (found === undefined || overtaken) return undefined;
       const choices = found.slice(0, MAX_CHOICES).map(fitChoice);
       this.#cache.get(key, () => Promise.resolve(choices));
-      return { status: "found", choices };
+      return choices;
+    });
+    const deadline = new AbortController();
+    const late = clock.sleep(timeoutMs, deadline.signal).then(() => "late" as const, () => "late" as const);
+    try {
+      const first = await Promise.race([searching, late]);
+      if (first === "late") return this.#stillCurrent(userId, stop) ? failed(text) : superseded;
+      if (overtaken) return superseded;
+      return first === undefined ? failed(text) : { status: "found", choices: first };
     } finally {
       deadline.abort();
-      if (this.#stillCurrent(userId, stop)) this.#set(userId, { status: "idle" });
     }
   }
 
