@@ -2,17 +2,10 @@ import assert from "node:assert/strict";
 import { DaveCall } from "./dave_call.ts";
 import { DaveExternalSender } from "./dave_external_sender.ts";
 import { DaveListener } from "./dave_listener.ts";
+import { waitUntil } from "./wait_until.ts";
 
 const CHANNEL = "1200000000000000102";
 const USERS = ["1100000000000000001", "1100000000000000002", "1100000000000000003"];
-
-async function until(ready: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!ready()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 async function withCall(body: (call: DaveCall, join: (userId: string) => DaveListener) => Promise<void>) {
   const call = new DaveCall(CHANNEL, await DaveExternalSender.create());
@@ -42,7 +35,7 @@ Deno.test("the first member's group takes in the second by its commit and welcom
   await withCall(async (call, join) => {
     const first = join(USERS[0]);
     const second = join(USERS[1]);
-    await until(() => first.ready && second.ready && !call.transitioning, "a group of two");
+    await waitUntil(() => first.ready && second.ready && !call.transitioning, "a group of two");
 
     assert.deepEqual(call.commits.map((c) => [c.committer, c.epoch, c.added]), [[USERS[0], 1n, [USERS[1]]]]);
     assert.deepEqual(first.groupUserIds().toSorted(), USERS.slice(0, 2));
@@ -56,9 +49,9 @@ Deno.test("with three members one commit wins, the others follow it, and a leave
   await withCall(async (call, join) => {
     const first = join(USERS[0]);
     const second = join(USERS[1]);
-    await until(() => second.ready && !call.transitioning, "a group of two");
+    await waitUntil(() => second.ready && !call.transitioning, "a group of two");
     const third = join(USERS[2]);
-    await until(() => third.ready && call.epoch === 2n && !call.transitioning, "a group of three");
+    await waitUntil(() => third.ready && call.epoch === 2n && !call.transitioning, "a group of three");
     assert.equal(first.epoch, 2n);
     assert.equal(second.epoch, 2n);
     assert.deepEqual(speak(second, third, "three"), { outcome: "encrypted", text: "three" });
@@ -66,7 +59,7 @@ Deno.test("with three members one commit wins, the others follow it, and a leave
 
     call.disconnect(USERS[0]);
     first.close();
-    await until(() => call.epoch === 3n && !call.transitioning, "the removal");
+    await waitUntil(() => call.epoch === 3n && !call.transitioning, "the removal");
     assert.deepEqual(call.commits.at(-1)?.removed, [USERS[0]]);
     assert.deepEqual(second.groupUserIds().toSorted(), USERS.slice(1));
     assert.deepEqual(speak(third, second, "two left"), { outcome: "encrypted", text: "two left" });
@@ -77,12 +70,12 @@ Deno.test("a member left alone starts a new group that the next member joins", a
   await withCall(async (call, join) => {
     const first = join(USERS[0]);
     const second = join(USERS[1]);
-    await until(() => second.ready && !call.transitioning, "a group of two");
+    await waitUntil(() => second.ready && !call.transitioning, "a group of two");
     call.disconnect(USERS[1]);
     second.close();
-    await until(() => !first.ready, "the lone member to reset");
+    await waitUntil(() => !first.ready, "the lone member to reset");
     const third = join(USERS[2]);
-    await until(() => third.ready && first.ready && !call.transitioning, "a new group of two");
+    await waitUntil(() => third.ready && first.ready && !call.transitioning, "a new group of two");
     assert.equal(third.epoch, 1n, "a new group starts again at epoch 1");
     assert.deepEqual(speak(first, third, "again"), { outcome: "encrypted", text: "again" });
     assert.equal(speak(first, third, "x").outcome, "encrypted");

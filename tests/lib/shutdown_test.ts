@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { LiveTools } from "../../lib/process/live_tools.ts";
 import { ToolProcess } from "../../lib/process/tool_process.ts";
 import { Shutdown, type ShutdownParts } from "../../lib/shutdown.ts";
-import { isAlive, waitUntil } from "./process/proc_table.ts";
+import { isAlive } from "./process/proc_table.ts";
+import { waitUntil } from "../fakes/wait_until.ts";
 
 /** A shutdown whose parts and exit only write down what happened. */
 function recordingShutdown(overrides: Partial<ShutdownParts> = {}) {

@@ -4,7 +4,8 @@ import { serveRequests, type WorkerScope } from "../../../lib/channels/worker_se
 import type { WorkerPort } from "../../../lib/channels/worker_protocol.ts";
 import { LiveTools } from "../../../lib/process/live_tools.ts";
 import { ToolProcess } from "../../../lib/process/tool_process.ts";
-import { isAlive, waitUntil } from "../process/proc_table.ts";
+import { isAlive } from "../process/proc_table.ts";
+import { waitUntil } from "../../fakes/wait_until.ts";
 
 type Request = { kind: "echo"; text: string } | { kind: "hang" } | { kind: "throw" } | { kind: "tool" };
 type Answer = { outcome: "echoed"; text: string; settings: string } | { outcome: "tool"; grandchild: number };

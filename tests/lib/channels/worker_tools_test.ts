@@ -4,7 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { WorkerClient } from "../../../lib/channels/worker_client.ts";
-import { isAlive, waitUntil } from "../process/proc_table.ts";
+import { isAlive } from "../process/proc_table.ts";
+import { waitUntil } from "../../fakes/wait_until.ts";
 import type { ToolAnswer, ToolRequest } from "./tool_worker.ts";
 
 function toolWorkerClient(onSpawn: () => void = () => {}) {

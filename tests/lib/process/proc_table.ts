@@ -23,15 +23,6 @@ export function isAlive(pid: number): boolean {
   return readStat(pid) !== undefined;
 }
 
-/** Polls /proc until `done` holds; the bound only catches a hang. */
-export async function waitUntil(done: () => boolean, what: string, boundMs = 20_000): Promise<void> {
-  const started = Date.now();
-  while (!done()) {
-    if (Date.now() - started > boundMs) throw new Error(`Still not true after ${boundMs} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 function readStat(pid: number): ProcInfo | undefined {
   let text: string;
   try {

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { LiveTools } from "../../../lib/process/live_tools.ts";
 import { ToolProcess } from "../../../lib/process/tool_process.ts";
-import { isAlive, processesInGroup, waitUntil } from "./proc_table.ts";
+import { isAlive, processesInGroup } from "./proc_table.ts";
+import { waitUntil } from "../../fakes/wait_until.ts";
 
 /** `sh` that starts `sleep` in the background and prints its pid; `wait` keeps sh alive unless told not to. */
 async function shWithGrandchild(

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { liveTools } from "../../../lib/process/live_tools.ts";
 import { runYtdlp } from "../../../lib/sources/ytdlp_runner.ts";
-import { isAlive, processesInGroup, waitUntil } from "./proc_table.ts";
+import { isAlive, processesInGroup } from "./proc_table.ts";
+import { waitUntil } from "../../fakes/wait_until.ts";
 
 /** Answers every request with audio headers and then never sends a byte: a download that never ends. */
 function stallingMediaServer() {
