@@ -31,6 +31,8 @@ export interface Config {
     readonly accountsUrl: string;
     readonly embedUrl: string;
   };
+  /** YouTube's web address (YOUTUBE_URL), for the in-process search behind suggestions. */
+  readonly youtubeUrl: string;
   /** How many upcoming tracks are kept ready to play. */
   readonly prefetch: number;
   readonly playlistLimit: number;
@@ -89,6 +91,7 @@ export const CONFIG_VARIABLES = [
   "SPOTIFY_API_URL",
   "SPOTIFY_ACCOUNTS_URL",
   "SPOTIFY_EMBED_URL",
+  "YOUTUBE_URL",
 ] as const;
 
 /** Reads the configuration variables from the process environment. */
@@ -123,6 +126,7 @@ export function parseConfig(env: Env): Config {
       accountsUrl: read.url("SPOTIFY_ACCOUNTS_URL") ?? "https://accounts.spotify.com",
       embedUrl: read.url("SPOTIFY_EMBED_URL") ?? "https://open.spotify.com",
     },
+    youtubeUrl: read.url("YOUTUBE_URL") ?? "https://www.youtube.com",
     prefetch: read.integer("TRAZOM_PREFETCH", { min: 1, max: 10 }) ?? 2,
     playlistLimit: read.integer("TRAZOM_PLAYLIST_LIMIT", { min: 1, max: 1000 }) ?? 200,
     djRoleName: read.text("TRAZOM_DJ_ROLE") ?? "DJ",

@@ -229,6 +229,7 @@ function startWorkers(
       allowPrivateUrls: config.allowPrivateUrls,
       playlistLimit: config.playlistLimit,
       spotify: config.spotify,
+      youtubeUrl: config.youtubeUrl,
       kvPath,
     } satisfies ResolverSettings,
     { onRestart: () => onRestart("resolver"), toolJobs: config.toolJobs },

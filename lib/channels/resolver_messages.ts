@@ -17,6 +17,8 @@ export interface ResolverSettings {
     accountsUrl: string;
     embedUrl: string;
   };
+  /** YouTube's web address, where suggestions search in process (a stand-in's in tests). */
+  youtubeUrl: string;
   /** Deno KV file that remembers Spotify → YouTube matches. */
   kvPath: string;
 }

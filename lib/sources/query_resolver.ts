@@ -9,12 +9,14 @@ import type { AddressPolicy } from "./address_guard.ts";
 import { assertFetchable } from "./address_guard.ts";
 import { guardedYtdlpJson } from "./guarded_ytdlp.ts";
 import { classifyQuery, type Query } from "./query_kind.ts";
+import { FallbackSearch } from "./fallback_search.ts";
 import { SearchCache, searchKey } from "./search_cache.ts";
 import { createSpotifyResolver } from "./spotify_resolver.ts";
 import { createSpotifyMatcher } from "./spotify_matcher.ts";
 import { createSpotifyMatchMemory } from "./spotify_match_memory.ts";
 import { metadataArgs, playlistArgs, radioArgs, searchArgs } from "./ytdlp_args.ts";
-import { searchResultsFromJson, trackFromVideoJson, tracksFromPlaylistJson } from "./ytdlp_output.ts";
+import { choiceName, trackFromVideoJson, tracksFromPlaylistJson } from "./ytdlp_output.ts";
+import { createYoutubeSearch } from "./youtube_search.ts";
 import { assertYoutubeReady, probeYtdlpVersion, versionLogLine } from "./ytdlp_version.ts";
 
 const YTDLP_TIMEOUT_MS = 45_000;
@@ -50,6 +52,12 @@ export async function createQueryResolver(settings: ResolverSettings) {
     await youtubeReady();
     return tracksFromPlaylistJson(await ytdlp((common) => searchArgs(text, count, common), signal));
   };
+  // Suggestions must keep up with typing: they search in process, and yt-dlp only when that fails.
+  // Queued searches and Spotify matches stay with yt-dlp, whose answer is also what plays.
+  const suggestionSearch = new FallbackSearch({
+    fast: createYoutubeSearch({ baseUrl: settings.youtubeUrl }),
+    sure: search,
+  });
   const matcher = createSpotifyMatcher({
     memory: createSpotifyMatchMemory(await Deno.openKv(settings.kvPath)),
     search: (text) => search(text, SUGGESTIONS, AbortSignal.timeout(YTDLP_TIMEOUT_MS)),
@@ -102,15 +110,11 @@ export async function createQueryResolver(settings: ResolverSettings) {
       case "suggest":
         return await suggestions.get(searchKey(request.text), async () => {
           await youtubeReady();
-          const results = searchResultsFromJson(
-            await ytdlp((c) => searchArgs(request.text, SUGGESTIONS, c), signal),
-          );
-          for (const result of results) {
-            suggestedVideos.get(result.track.url, () => Promise.resolve(result.track));
-          }
+          const found = await suggestionSearch.search(request.text, SUGGESTIONS, signal);
+          for (const track of found) suggestedVideos.get(track.url, () => Promise.resolve(track));
           return {
             outcome: "suggestions",
-            suggestions: results.map((r) => ({ title: r.name, url: r.value })),
+            suggestions: found.map((track) => ({ title: choiceName(track), url: track.url })),
           };
         });
       case "match": {

@@ -5,15 +5,6 @@
 import type { MediaLocation, MusicSite, TrackInfo } from "../track.ts";
 import { UserError } from "../user_error.ts";
 
-/** An autocomplete choice: the text Discord shows, the value it sends back, and the track behind it. */
-export interface SearchResult {
-  /** Title and duration, at most {@linkcode MAX_CHOICE_NAME} characters. */
-  name: string;
-  /** The video's URL, which /play classifies like any pasted link. */
-  value: string;
-  track: TrackInfo;
-}
-
 /** Discord's limit on an autocomplete choice's name (and value). */
 export const MAX_CHOICE_NAME = 100;
 
@@ -94,15 +85,6 @@ export function tracksFromPlaylistJson(json: unknown): TrackInfo[] {
     const track = trackFromFlatEntry(asObject(entry, `playlist entry ${index}`));
     return track === undefined ? [] : [track];
   });
-}
-
-/** Autocomplete choices from a flat search. */
-export function searchResultsFromJson(json: unknown): SearchResult[] {
-  return tracksFromPlaylistJson(json).map((track) => ({
-    name: choiceName(track),
-    value: track.url,
-    track,
-  }));
 }
 
 /** "Title (3:32)", cut with an ellipsis so the whole fits Discord's 100-character limit. */

@@ -21,6 +21,7 @@ export interface WorldOptions {
 /** The fakes, their settings for the bot, and a fresh data folder. */
 export class TestWorld {
   #bots: BotProcess[] = [];
+  #alsoClose: (() => Promise<void>)[] = [];
 
   private constructor(
     readonly certificates: TestCertificates,
@@ -54,6 +55,8 @@ export class TestWorld {
       DISCORD_GATEWAY_URL: this.discord.gatewayUrl,
       TRAZOM_DATA_DIR: this.dataDir,
       TRAZOM_ALLOW_PRIVATE_URLS: "1",
+      // Nothing listens there: a bot without a fake YouTube reaches no real one.
+      YOUTUBE_URL: "http://127.0.0.1:9",
       ...trustEnv(this.certificates.caPath),
       ...overrides,
     };
@@ -98,9 +101,15 @@ export class TestWorld {
     return this.discord.guild.humanIds[1];
   }
 
+  /** Has `close` stop something a test added to the world (a fake service, say) after the bots. */
+  closeWith(stop: () => Promise<void>): void {
+    this.#alsoClose.push(stop);
+  }
+
   /** Stops every bot it started and every fake, and removes the data folder. */
   async close(): Promise<void> {
     for (const bot of this.#bots) await bot.stop();
+    for (const stop of this.#alsoClose) await stop();
     await this.discord.close();
     await this.voice.close();
     await this.media.close();

@@ -145,52 +145,91 @@ worldTest(
 );
 
 worldTest(
-  "autocomplete suggests search results, and the same words do not search again",
+  "autocomplete suggests search results from YouTube's web API, and the same words do not search again",
   async (world) => {
-    const youtube = await FakeYoutube.create(world, {
-      videos: [
-        { id: "eveningHum1", title: "Evening Hum", frequencyHz: 300, seconds: 65 },
-        { id: "eveningHum2", title: "Evening Hum (Slow)", frequencyHz: 400, seconds: 2 },
-      ],
-      searches: { "evening hum": ["eveningHum1", "eveningHum2"] },
-    });
+    const youtube = await FakeYoutube.create(world, EVENING_HUMS);
     await world.startBot(youtube.env);
-    const type = (words: string) =>
-      world.discord.sendAutocomplete({
-        name: "play",
-        options: [{ name: "query", type: 3, value: words, focused: true }],
-        userId: world.alice,
-      });
+    const type = typer(world);
 
-    // Answered within Discord's three seconds by design (a pause, then at most 2.2 s of search); a machine
-    // too busy for the search answers with the typed words, and the search goes on and is remembered.
-    const sentAt = Date.now();
-    let response = await type("evening hum").waitForResponse(30_000);
-    console.log(`autocomplete answered in ${Date.now() - sentAt} ms`);
-    // Polls (five times a second, for at most 30 s) until the late search's answer is remembered.
-    for (let tries = 0; isTyped(response) && tries < 150; tries++) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      response = await type("evening hum").waitForResponse(30_000);
-    }
+    const response = await suggestionsFor(type, "evening hum");
     assert.equal(response.type, AUTOCOMPLETE_RESULT);
     assert.deepEqual((response.data as { choices?: unknown }).choices, [
       { name: "Evening Hum (1:05)", value: youtube.watchUrl("eveningHum1") },
       { name: "Evening Hum (Slow) (0:02)", value: youtube.watchUrl("eveningHum2") },
     ]);
-    const searches = youtube.requests("search").length;
-    assert.equal(searches, 1);
+    assert.deepEqual(youtube.innertube.searches.map((search) => search.query), ["evening hum"]);
+    assert.equal(youtube.requests("search").length, 0, "no yt-dlp process was started for it");
 
     const again = await type("evening hum").waitForResponse(30_000);
     assert.equal(again.type, AUTOCOMPLETE_RESULT);
     assert.deepEqual(again.data, response.data);
-    assert.equal(youtube.requests("search").length, searches, "the second answer came from memory");
+    assert.equal(youtube.innertube.searches.length, 1, "the second answer came from memory");
   },
 );
 
+worldTest(
+  "when YouTube's web API fails, suggestions come from yt-dlp, and the log says why once",
+  async (world) => {
+    const youtube = await FakeYoutube.create(world, EVENING_HUMS);
+    youtube.innertube.behave({ answer: "status", status: 503 });
+    const bot = await world.startBot(youtube.env);
+    const type = typer(world);
+
+    const response = await suggestionsFor(type, "evening hum");
+    assert.deepEqual((response.data as { choices?: unknown }).choices, [
+      { name: "Evening Hum (1:05)", value: youtube.watchUrl("eveningHum1") },
+      { name: "Evening Hum (Slow) (0:02)", value: youtube.watchUrl("eveningHum2") },
+    ]);
+    assert.equal(youtube.innertube.searches.length, 1);
+    assert.equal(youtube.requests("search").length, 1, "yt-dlp searched instead");
+    await bot.waitForOutput(/In-process YouTube search failed \(.*503.*\); yt-dlp searches instead/, 30_000);
+
+    // Resting: the next words go straight to yt-dlp.
+    await suggestionsFor(type, "evening hum slow");
+    assert.equal(youtube.innertube.searches.length, 1, "the failing web API is not asked again at once");
+    assert.equal(youtube.requests("search").length, 2);
+    assert.equal(bot.log.match(/In-process YouTube search failed/g)?.length, 1);
+  },
+);
+
+const EVENING_HUMS = {
+  videos: [
+    { id: "eveningHum1", title: "Evening Hum", frequencyHz: 300, seconds: 65 },
+    { id: "eveningHum2", title: "Evening Hum (Slow)", frequencyHz: 400, seconds: 2 },
+  ],
+  searches: { "evening hum": ["eveningHum1", "eveningHum2"], "evening hum slow": ["eveningHum2"] },
+};
+
+/** Sends what Alice has typed into /play so far, as an autocomplete request. */
+function typer(world: TestWorld) {
+  return (words: string) =>
+    world.discord.sendAutocomplete({
+      name: "play",
+      options: [{ name: "query", type: 3, value: words, focused: true }],
+      userId: world.alice,
+    });
+}
+
+/**
+ * The suggestions for `words`. Answered within Discord's three seconds by design (a pause, then at most 2.2 s
+ * of search); a machine too busy for that answers with the typed words while the search goes on and is
+ * remembered, so the words are sent again (five times a second, for at most 30 s) until its answer comes.
+ */
+async function suggestionsFor(type: ReturnType<typeof typer>, words: string) {
+  const sentAt = Date.now();
+  let response = await type(words).waitForResponse(30_000);
+  console.log(`autocomplete for "${words}" answered in ${Date.now() - sentAt} ms`);
+  for (let tries = 0; isTyped(response, words) && tries < 150; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    response = await type(words).waitForResponse(30_000);
+  }
+  return response;
+}
+
 /** An answer that offers the words back as typed (the search was not done in time). */
-function isTyped(response: { data?: unknown }): boolean {
+function isTyped(response: { data?: unknown }, words: string): boolean {
   const choices = (response.data as { choices?: { value: string }[] }).choices ?? [];
-  return choices.length === 1 && choices[0].value === "evening hum";
+  return choices.length === 1 && choices[0].value === words;
 }
 
 const RADIO = {

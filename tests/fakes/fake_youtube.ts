@@ -1,7 +1,8 @@
 /**
  * A fake YouTube for end-to-end tests: tones on the world's media server dressed up as videos, playlists,
  * radio mixes and search results, served to the bot by a fake yt-dlp (fake_ytdlp.ts) that the bot runs
- * as its YTDLP_PATH. Non-YouTube links still reach the real yt-dlp.
+ * as its YTDLP_PATH, and by a fake of YouTube's web API (fake_innertube.ts) at its YOUTUBE_URL, where
+ * suggestions search. Non-YouTube links still reach the real yt-dlp.
  */
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,6 +15,7 @@ import {
   type CatalogVideo,
 } from "./fake_youtube_catalog.ts";
 import { watchUrl } from "./fake_youtube_catalog.ts";
+import { type FakeInnertube, startFakeInnertube } from "./fake_innertube.ts";
 import type { FakeYtdlpRequest } from "./fake_ytdlp_args.ts";
 import type { LoggedInvocation } from "./fake_ytdlp.ts";
 
@@ -30,6 +32,8 @@ export interface FakeVideoSpec {
   listedSeconds?: number;
   /** Makes it a SoundCloud or Bandcamp track at this page instead of a YouTube video. */
   site?: CatalogVideo["site"];
+  /** Makes it a live stream, which searches list but nobody can queue. */
+  live?: true;
 }
 
 /** What the fake YouTube holds. */
@@ -52,9 +56,11 @@ const VIDEO_ID = /^[A-Za-z0-9_-]{11}$/;
 /** A fake YouTube set up in a world; start the bot with `env` to use it. */
 export class FakeYoutube {
   private constructor(
-    /** YTDLP_PATH and FAKE_YOUTUBE_CATALOG, for `world.startBot`. */
+    /** YTDLP_PATH, YOUTUBE_URL and FAKE_YOUTUBE_CATALOG, for `world.startBot`. */
     readonly env: Readonly<Record<string, string>>,
     readonly catalog: Readonly<Catalog>,
+    /** The web API the in-process search asks. */
+    readonly innertube: FakeInnertube,
   ) {}
 
   /** Makes the tones, writes the catalog and the yt-dlp wrapper script into the world's data folder. */
@@ -74,16 +80,28 @@ export class FakeYoutube {
       ...(spec.version === undefined ? {} : { version: spec.version }),
     };
     checkReferences(catalog);
-    return await FakeYoutube.fromCatalog(dir, catalog);
+    const youtube = await FakeYoutube.fromCatalog(dir, catalog);
+    world.closeWith(() => youtube.close());
+    return youtube;
   }
 
-  /** Writes a catalog and the yt-dlp wrapper into `dir`; for tests with no world (and no media). */
+  /**
+   * Writes a catalog and the yt-dlp wrapper into `dir` and starts the web API; for tests with no world (and
+   * no media), which must `close()` it.
+   */
   static async fromCatalog(dir: string, catalog: Catalog): Promise<FakeYoutube> {
     const catalogPath = join(dir, "catalog.json");
     await Deno.writeTextFile(catalogPath, JSON.stringify(catalog, null, 2));
     const wrapper = join(dir, "yt-dlp");
     await writeWrapper(wrapper, catalogPath);
-    return new FakeYoutube({ YTDLP_PATH: wrapper, [CATALOG_ENV]: catalogPath }, catalog);
+    const innertube = startFakeInnertube(catalog);
+    const env = { YTDLP_PATH: wrapper, YOUTUBE_URL: innertube.url, [CATALOG_ENV]: catalogPath };
+    return new FakeYoutube(env, catalog, innertube);
+  }
+
+  /** Stops the web API. */
+  async close(): Promise<void> {
+    await this.innertube.close();
   }
 
   /** Every run of the fake yt-dlp so far, oldest first. */
@@ -130,6 +148,7 @@ async function makeVideo(world: TestWorld, spec: FakeVideoSpec): Promise<Catalog
     durationSeconds,
     mediaUrl,
     ...(spec.site ? { site: spec.site } : {}),
+    ...(spec.live ? { live: spec.live } : {}),
   };
 }
 

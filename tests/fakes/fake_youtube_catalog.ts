@@ -16,6 +16,8 @@ export interface CatalogVideo {
   mediaUrl: string;
   /** For a SoundCloud or Bandcamp track: its page, which links must name exactly. YouTube otherwise. */
   site?: { name: "soundcloud" | "bandcamp"; pageUrl: string };
+  /** A live stream: searches list it, nobody can queue it. */
+  live?: true;
 }
 
 /** One fake playlist. */
@@ -111,6 +113,14 @@ export function videosOf(catalog: Catalog, ids: readonly string[]): CatalogVideo
     if (video === undefined) throw new Error(`The fake YouTube catalog has no video "${id}"`);
     return video;
   });
+}
+
+/** A length as YouTube writes it: "m:ss", or "h:mm:ss" from an hour on. */
+export function youtubeLength(seconds: number): string {
+  const total = Math.round(seconds);
+  const [h, m, s] = [Math.floor(total / 3600), Math.floor(total / 60) % 60, total % 60];
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${m}:${pad(s)}`;
 }
 
 /** The watch URL of a video id. */

@@ -4,7 +4,7 @@
  * shapes yt-dlp gives it.
  */
 import type { CatalogVideo } from "./fake_youtube_catalog.ts";
-import { watchUrl } from "./fake_youtube_catalog.ts";
+import { watchUrl, youtubeLength } from "./fake_youtube_catalog.ts";
 
 type Json = Record<string, unknown>;
 
@@ -31,7 +31,7 @@ export async function videoJson(video: CatalogVideo): Promise<Json> {
     title: video.title,
     fulltitle: video.title,
     duration: video.durationSeconds,
-    duration_string: clock(video.durationSeconds),
+    duration_string: youtubeLength(video.durationSeconds),
     formats,
     url: video.mediaUrl,
     epoch: epoch(),
@@ -95,18 +95,13 @@ export function flatEntry(video: CatalogVideo): Json {
     release_timestamp: null,
     availability: null,
     view_count: 1000,
-    live_status: null,
+    live_status: video.live ? "is_live" : null,
     __x_forwarded_for_ip: null,
   };
 }
 
 async function fixtureText(name: string): Promise<string> {
   return await Deno.readTextFile(new URL(name, FIXTURES));
-}
-
-function clock(seconds: number): string {
-  const whole = Math.round(seconds);
-  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
 }
 
 function epoch(): number {

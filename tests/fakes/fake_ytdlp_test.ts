@@ -14,11 +14,7 @@ import {
   searchArgs,
 } from "../../lib/sources/ytdlp_args.ts";
 import { explainYtdlpFailure } from "../../lib/sources/ytdlp_errors.ts";
-import {
-  searchResultsFromJson,
-  trackFromVideoJson,
-  tracksFromPlaylistJson,
-} from "../../lib/sources/ytdlp_output.ts";
+import { choiceName, trackFromVideoJson, tracksFromPlaylistJson } from "../../lib/sources/ytdlp_output.ts";
 import type { Catalog } from "./fake_youtube_catalog.ts";
 import type { LoggedInvocation } from "./fake_ytdlp.ts";
 import { startMediaServer } from "./media_server.ts";
@@ -70,8 +66,11 @@ Deno.test("searches answer with the first N matches, or the catch-all entry", as
   try {
     const found = await fake.run(searchArgs("  LOW   hum ", 1));
     assert.equal(found.code, 0, found.stderr);
-    const results = searchResultsFromJson(JSON.parse(found.stdout));
-    assert.deepEqual(results.map((r) => [r.name, r.value]), [["Low Hum (0:03)", watch(LOW)]]);
+    const results = tracksFromPlaylistJson(JSON.parse(found.stdout));
+    assert.deepEqual(results.map((track) => [choiceName(track), track.url]), [[
+      "Low Hum (0:03)",
+      watch(LOW),
+    ]]);
     const other = tracksFromPlaylistJson(JSON.parse((await fake.run(searchArgs("anything", 5))).stdout));
     assert.deepEqual(other.map((track) => track.title), ["High Hum"]);
     const [first] = await fake.log();

@@ -4,7 +4,6 @@ import {
   formatDuration,
   MAX_CHOICE_NAME,
   mediaOf,
-  searchResultsFromJson,
   trackFromVideoJson,
   tracksFromPlaylistJson,
 } from "../../../lib/sources/ytdlp_output.ts";
@@ -90,11 +89,11 @@ Deno.test("a radio mix gives its videos, seed first", async () => {
 });
 
 Deno.test("search results fit Discord's choice limits", async () => {
-  const results = searchResultsFromJson(await fixture("search_flat.json"));
-  assert.equal(results[0].name, "Rick Astley - Never Gonna Give You Up (Official Music Video) (3:32)");
-  assert.equal(results[0].value, "https://www.youtube.com/watch?v=dQw4w9WgXcQ");
-  for (const result of results) {
-    assert.ok(result.name.length <= MAX_CHOICE_NAME && result.value.length <= MAX_CHOICE_NAME);
+  const tracks = tracksFromPlaylistJson(await fixture("search_flat.json"));
+  assert.equal(choiceName(tracks[0]), "Rick Astley - Never Gonna Give You Up (Official Music Video) (3:32)");
+  assert.equal(tracks[0].url, "https://www.youtube.com/watch?v=dQw4w9WgXcQ");
+  for (const track of tracks) {
+    assert.ok(choiceName(track).length <= MAX_CHOICE_NAME && track.url.length <= MAX_CHOICE_NAME);
   }
 });
 

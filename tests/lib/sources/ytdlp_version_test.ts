@@ -99,11 +99,13 @@ async function withResolver(
       accountsUrl: "http://127.0.0.1:9",
       embedUrl: "http://127.0.0.1:9",
     },
+    youtubeUrl: youtube.env.YOUTUBE_URL,
     kvPath: join(dir, "kv.sqlite"),
   });
   try {
     await test((query) => resolve({ kind: "resolve", query }, new AbortController().signal), youtube, dir);
   } finally {
+    await youtube.close();
     await Deno.remove(dir, { recursive: true });
   }
 }
