@@ -39,6 +39,13 @@ export interface SuggestionSearchOptions {
   cacheEntries?: number;
 }
 
+/**
+ * Quiet time after a keystroke before searching. Short, because a search is one request from the worker
+ * (not a process start) and suggestions should arrive within half a second of the last key; a newer key
+ * still cancels the search it supersedes.
+ */
+export const SUGGESTION_DEBOUNCE_MS = 150;
+
 /** Shorter text finds nothing useful and changes with every keystroke. */
 export const MIN_SEARCH_LENGTH = 3;
 /** Discord's limit on a choice's name and value. */
@@ -60,7 +67,7 @@ export class SuggestionSearch {
   readonly #users = new Map<string, UserState>();
 
   constructor(options: SuggestionSearchOptions) {
-    this.#options = { clock: systemClock, debounceMs: 250, timeoutMs: 2_200, ...options };
+    this.#options = { clock: systemClock, debounceMs: SUGGESTION_DEBOUNCE_MS, timeoutMs: 2_200, ...options };
     this.#cache = new SearchCache({
       maxEntries: options.cacheEntries ?? 1_000,
       ttlMs: options.cacheTtlMs ?? 10 * 60_000,

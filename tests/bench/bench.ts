@@ -23,7 +23,8 @@
  * 6. First audio of never-played 30, 180 and 600 s tracks through the streaming transcoder (its worker) and
  *    the growing-file reader, beside play-time transcoding without normalization (ffmpeg → PCM → Opus), with
  *    the ratio, and the loudness of the first play and of the cached file against the target.
- * 7. Suggestions (suggestion_latency.ts): yt-dlp's search time, the path autocomplete takes.
+ * 7. Suggestions (suggestion_latency.ts): keystroke to suggestions on a warm bot through the in-process
+ *    YouTube search, beside what a yt-dlp search costs before YouTube answers.
  * 8. The engine's goals (engine_goals.ts): cached first audio, hand-over gap, /skip while a never-played
  *    track is prepared, and memory across many track starts, beside play-time transcoding's first audio.
  * 9. Several guilds at once (multi_guild.ts): 1, 10 and 25 guilds of the fake Discord playing a cached track
