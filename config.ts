@@ -31,7 +31,7 @@ export interface Config {
     readonly accountsUrl: string;
     readonly embedUrl: string;
   };
-  /** YouTube's web address (YOUTUBE_URL), for the in-process search behind suggestions. */
+  /** YouTube's web address (YOUTUBE_URL), for the in-process search. */
   readonly youtubeUrl: string;
   /** How many upcoming tracks are kept ready to play. */
   readonly prefetch: number;

@@ -17,7 +17,7 @@ export interface ResolverSettings {
     accountsUrl: string;
     embedUrl: string;
   };
-  /** YouTube's web address, where suggestions search in process (a stand-in's in tests). */
+  /** YouTube's web address, where searches go in process (a stand-in's in tests). */
   youtubeUrl: string;
   /** Deno KV file that remembers Spotify → YouTube matches. */
   kvPath: string;

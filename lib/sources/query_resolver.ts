@@ -48,16 +48,19 @@ export async function createQueryResolver(settings: ResolverSettings) {
   const suggestedVideos = new SearchCache<TrackInfo>({ maxEntries: 2_500, ttlMs: 30 * 60_000 });
   // Asking again for a song is common; its metadata need not be fetched again, and playing starts sooner.
   const resolutions = new SearchCache<ResolverAnswer>({ maxEntries: 1000, ttlMs: 30 * 60_000 });
-  const search = async (text: string, count: number, signal: AbortSignal) => {
-    await youtubeReady();
-    return tracksFromPlaylistJson(await ytdlp((common) => searchArgs(text, count, common), signal));
-  };
-  // Suggestions must keep up with typing: they search in process, and yt-dlp only when that fails.
-  // Queued searches and Spotify matches stay with yt-dlp, whose answer is also what plays.
-  const suggestionSearch = new FallbackSearch({
+  // A search in process costs one request; through yt-dlp it also costs a process start (0.5-2.8 s on a
+  // small box). Suggestions must keep up with typing, and a searched or Spotify song starts that much
+  // sooner; yt-dlp answers when the in-process search fails.
+  const youtubeSearch = new FallbackSearch({
     fast: createYoutubeSearch({ baseUrl: settings.youtubeUrl }),
-    sure: search,
+    sure: (text, count, signal) =>
+      ytdlp((common) => searchArgs(text, count, common), signal).then(tracksFromPlaylistJson),
   });
+  const search = async (text: string, count: number, signal: AbortSignal) => {
+    // An old yt-dlp could not play what is found: say so before searching at all.
+    await youtubeReady();
+    return await youtubeSearch.search(text, count, signal);
+  };
   const matcher = createSpotifyMatcher({
     memory: createSpotifyMatchMemory(await Deno.openKv(settings.kvPath)),
     search: (text) => search(text, SUGGESTIONS, AbortSignal.timeout(YTDLP_TIMEOUT_MS)),
@@ -109,8 +112,7 @@ export async function createQueryResolver(settings: ResolverSettings) {
         return await resolutions.get(request.query.trim(), (query) => resolve(classifyQuery(query), signal));
       case "suggest":
         return await suggestions.get(searchKey(request.text), async () => {
-          await youtubeReady();
-          const found = await suggestionSearch.search(request.text, SUGGESTIONS, signal);
+          const found = await search(request.text, SUGGESTIONS, signal);
           for (const track of found) suggestedVideos.get(track.url, () => Promise.resolve(track));
           return {
             outcome: "suggestions",

@@ -1,7 +1,8 @@
 /**
  * YouTube search inside the resolver worker, through YouTube's own web API (InnerTube) as youtubei.js speaks
  * and reads it. A yt-dlp search starts a Python process every time (0.5–2.8 s on a small box before YouTube
- * has said a word); this costs one HTTPS request, which is what lets suggestions keep up with typing.
+ * has said a word); this costs one HTTPS request, which is what lets suggestions keep up with typing and
+ * a searched song start sooner.
  * yt-dlp stays the fallback (fallback_search.ts) for when YouTube changes something youtubei.js does not know.
  */
 import { Innertube, Log, YTNodes } from "youtubei.js";

@@ -53,12 +53,13 @@ worldTest(
       const reply = await world.play(link).waitForMessage(undefined, 30_000);
       assert.ok(/Lighthouse Keeper/.test(String(reply.body.content)), String(reply.body.content));
       await world.voice.waitUntil(() => world.voice.audioPackets().length >= 90, 30_000, "the matched video");
-      const searches = youtube.requests("search").length;
+      const searches = youtube.innertube.searches.length;
       assert.equal(searches, 1, "one search found the match");
+      assert.equal(youtube.requests("search").length, 0, "in process, with no yt-dlp run");
 
       await world.play(`spotify:track:${FAKE_SPOTIFY_SEED.track.id}`).waitForMessage(undefined, 30_000);
       await world.voice.waitUntil(() => world.voice.audioPackets().length >= 190, 30_000, "the repeat");
-      assert.equal(youtube.requests("search").length, searches, "the remembered match needs no search");
+      assert.equal(youtube.innertube.searches.length, searches, "the remembered match needs no search");
       assert.deepEqual(
         await toneOrder(world.voice.audioPackets(), world.dataDir, [COVER, WRONG_LENGTH, RIGHT]),
         [RIGHT],

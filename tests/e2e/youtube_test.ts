@@ -83,8 +83,8 @@ worldTest(
       const reply = await answerText(world.play("Morning hum"));
       assert.ok(/Morning Hum\*\*/.test(reply) && !/Remix/.test(reply), reply);
       assert.ok(reply.includes(youtube.watchUrl("searchBest1")), reply);
-      const [search] = youtube.requests("search");
-      assert.equal(search.text, "Morning hum");
+      assert.deepEqual(youtube.innertube.searches.map((search) => search.query), ["Morning hum"]);
+      assert.equal(youtube.requests("search").length, 0, "found in process, with no yt-dlp run");
     });
 
     await t.step("watch, youtu.be and shorts links queue their videos", async () => {

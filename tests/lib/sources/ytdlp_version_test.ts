@@ -120,6 +120,7 @@ Deno.test("an old yt-dlp: YouTube requests are refused with how to update, other
       JSON.stringify(answer),
     );
     assert.equal(youtube.requests("search").length, 0, "no search was even tried");
+    assert.equal(youtube.innertube.searches.length, 0, "not even in process");
     const tide = await ask(TIDE.site!.pageUrl);
     assert.equal(tide.outcome, "tracks", JSON.stringify(tide));
     const site = youtube.invocations().find((run) => run.request.kind === "site");
@@ -134,10 +135,10 @@ Deno.test("a current yt-dlp gets the bot's Deno, the cookies file and the operat
   };
   try {
     await withResolver("2026.08.19", async (ask, youtube) => {
-      const answer = await ask("Morning hum");
+      const answer = await ask(youtube.watchUrl(MORNING.id));
       assert.equal(answer.outcome, "tracks", JSON.stringify(answer));
-      const [search] = youtube.invocations().filter((run) => run.request.kind === "search");
-      const value = (flag: string) => search.args[search.args.indexOf(flag) + 1];
+      const [lookup] = youtube.invocations().filter((run) => run.request.kind === "video");
+      const value = (flag: string) => lookup.args[lookup.args.indexOf(flag) + 1];
       assert.equal(value("--js-runtimes"), `deno:${Deno.execPath()}`);
       assert.equal(value("--cookies"), cookies);
       assert.equal(value("--extractor-args"), "youtube:player_client=web_safari");
