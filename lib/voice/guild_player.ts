@@ -66,6 +66,10 @@ export class GuildPlayer {
     });
     this.#audio.on("stateChange", (before, after) => {
       if (before.status !== AudioPlayerStatus.Idle && after.status === AudioPlayerStatus.Idle) this.#ended();
+      // A pause asked for before the player could send (see `pause`) takes hold before its first frame.
+      if (after.status === AudioPlayerStatus.Playing && this.#state.status === "paused") {
+        this.#audio.pause(true);
+      }
     });
     this.#audio.on("error", (error) => this.#failed(error));
   }
@@ -130,15 +134,29 @@ export class GuildPlayer {
     this.#audio.play(resource);
   }
 
+  /**
+   * Pauses the current track. Before its first frame is read, or while the wait for end-to-end encryption
+   * keeps the player unsubscribed (it pauses itself then), @discordjs/voice has nothing to pause yet; the
+   * pause is kept and applied the moment the player would start sending.
+   */
   pause(): boolean {
-    if (this.#state.status !== "playing" || !this.#audio.pause(true)) return false;
+    if (this.#state.status !== "playing") return false;
+    const waiting = this.#audio.state.status === AudioPlayerStatus.Buffering ||
+      this.#audio.state.status === AudioPlayerStatus.AutoPaused;
+    if (!waiting && !this.#audio.pause(true)) return false;
     this.#state = { ...this.#state, status: "paused" };
     return true;
   }
 
   resume(): boolean {
-    if (this.#state.status !== "paused" || !this.#audio.unpause()) return false;
-    this.#state = { ...this.#state, status: "playing" };
+    const paused = this.#state;
+    if (paused.status !== "paused") return false;
+    // Playing first, so the state change that unpausing causes is not taken for a pause still to apply.
+    this.#state = { ...paused, status: "playing" };
+    if (this.#audio.state.status === AudioPlayerStatus.Paused && !this.#audio.unpause()) {
+      this.#state = paused;
+      return false;
+    }
     return true;
   }
 

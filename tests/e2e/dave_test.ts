@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import type { DaveListener } from "../fakes/dave_listener.ts";
 import type { FakeVoiceServer } from "../fakes/fake_voice_server.ts";
-import { answerText, privateAnswer } from "./bot_answers.ts";
+import { answerText, firstResponse, privateAnswer } from "./bot_answers.ts";
 import { addTone } from "./media_library.ts";
 import { loudnessOf, packetsFor, toneOrder } from "./received_audio.ts";
 import type { TestWorld } from "./test_world.ts";
@@ -226,3 +226,54 @@ worldTest("a cached track started right after joining sends no frame in the clea
   onlyEncrypted(arrivals(world.voice, packetsFrom), "every frame after the rejoin");
   onlyEncrypted(heardInGroup(alice, from), "what Alice heard after the rejoin");
 });
+
+worldTest(
+  "a /pause while the call's encryption is still being set up holds once it is: nothing plays until /resume",
+  async (world) => {
+    const url = await addTone(world, "short.mp3", 500, 3);
+    await world.startBot();
+    await answerText(world.play(url));
+    const [alice] = world.voice.listeners();
+    await decrypted(world, alice, 0, packetsFor(2.5), "the first play, which caches the track");
+    await answerText(world.discord.sendCommand({ name: "leave", userId: world.alice }));
+    await world.voice.waitUntil(
+      () => !world.voice.call()!.groupUserIds.includes(botId(world)),
+      30_000,
+      "left",
+    );
+
+    // Back in the call, but kept out of its group: the bot's audio must wait, and the cached track is
+    // already playing as far as the bot is concerned (/nowplaying shows it).
+    const call = world.voice.call()!;
+    call.keepOut(botId(world));
+    await answerText(world.play(url));
+    await nowPlayingShown(world);
+    const paused = await answerText(world.discord.sendCommand({ name: "pause", userId: world.alice }));
+    assert.match(paused, /^Paused by/);
+
+    const packetsFrom = world.voice.packets.length;
+    call.letIn(botId(world));
+    await world.voice.waitUntil(() => call.groupUserIds.includes(botId(world)), 30_000, "the bot let in");
+    // Subscribed at last, the paused player sends its few frames of silence, and nothing else.
+    await world.voice.waitForPackets(packetsFrom + 5, 30_000);
+    assert.deepEqual(arrivals(world.voice, packetsFrom), {}, "no audio frame while paused");
+
+    const from = alice.frames.length;
+    const resumed = await answerText(world.discord.sendCommand({ name: "resume", userId: world.alice }));
+    assert.match(resumed, /^Resumed/);
+    await decrypted(world, alice, from, packetsFor(2.5), "the track, from its start, after /resume");
+    onlyEncrypted(arrivals(world.voice, packetsFrom), "every frame after the bot was let in");
+  },
+);
+
+/** Asks /nowplaying until it shows a track (a track being prepared is not shown). */
+async function nowPlayingShown(world: TestWorld): Promise<void> {
+  for (let tries = 0; tries < 100; tries++) {
+    const response = await firstResponse(
+      world.discord.sendCommand({ name: "nowplaying", userId: world.alice }),
+    );
+    if (((response.data ?? {}) as { embeds?: unknown[] }).embeds?.length) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error("/nowplaying never showed the track");
+}

@@ -53,6 +53,8 @@ export class DaveCall {
   #transition?: Transition;
   #nextTransitionId = 1;
   #work: Promise<void> = Promise.resolve();
+  /** Members whose key packages are not proposed for now: they wait outside the group. */
+  readonly #keptOut = new Set<string>();
   readonly #changed: () => void;
 
   constructor(
@@ -81,6 +83,17 @@ export class DaveCall {
   /** Whether `userId` is connected to the call. */
   has(userId: string): boolean {
     return this.#participants.has(userId);
+  }
+
+  /** Keeps `userId` out of the group until `letIn`, as a slow group change would: its DAVE is not ready. */
+  keepOut(userId: string): void {
+    this.#keptOut.add(userId);
+  }
+
+  /** Lets a member kept out join the group. */
+  letIn(userId: string): void {
+    this.#keptOut.delete(userId);
+    this.#queue(() => this.#reconcile());
   }
 
   /** A member connected: everyone learns of it, and it gets the others' ids and the external sender. */
@@ -164,7 +177,9 @@ export class DaveCall {
     if (this.#transition) return; // Taken up again when the transition executes.
     const inTree = new Set(this.groupUserIds);
     const gone = [...inTree].filter((userId) => this.#participants.get(userId)?.status !== "grouped");
-    const ready = [...this.#participants.values()].filter((p) => p.status !== "grouped" && p.keyPackage);
+    const ready = [...this.#participants.values()].filter((p) =>
+      p.status !== "grouped" && p.keyPackage && !this.#keptOut.has(p.member.userId)
+    );
     const grouped = this.#grouped();
     if (grouped.length === 0) {
       const creator = ready[0];
