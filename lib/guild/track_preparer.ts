@@ -5,6 +5,7 @@
  * cancelled only when every guild holding it has let go before it was finished. Files in use are pinned,
  * so the cache never evicts them.
  */
+import { abortable } from "../abortable.ts";
 import type { AudioCache } from "../cache/audio_cache.ts";
 import { cacheKeyFor } from "../cache/cache_key.ts";
 import type { LoudnessTarget } from "../audio/loudnorm.ts";
@@ -216,16 +217,6 @@ export class TrackPreparer implements Preparer {
 function failureOf(answer: Failed): Error {
   if ((answer as { temporary?: boolean }).temporary) return new TemporaryFailure(answer.message);
   return answer.userFacing ? new UserError(answer.message) : new Error(answer.message);
-}
-
-/** `promise`, or the signal's reason as soon as it aborts. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
 }
 
 /** `action`, run at most once however often it is called. */

@@ -6,6 +6,7 @@
  * yt-dlp stays the fallback (fallback_search.ts) for when YouTube changes something youtubei.js does not know.
  */
 import { Innertube, Log, YTNodes } from "youtubei.js";
+import { abortable } from "../abortable.ts";
 import type { TrackInfo } from "../track.ts";
 
 /** Where the web API lives, and how long one request may take. */
@@ -47,7 +48,8 @@ export function createYoutubeSearch(options: YoutubeSearchOptions): YoutubeSearc
 
   return async (text, count, signal) => {
     const innertube = await open();
-    const search = await untilAborted(innertube.search(text, { type: "video" }), signal);
+    // youtubei.js takes no signal: a cancelled search is let go, and its one request ends on its time-out.
+    const search = await abortable(innertube.search(text, { type: "video" }), signal);
     return search.videos.flatMap((node) => {
       const track = node.is(YTNodes.Video) ? trackFromVideo(node) : undefined;
       return track === undefined ? [] : [track];
@@ -89,14 +91,4 @@ function redirectedFetch(baseUrl: string, timeoutMs: number): typeof fetch {
       signal: AbortSignal.any([request.signal, AbortSignal.timeout(timeoutMs)]),
     });
   };
-}
-
-/** youtubei.js takes no signal: an aborted search is let go (its one request ends on its own time-out). */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const stop = () => reject(signal.reason);
-    signal.addEventListener("abort", stop, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", stop));
-  });
 }

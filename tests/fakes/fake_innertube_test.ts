@@ -6,29 +6,8 @@
 import assert from "node:assert/strict";
 import { createYoutubeSearch } from "../../lib/sources/youtube_search.ts";
 import { startFakeInnertube } from "./fake_innertube.ts";
-import type { Catalog, CatalogVideo } from "./fake_youtube_catalog.ts";
+import { EVENING_SEARCH } from "./evening_search.ts";
 import { createTestCertificates } from "./test_ca.ts";
-
-const video = (id: string, title: string, durationSeconds: number, live?: true): CatalogVideo => ({
-  id,
-  title,
-  durationSeconds,
-  mediaUrl: "http://127.0.0.1:9/unused.mp3",
-  ...(live ? { live } : {}),
-});
-
-const CATALOG: Catalog = {
-  videos: [
-    video("eveningHum1", "Evening Hum", 65),
-    video("eveningLive", "Evening Hum (live now)", 0, true),
-    video("eveningHum2", "Evening Hum — an hour", 3725),
-  ],
-  playlists: [],
-  radios: {},
-  searches: { "evening hum": ["eveningHum1", "eveningLive", "eveningHum2"] },
-  logPath: "/dev/null",
-  realYtdlp: "yt-dlp",
-};
 
 /** What the test compares of one yt-dlp search entry. */
 interface SearchEntry {
@@ -87,7 +66,7 @@ async function youtubeTunnel(origin: string) {
 }
 
 Deno.test("the real yt-dlp and the in-process search read the fake's search page alike", async () => {
-  const fake = startFakeInnertube(CATALOG);
+  const fake = startFakeInnertube(EVENING_SEARCH);
   const tunnel = await youtubeTunnel(fake.url);
   try {
     const run = await new Deno.Command("yt-dlp", {
@@ -118,6 +97,7 @@ Deno.test("the real yt-dlp and the in-process search read the fake's search page
       { id: "eveningHum1", title: "Evening Hum", duration: 65, live: false },
       { id: "eveningLive", title: "Evening Hum (live now)", duration: null, live: true },
       { id: "eveningHum2", title: "Evening Hum — an hour", duration: 3725, live: false },
+      { id: "eveningHum3", title: "Evening Hum (Slow)", duration: 2, live: false },
     ]);
     assert.ok(tunnel.hosts.every((host) => host === "www.youtube.com:443"), tunnel.hosts.join());
     assert.equal(fake.searches.length, 1, "yt-dlp's request was one search");

@@ -5,33 +5,11 @@
 import assert from "node:assert/strict";
 import { createYoutubeSearch } from "../../../lib/sources/youtube_search.ts";
 import { startFakeInnertube } from "../../fakes/fake_innertube.ts";
-import type { Catalog, CatalogVideo } from "../../fakes/fake_youtube_catalog.ts";
+import { EVENING_SEARCH } from "../../fakes/evening_search.ts";
 import { waitUntil } from "../../fakes/wait_until.ts";
 
-const video = (id: string, title: string, durationSeconds: number, live?: true): CatalogVideo => ({
-  id,
-  title,
-  durationSeconds,
-  mediaUrl: "http://127.0.0.1:9/unused.mp3",
-  ...(live ? { live } : {}),
-});
-
-const CATALOG: Catalog = {
-  videos: [
-    video("eveningHum1", "Evening Hum", 65),
-    video("eveningLive", "Evening Hum (live now)", 0, true),
-    video("eveningHum2", "Evening Hum — an hour", 3725),
-    video("eveningHum3", "Evening Hum (Slow)", 2),
-  ],
-  playlists: [],
-  radios: {},
-  searches: { "evening hum": ["eveningHum1", "eveningLive", "eveningHum2", "eveningHum3"] },
-  logPath: "/dev/null",
-  realYtdlp: "yt-dlp",
-};
-
 async function withFake(test: (fake: ReturnType<typeof startFakeInnertube>) => Promise<void>) {
-  const fake = startFakeInnertube(CATALOG);
+  const fake = startFakeInnertube(EVENING_SEARCH);
   try {
     await test(fake);
   } finally {
