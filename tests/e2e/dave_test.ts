@@ -10,6 +10,7 @@ import { answerText, firstResponse, privateAnswer } from "./bot_answers.ts";
 import { addTone } from "./media_library.ts";
 import { loudnessOf, packetsFor, toneOrder } from "./received_audio.ts";
 import type { TestWorld } from "./test_world.ts";
+import { dropAndWaitForReconnect, VOICE_DROPS } from "./voice_drops.ts";
 import { worldTest } from "./with_world.ts";
 
 const TONES = [300, 500, 700];
@@ -165,21 +166,10 @@ worldTest(
     const [alice] = world.voice.listeners();
     await decrypted(world, alice, 0, packetsFor(1), "1 s decrypted by Alice");
 
-    for (
-      const [name, drop] of [
-        ["the voice server closes with 4015", () => world.voice.closeVoiceSockets(4015)],
-        ["the voice connection is cut without a close", () => world.voice.dropConnections()],
-      ] as const
-    ) {
-      await t.step(name, async () => {
-        const sessions = world.voice.identifies.length + world.voice.resumes.length;
+    for (const drop of VOICE_DROPS) {
+      await t.step(drop.name, async () => {
         const from = alice.frames.length;
-        drop();
-        await world.voice.waitUntil(
-          () => world.voice.identifies.length + world.voice.resumes.length > sessions,
-          30_000,
-          "the voice connection back",
-        );
+        await dropAndWaitForReconnect(world.voice, drop);
         await decrypted(world, alice, from, packetsFor(2), "2 s decrypted after the reconnect");
         onlyEncrypted(heardInGroup(alice, from), "what Alice heard after the reconnect");
       });

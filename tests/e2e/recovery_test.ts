@@ -6,6 +6,7 @@ import { answerText, holdFor } from "./bot_answers.ts";
 import assert from "node:assert/strict";
 import { worldTest } from "./with_world.ts";
 import { addTone } from "./media_library.ts";
+import { dropAndWaitForReconnect, VOICE_DROPS } from "./voice_drops.ts";
 import {
   audioBetween,
   packetsFor,
@@ -72,21 +73,10 @@ worldTest(
     await answerText(world.play(url));
     await world.voice.waitForPackets(50, 30_000);
 
-    for (
-      const [name, drop] of [
-        ["the voice server closes with 4015", () => world.voice.closeVoiceSockets(4015)],
-        ["the voice connection is cut without a close", () => world.voice.dropConnections()],
-      ] as const
-    ) {
-      await t.step(name, async () => {
+    for (const drop of VOICE_DROPS) {
+      await t.step(drop.name, async () => {
         const droppedAt = Date.now();
-        const sessionsBefore = world.voice.identifies.length + world.voice.resumes.length;
-        drop();
-        await world.voice.waitUntil(
-          () => world.voice.identifies.length + world.voice.resumes.length > sessionsBefore,
-          30_000,
-          "the voice connection to be re-established",
-        );
+        await dropAndWaitForReconnect(world.voice, drop);
         const reconnectedAt = Date.now();
         await world.voice.waitUntil(
           () => world.voice.audioPackets().some((p) => p.receivedAt > reconnectedAt),
@@ -95,7 +85,7 @@ worldTest(
         );
         const back = world.voice.audioPackets().find((p) => p.receivedAt > reconnectedAt)!;
         console.log(
-          `${name}: reconnected after ${reconnectedAt - droppedAt} ms, audio again after ` +
+          `${drop.name}: reconnected after ${reconnectedAt - droppedAt} ms, audio again after ` +
             `${back.receivedAt - droppedAt} ms`,
         );
       });
