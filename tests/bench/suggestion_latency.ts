@@ -62,6 +62,7 @@ export async function reportSuggestionLatency(report: Report, progress: (message
     label: "of which the debounce after the last keystroke",
     value: SUGGESTION_DEBOUNCE_MS,
     unit: "ms",
+    digits: 0,
   });
   report.add({
     label: `in-process search call alone (youtubei.js, loopback), median of ${RUNS}`,
