@@ -2,7 +2,7 @@
  * A fake YouTube for end-to-end tests: tones on the world's media server dressed up as videos, playlists,
  * radio mixes and search results, served to the bot by a fake yt-dlp (fake_ytdlp.ts) that the bot runs
  * as its YTDLP_PATH, and by a fake of YouTube's web API (fake_innertube.ts) at its YOUTUBE_URL, where
- * suggestions search. Non-YouTube links still reach the real yt-dlp.
+ * searches go. Non-YouTube links still reach the real yt-dlp.
  */
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
