@@ -39,9 +39,3 @@ export async function privateAnswer(interaction: FakeInteraction): Promise<strin
   assert.equal(followUp.body.flags, EPHEMERAL, "shown to the caller only");
   return String(followUp.body.content ?? "");
 }
-
-/**
- * Lets `ms` milliseconds pass as part of a scenario: how long a listener leaves the music paused, say. It
- * never stands in for waiting on the bot; a test that uses it then waits for an event before asserting.
- */
-export const holdFor = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -5,7 +5,7 @@
  * Every step waits for what it checks: a tone heard, a reply, the bot saying it stopped speaking.
  */
 import { worldTest } from "./with_world.ts";
-import { answerText, firstResponse, holdFor } from "./bot_answers.ts";
+import { answerText, firstResponse } from "./bot_answers.ts";
 import assert from "node:assert/strict";
 import { TestWorld } from "./test_world.ts";
 import { addTone, addToneSteps } from "./media_library.ts";
@@ -18,8 +18,6 @@ import {
 } from "./received_audio.ts";
 
 const TONES = [300, 500, 700, 900];
-/** How long a listener leaves the music paused or stopped before acting again. */
-const LISTENER_PAUSE_MS = 1_000;
 
 function command(
   world: TestWorld,
@@ -34,15 +32,23 @@ function heard(world: TestWorld, sinceMs: number, hz: number) {
   return waitForTone(world.voice, sinceMs, hz, { candidatesHz: TONES, dir: world.dataDir });
 }
 
+/** What /nowplaying shows: the card's state line, or the bot's reply when nothing plays. */
+async function nowPlayingState(world: TestWorld): Promise<string> {
+  const response = await firstResponse(command(world, "nowplaying", world.alice));
+  const data = (response.data ?? {}) as { content?: string; embeds?: { description?: string }[] };
+  return data.embeds?.[0]?.description?.split("\n")[0] ?? data.content ?? "";
+}
+
 /**
- * Pauses with `pause`, keeps still a while, resumes with `resume`; checks the audio stopped in between and
- * came back. `pause` and `resume` resolve once the bot has answered.
+ * Pauses with `pause`, checks that the audio stopped and that the bot shows the track paused, resumes with
+ * `resume`, and checks the audio came back and none came in between. `pause` and `resume` resolve once the
+ * bot has answered.
  */
 async function pauseAndResume(world: TestWorld, pause: () => Promise<void>, resume: () => Promise<void>) {
   const speakingBefore = speakingCount(world.voice);
   await pause();
   const stoppedAt = await waitForSpeakingEnd(world.voice, speakingBefore);
-  await holdFor(LISTENER_PAUSE_MS);
+  assert.equal(await nowPlayingState(world), "⏸️ Paused");
   const resumingAt = Date.now();
   await resume();
   const back = await heard(world, resumingAt, 500);
@@ -144,7 +150,7 @@ worldTest(
       const passed = await answerText(command(world, "skip", carol));
       assert.ok(/The listeners voted to skip .*2\/2/.test(passed), passed);
       const stoppedAt = await waitForSpeakingEnd(world.voice, speakingBefore);
-      await holdFor(LISTENER_PAUSE_MS);
+      assert.match(await nowPlayingState(world), /Nothing is playing/);
       const playingAt = Date.now();
       assert.ok(/Playing|Queued/.test(await answerText(world.play(after, alice))));
       await heard(world, playingAt, 900);

@@ -12,6 +12,7 @@ import { loudnessOf, packetsFor, toneOrder } from "./received_audio.ts";
 import type { TestWorld } from "./test_world.ts";
 import { dropAndWaitForReconnect, VOICE_DROPS } from "./voice_drops.ts";
 import { worldTest } from "./with_world.ts";
+import { askUntil } from "../fakes/wait_until.ts";
 
 const TONES = [300, 500, 700];
 
@@ -258,24 +259,21 @@ worldTest(
   },
 );
 
-/** Asks /privacy until the call's voice privacy code is shown (the bot's audio is end-to-end encrypted). */
-async function privacyCodeShown(world: TestWorld): Promise<void> {
-  for (let tries = 0; tries < 100; tries++) {
+/** Waits until /privacy shows the call's voice privacy code (the bot's audio is end-to-end encrypted). */
+function privacyCodeShown(world: TestWorld): Promise<string> {
+  return askUntil(async () => {
     const answer = await privateAnswer(world.discord.sendCommand({ name: "privacy", userId: world.alice }));
-    if (/voice privacy code is:/.test(answer)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error("/privacy never showed the code");
+    return /voice privacy code is:/.test(answer) ? answer : undefined;
+  }, "/privacy to show the code");
 }
 
-/** Asks /nowplaying until it shows a track (a track being prepared is not shown). */
-async function nowPlayingShown(world: TestWorld): Promise<void> {
-  for (let tries = 0; tries < 100; tries++) {
+/** Waits until /nowplaying shows a track (a track being prepared is not shown). */
+function nowPlayingShown(world: TestWorld): Promise<unknown[]> {
+  return askUntil(async () => {
     const response = await firstResponse(
       world.discord.sendCommand({ name: "nowplaying", userId: world.alice }),
     );
-    if (((response.data ?? {}) as { embeds?: unknown[] }).embeds?.length) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error("/nowplaying never showed the track");
+    const embeds = ((response.data ?? {}) as { embeds?: unknown[] }).embeds;
+    return embeds?.length ? embeds : undefined;
+  }, "/nowplaying to show the track");
 }

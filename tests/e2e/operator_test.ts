@@ -11,6 +11,7 @@ import { answerText, privateAnswer } from "./bot_answers.ts";
 import { BotProcess } from "./bot_process.ts";
 import { toneUrl } from "./gateway_helpers.ts";
 import type { TestWorld } from "./test_world.ts";
+import { askUntil } from "../fakes/wait_until.ts";
 
 const OUTAGE_MS = 15_000;
 const UNHANDLED = /Uncaught|Unhandled|^\s+at /m;
@@ -197,15 +198,12 @@ async function scrape(base: string): Promise<Map<string, number>> {
 }
 
 /** Scrapes until `sample` satisfies `check` (metrics follow events the test cannot see directly). */
-async function waitForMetric(base: string, sample: string, check: (value: number) => boolean) {
-  const deadline = Date.now() + 30_000;
-  while (true) {
+function waitForMetric(base: string, sample: string, check: (value: number) => boolean) {
+  return askUntil(async () => {
     const samples = await scrape(base);
     const value = samples.get(sample);
-    if (value !== undefined && check(value)) return samples;
-    if (Date.now() > deadline) throw new Error(`${sample} stayed at ${value}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+    return value !== undefined && check(value) ? samples : undefined;
+  }, `${sample} to change`);
 }
 
 /** True when no packet has arrived for `ms` milliseconds. */

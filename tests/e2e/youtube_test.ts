@@ -6,6 +6,7 @@
 import { answerText, privateAnswer } from "./bot_answers.ts";
 import assert from "node:assert/strict";
 import { FakeYoutube } from "../fakes/fake_youtube.ts";
+import { askUntil } from "../fakes/wait_until.ts";
 import { worldTest } from "./with_world.ts";
 import { TestWorld } from "./test_world.ts";
 import { audioAfter, packetsFor, toneOrder } from "./received_audio.ts";
@@ -213,17 +214,21 @@ function typer(world: TestWorld) {
 /**
  * The suggestions for `words`. Answered within Discord's three seconds by design (a pause, then at most 2.2 s
  * of search); a machine too busy for that answers with the typed words while the search goes on and is
- * remembered, so the words are sent again (five times a second, for at most 30 s) until its answer comes.
+ * remembered, so the words are sent again until its answer comes.
  */
 async function suggestionsFor(type: ReturnType<typeof typer>, words: string) {
   const sentAt = Date.now();
-  let response = await type(words).waitForResponse(30_000);
-  console.log(`autocomplete for "${words}" answered in ${Date.now() - sentAt} ms`);
-  for (let tries = 0; isTyped(response, words) && tries < 150; tries++) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    response = await type(words).waitForResponse(30_000);
-  }
-  return response;
+  let first = true;
+  return await askUntil(
+    async () => {
+      const response = await type(words).waitForResponse(30_000);
+      if (first) console.log(`autocomplete for "${words}" answered in ${Date.now() - sentAt} ms`);
+      first = false;
+      return isTyped(response, words) ? undefined : response;
+    },
+    `suggestions for "${words}"`,
+    { everyMs: 200 },
+  );
 }
 
 /** An answer that offers the words back as typed (the search was not done in time). */

@@ -1,11 +1,28 @@
 /**
  * Waits for a condition that announces itself with no event (a process gone from /proc, a fake's group
- * formed on a later turn): looks again every few milliseconds. The bound only catches a hang.
+ * formed on a later turn, a state the bot only shows when asked): looks again every few milliseconds. The
+ * bound only catches a hang.
  */
+
+/** Waits until `done()` holds. */
 export async function waitUntil(done: () => boolean, what: string, boundMs = 20_000): Promise<void> {
+  await askUntil(() => Promise.resolve(done() || undefined), what, { boundMs, everyMs: 20 });
+}
+
+/**
+ * Asks `ask` again and again (each answer awaited, then `everyMs` apart) until it gives something other than
+ * undefined, and returns that: for states only a request shows (a reply, a metrics scrape).
+ */
+export async function askUntil<T>(
+  ask: () => Promise<T | undefined>,
+  what: string,
+  { boundMs = 30_000, everyMs = 100 }: { boundMs?: number; everyMs?: number } = {},
+): Promise<T> {
   const started = Date.now();
-  while (!done()) {
+  while (true) {
+    const answer = await ask();
+    if (answer !== undefined) return answer;
     if (Date.now() - started > boundMs) throw new Error(`Still not true after ${boundMs} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
