@@ -93,6 +93,8 @@ export class FakeVoiceServer {
   readonly packets: ReceivedPacket[] = [];
   /** Datagrams that looked like RTP but failed to decrypt. */
   decryptFailures = 0;
+  /** Datagrams that arrived while the server was not answering (see `stopAnswering`), and were dropped. */
+  unansweredDatagrams = 0;
   readonly #options: Required<FakeVoiceServerOptions>;
   readonly #http: Deno.HttpServer<Deno.NetAddr>;
   readonly #relay: DroppingRelay;
@@ -368,7 +370,10 @@ export class FakeVoiceServer {
   }
 
   #onDatagram(message: Uint8Array, remote: RemoteInfo): void {
-    if (!this.#answering) return;
+    if (!this.#answering) {
+      this.unansweredDatagrams++;
+      return this.#changed();
+    }
     const view = new DataView(message.buffer, message.byteOffset, message.byteLength);
     if (message.length === 74 && view.getUint16(0) === 1) {
       this.#udp.send(discoveryResponse(view.getUint32(4), remote), remote.port, remote.address);
