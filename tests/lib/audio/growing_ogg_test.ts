@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { buffer } from "node:stream/consumers";
 import type { Readable } from "node:stream";
 import { gainEncodeArgs } from "../../../lib/audio/gain_encode.ts";
 import { openGrowingOggOpus, waitForOggPages } from "../../../lib/audio/growing_ogg.ts";
@@ -72,12 +73,6 @@ function concat(chunks: Uint8Array[]): Uint8Array {
   return out;
 }
 
-async function readAll(stream: Readable): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of stream) chunks.push(chunk);
-  return concat(chunks);
-}
-
 function completion() {
   let settle!: (ok: boolean) => void;
   const promise = new Promise<boolean>((resolve) => (settle = resolve));
@@ -123,7 +118,7 @@ Deno.test("a start past what is written waits for it, then plays from there", as
     done.settle(true);
     await stream.ended;
     // The same bytes as seeking in the finished file, which plays the 800 Hz tone of second 5 first.
-    const expected = await readAll(openOggOpusAt(await writeTemp(dir, complete), 5.5));
+    const expected = new Uint8Array(await buffer(openOggOpusAt(await writeTemp(dir, complete), 5.5)));
     assert.deepEqual(stream.bytes(), expected);
     const out = join(dir, "from_5.5.ogg");
     await Deno.writeFile(out, stream.bytes());

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { Readable } from "node:stream";
+import { buffer } from "node:stream/consumers";
 import {
   assertOggPageCrc,
   buildOggPage,
@@ -147,16 +147,8 @@ async function withTenTones(run: (path: string, dir: string) => Promise<void>): 
   }
 }
 
-async function readAll(stream: Readable): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of stream) chunks.push(chunk);
-  const out = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
-  chunks.reduce((offset, chunk) => (out.set(chunk, offset), offset + chunk.length), 0);
-  return out;
-}
-
 async function seekToFile(path: string, seconds: number, out: string): Promise<Uint8Array> {
-  const bytes = await readAll(openOggOpusAt(path, seconds));
+  const bytes = new Uint8Array(await buffer(openOggOpusAt(path, seconds)));
   await Deno.writeFile(out, bytes);
   return bytes;
 }
@@ -222,7 +214,7 @@ Deno.test("a file that is not Ogg Opus makes the stream fail, not hang", async (
       other,
       buildOggPage({ ...pageHeader(0, 0n), body: new TextEncoder().encode("Vorbis") }),
     );
-    await assert.rejects(readAll(openOggOpusAt(other, 1)), /not OpusHead/);
+    await assert.rejects(buffer(openOggOpusAt(other, 1)), /not OpusHead/);
   });
 });
 

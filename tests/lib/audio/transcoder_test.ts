@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { Readable } from "node:stream";
+import { buffer } from "node:stream/consumers";
 import { openGrowingOggOpus } from "../../../lib/audio/growing_ogg.ts";
 import { windowStarts } from "../../../lib/audio/loudness_estimate.ts";
 import { loudnessTarget } from "../../../lib/audio/loudnorm.ts";
@@ -54,14 +54,6 @@ function never(): AbortSignal {
   return new AbortController().signal;
 }
 
-async function readAll(stream: Readable): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of stream) chunks.push(chunk);
-  const out = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
-  chunks.reduce((offset, chunk) => (out.set(chunk, offset), offset + chunk.length), 0);
-  return out;
-}
-
 /** True peak in dBTP, measured independently of the code under test. */
 async function truePeak(path: string): Promise<number> {
   const { stderr } = await runFfmpeg(["-nostats", "-i", path, "-af", "ebur128=peak=true", "-f", "null", "-"]);
@@ -84,7 +76,7 @@ async function firstPlay(seconds: number, level: number) {
     assert.equal(started.outcome, "streaming", JSON.stringify(started));
     const finish = handle({ kind: "finish", job: "a" }, never());
     const complete = finish.then((answer) => answer.outcome === "ready");
-    const heard = await readAll(openGrowingOggOpus(outputPath, { startSeconds: 0, complete }));
+    const heard = new Uint8Array(await buffer(openGrowingOggOpus(outputPath, { startSeconds: 0, complete })));
     const ready = await finish;
     assert.equal(ready.outcome, "ready", JSON.stringify(ready));
     const heardPath = join(work, "heard.ogg");
@@ -276,7 +268,7 @@ Deno.test("a track that fools the quick estimate is measured and encoded again b
     const heardPath = join(work, "heard.ogg");
     await Deno.writeFile(
       heardPath,
-      await readAll(openGrowingOggOpus(outputPath, { startSeconds: 0, complete })),
+      new Uint8Array(await buffer(openGrowingOggOpus(outputPath, { startSeconds: 0, complete }))),
     );
     const ready = await finish;
     assert.ok(ready.outcome === "ready", JSON.stringify(ready));
