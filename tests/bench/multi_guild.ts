@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { TestWorld } from "../e2e/test_world.ts";
 import { trustEnv } from "../fakes/test_ca.ts";
 import { isSilenceFrame } from "../fakes/voice_rtp.ts";
+import { askUntil } from "../fakes/wait_until.ts";
 import { writeMusicLike } from "./bench_audio.ts";
 import { BotResources } from "./bot_resources.ts";
 import { playAndHear, sleep, stopAndWaitForQuiet, waitForQuiet } from "./listener.ts";
@@ -199,17 +200,20 @@ async function measureWindow(
   };
 }
 
-async function waitForCachedFile(dir: string, timeoutMs = 120_000): Promise<string> {
-  const deadline = performance.now() + timeoutMs;
-  while (performance.now() < deadline) {
-    for await (const entry of Deno.readDir(dir)) {
-      if (entry.isFile && entry.name.endsWith(".ogg") && !entry.name.startsWith(".")) {
-        return join(dir, entry.name);
+/** The first finished file in the cache (files still being made start with a dot). */
+function waitForCachedFile(dir: string): Promise<string> {
+  return askUntil(
+    async () => {
+      for await (const entry of Deno.readDir(dir)) {
+        if (entry.isFile && entry.name.endsWith(".ogg") && !entry.name.startsWith(".")) {
+          return join(dir, entry.name);
+        }
       }
-    }
-    await sleep(100);
-  }
-  throw new Error(`No finished file appeared in the cache within ${timeoutMs} ms`);
+      return undefined;
+    },
+    "a finished file in the cache",
+    { boundMs: 120_000 },
+  );
 }
 
 /** The multi-guild section: per count, the bot beside the baseline, with goals and ratios. */
