@@ -39,7 +39,7 @@ export function openGrowingOggOpus(path: string, options: GrowingOggOptions): Re
   const closed = new AbortController();
   const { signal } = options;
   const stop = signal ? AbortSignal.any([signal, closed.signal]) : closed.signal;
-  const stream = readableOf(growingBytes(path, { ...options, signal: stop }));
+  const stream = readableOf(growingBytes(path, { ...options, signal: stop }), closed);
   const abort = () => stream.destroy(signal?.reason);
   if (signal?.aborted) abort();
   else signal?.addEventListener("abort", abort, { once: true });

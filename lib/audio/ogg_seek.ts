@@ -163,7 +163,7 @@ export async function readOpusHeaderPages(pageAt: PageAt): Promise<OpusHeaders> 
 
 /** A Readable of the chunks; destroying it ends the generator (closing what it opened). */
 // Readable.from would do, but the Node typings this project resolves predate it.
-export function readableOf(chunks: AsyncGenerator<Uint8Array>): Readable {
+export function readableOf(chunks: AsyncGenerator<Uint8Array>, stop?: AbortController): Readable {
   return new Readable({
     read() {
       chunks.next().then(
@@ -171,8 +171,10 @@ export function readableOf(chunks: AsyncGenerator<Uint8Array>): Readable {
         (error) => this.destroy(error),
       );
     },
-    // Closes the file when the player stops early.
+    // Closes the file when the player stops early. A generator waiting inside (for a writer, say) finishes
+    // that wait before it can return, so `stop` is aborted first to cut the wait short.
     destroy(error, callback) {
+      stop?.abort();
       chunks.return(undefined).then(() => callback(error), callback);
     },
   });

@@ -192,3 +192,44 @@ async function writeTemp(dir: string, bytes: Uint8Array): Promise<string> {
   await Deno.writeFile(path, bytes);
   return path;
 }
+
+/** Resolves once Deno.open has been called `count` more times: the reader looked for its file. */
+function waitForFileLooks(count: number): Promise<void> {
+  const realOpen = Deno.open;
+  return new Promise((resolve) => {
+    let seen = 0;
+    Deno.open = ((...args: Parameters<typeof Deno.open>) => {
+      if (++seen >= count) {
+        Deno.open = realOpen;
+        resolve();
+      }
+      return realOpen(...args);
+    }) as typeof Deno.open;
+  });
+}
+
+Deno.test("a reader closed while it waits for the writer closes at once and stops looking at the file", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "trazom_growing_" });
+  try {
+    // Nothing written yet, and the writer never finishes: the reader can only wait.
+    const stream = openGrowingOggOpus(join(dir, "never.ogg"), {
+      startSeconds: 0,
+      complete: new Promise(() => {}),
+    });
+    stream.on("error", () => {});
+    stream.resume();
+    const closed = new Promise<void>((resolve) => stream.once("close", () => resolve()));
+    // Destroyed only once it is inside its wait: the first look finds no file and sleeps to look again.
+    await waitForFileLooks(2);
+    stream.destroy();
+    // Left waiting, the reader would look at the file every 10 ms for good and never report "close".
+    const windowMs = 2_000;
+    const outcome = await Promise.race([
+      closed.then(() => "closed"),
+      new Promise<string>((resolve) => setTimeout(() => resolve("still waiting"), windowMs)),
+    ]);
+    assert.equal(outcome, "closed", `the reader did not close within ${windowMs} ms of being destroyed`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
