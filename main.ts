@@ -35,7 +35,8 @@ import { ShardState } from "discordeno";
 import { VoiceStateTracker } from "./lib/discord/voice_state_tracker.ts";
 import { GuildSessions } from "./lib/guild/guild_sessions.ts";
 import { SessionStateKeeper } from "./lib/guild/session_state_keeper.ts";
-import { TrackPreparer } from "./lib/guild/track_preparer.ts";
+import { TrackPreparer } from "./lib/adapters/track_preparer.ts";
+import { WorkerResolver } from "./lib/adapters/worker_resolver.ts";
 import { liveTools } from "./lib/process/live_tools.ts";
 import { Shutdown } from "./lib/shutdown.ts";
 import { systemClock } from "./lib/clock.ts";
@@ -102,7 +103,11 @@ async function main(): Promise<void> {
       if (state.guild_id) sessions.voiceChanged(state.guild_id);
     },
     onGuildDelete: (guild) => {
-      if (!guild.unavailable) guildIds.delete(guild.id);
+      // An outage keeps the guild; a removal forgets what was known of its members.
+      if (!guild.unavailable) {
+        guildIds.delete(guild.id);
+        voiceStates.forgetGuild(guild.id);
+      }
       roles.onGuildDelete(guild.id);
     },
     onGuildRoleEvent: (event) => roles.onRoleEvent(event),
@@ -119,7 +124,7 @@ async function main(): Promise<void> {
     createOutput: (guildId, listener) =>
       new GuildPlayer(guildId, adapters, listener.onEvent, listener.onLost),
     preparer: new TrackPreparer(cache, resolver, transcoder, target),
-    resolver,
+    resolver: new WorkerResolver(resolver),
     prefetch: config.prefetch,
     queueCaps: config.queueLimits,
     clock: systemClock,

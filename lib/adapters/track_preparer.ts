@@ -21,7 +21,7 @@ import type {
 } from "../channels/transcoder_messages.ts";
 import { type MediaLocation, sourceKey, type Track, type TrackSource } from "../track.ts";
 import { UserError } from "../user_error.ts";
-import { type PreparedTrack, type Preparer, type Priority, TemporaryFailure } from "./preparation.ts";
+import { type PreparedTrack, type Preparer, type Priority, TemporaryFailure } from "../guild/preparation.ts";
 
 /** Matching waits on the network; the first audio needs a download and a short measurement. */
 const MATCH_TIMEOUT_MS = 60_000;
@@ -48,6 +48,10 @@ interface Making {
 export class TrackPreparer implements Preparer {
   #making = new Map<string, Making>();
   #jobs = 0;
+  /** Track id → the cache key it is being made under: a Spotify track's is known only once it is matched. */
+  #keysOfTracks = new Map<string, string>();
+  /** Tracks raised to "now" while still being matched: their making starts first in line. */
+  #urgent = new Set<string>();
 
   constructor(
     private readonly cache: AudioCache,
@@ -58,9 +62,18 @@ export class TrackPreparer implements Preparer {
 
   /** The playable track; rejects with a UserError, a TemporaryFailure, or the signal's reason. */
   async prepare(track: Track, options: { signal: AbortSignal; priority: Priority }): Promise<PreparedTrack> {
+    try {
+      return await this.#prepare(track, options);
+    } finally {
+      this.#urgent.delete(track.id);
+    }
+  }
+
+  async #prepare(track: Track, options: { signal: AbortSignal; priority: Priority }): Promise<PreparedTrack> {
     const { signal } = options;
     const source = await this.#playableSource(track.source, signal);
     const key = this.#keyOf(source);
+    const priority = this.#urgent.has(track.id) ? "now" : options.priority;
     // A hit is pinned as it is found, so no other guild's commit can evict it before it plays.
     const cached = await this.cache.acquire(key);
     if (cached) {
@@ -74,14 +87,29 @@ export class TrackPreparer implements Preparer {
     const learned = track.source.kind === "spotify"
       ? {}
       : { durationSeconds: track.durationSeconds, media: track.media };
-    return await this.#streamingTrack(key, { source, ...learned }, options);
+    this.#keysOfTracks.set(track.id, key);
+    try {
+      const prepared = await this.#streamingTrack(key, { source, ...learned }, { signal, priority });
+      return { ...prepared, release: () => (this.#keysOfTracks.delete(track.id), prepared.release()) };
+    } catch (error) {
+      this.#keysOfTracks.delete(track.id);
+      throw error;
+    }
   }
 
-  /** A prefetched track is about to play: its making goes before other prefetches. */
+  /**
+   * A prefetched track is about to play: its making goes before other prefetches. A Spotify track still
+   * being matched has no making yet; it is remembered, and its making starts as "now".
+   */
   prioritize(track: Track): void {
-    if (track.source.kind === "spotify") return;
-    const making = this.#making.get(this.#keyOf(track.source));
-    if (!making) return;
+    const key = track.source.kind === "spotify"
+      ? this.#keysOfTracks.get(track.id)
+      : this.#keyOf(track.source);
+    const making = key === undefined ? undefined : this.#making.get(key);
+    if (!making) {
+      if (key === undefined) this.#urgent.add(track.id);
+      return;
+    }
     this.transcoder.request({ kind: "prioritize", job: making.job, priority: "now" }, { timeoutMs: 10_000 })
       .catch(() => {});
   }

@@ -19,13 +19,16 @@ export function authorizeControl(
   return authorize(deps, context, session, action, trackRequesterId);
 }
 
-/** Like authorizeControl, for settings (loop, mode, autoplay) that may be chosen before any music plays. */
-export function authorizeSetting(
+/**
+ * Like authorizeControl, for settings (loop, mode, autoplay) that may be chosen before any music plays:
+ * the session comes restored, so a setting chosen right after a start is not undone by the saved one.
+ */
+export async function authorizeSetting(
   deps: CommandDeps,
   context: CommandContext,
   action: ControlAction,
-): GuildSession {
-  return authorize(deps, context, deps.sessions.obtain(context.guildId), action);
+): Promise<GuildSession> {
+  return authorize(deps, context, await deps.sessions.obtain(context.guildId), action);
 }
 
 /** DJ: the configured role, or the Manage Channels permission. */

@@ -42,7 +42,7 @@ export function playCommand(deps: CommandDeps): Command {
           "Only a DJ can put a track first. Leave out next:true and it joins the fair queue.",
         );
       }
-      const session = sessions.obtain(context.guildId);
+      const session = await sessions.obtain(context.guildId);
       const elsewhere = session.busyElsewhere(voiceChannelId);
       if (elsewhere) {
         throw new UserError(`I'm already playing in <#${elsewhere}>; join that channel to add songs.`);

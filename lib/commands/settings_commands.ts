@@ -31,7 +31,7 @@ export function loopCommand(deps: CommandDeps): Command {
     async run(context) {
       const mode = LOOP_MODES[String(context.options.get("mode"))];
       if (!mode) throw new UserError("Loop can be off, track or queue.");
-      const session = authorizeSetting(deps, context, "loop");
+      const session = await authorizeSetting(deps, context, "loop");
       session.setLoop(mode);
       await context.reply.send({ content: LOOP_TEXT[mode] });
     },
@@ -56,7 +56,7 @@ export function modeCommand(deps: CommandDeps): Command {
     async run(context) {
       const order = String(context.options.get("order"));
       if (order !== "fair" && order !== "fifo") throw new UserError("The order can be fair or fifo.");
-      const session = authorizeSetting(deps, context, "mode");
+      const session = await authorizeSetting(deps, context, "mode");
       session.setMode(order);
       await context.reply.send({
         content: order === "fair"
@@ -85,7 +85,7 @@ export function autoplayCommand(deps: CommandDeps): Command {
     async run(context) {
       const mode = String(context.options.get("mode"));
       if (mode !== "on" && mode !== "off") throw new UserError("Autoplay can be on or off.");
-      const session = authorizeSetting(deps, context, "autoplay");
+      const session = await authorizeSetting(deps, context, "autoplay");
       session.setAutoplay(mode === "on");
       await context.reply.send({
         content: session.autoplay

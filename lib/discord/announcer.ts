@@ -29,8 +29,11 @@ const LEFT_BECAUSE = {
   alone: (channelId: string) => `I left <#${channelId}> because nobody was listening.`,
   idle: (channelId: string) => `I left <#${channelId}> because the queue was empty.`,
   disconnected: (channelId: string) => `I was disconnected from <#${channelId}>.`,
-  // The /leave reply already says so.
+  unreachable: (channelId: string) => `I lost my connection to <#${channelId}> and couldn't get it back.`,
+  // The reply to /leave, or to the /play whose join failed or found nothing, already says so.
   asked: undefined,
+  "join-failed": undefined,
+  "nothing-queued": undefined,
 };
 
 /** The words for an event; undefined when it is not worth a message. */

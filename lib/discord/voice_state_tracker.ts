@@ -25,6 +25,11 @@ export class VoiceStateTracker {
     else members.delete(state.user_id);
   }
 
+  /** The bot was removed from `guildId`: nothing of its members' voice is kept. */
+  forgetGuild(guildId: string): void {
+    this.#guilds.delete(guildId);
+  }
+
   /** The voice channel `userId` is in, if any. */
   channelOf(guildId: string, userId: string): string | undefined {
     return this.#guilds.get(guildId)?.get(userId);

@@ -4,11 +4,22 @@
  */
 import type { Readable } from "node:stream";
 
-/** What the output reports about the play it was given. */
+/**
+ * How a play the output was given came to an end, after lavaplayer's end reasons: only `ended` means the
+ * track was heard to its end and the queue may move on.
+ * - `ended`: its stream ran out;
+ * - `starved`: no audio arrived for a while (a slow source, a busy machine) although the stream is open:
+ *   the track is not over, it stalled at `positionSeconds`;
+ * - `stopped`: the output was told to stop, or left its channel;
+ * - `replaced`: another play took its place;
+ * - `failed`: its stream broke.
+ */
 export type OutputEvent =
-  | { type: "finished"; trackId: string }
+  | { type: "ended"; trackId: string }
+  | { type: "starved"; trackId: string; positionSeconds: number }
   | { type: "stopped"; trackId: string }
-  | { type: "failed"; trackId: string; error: Error };
+  | { type: "replaced"; trackId: string }
+  | { type: "failed"; trackId: string; error: Error; positionSeconds: number };
 
 /** Why a voice connection was lost for good. */
 export type VoiceLoss = "disconnected" | "unreachable";
@@ -23,11 +34,14 @@ export interface OutputListener {
 export interface AudioOutput {
   /** The voice channel joined or being joined. */
   readonly channelId: string | undefined;
-  /** Joins (or moves to) `channelId`; resolves once audio can flow. */
-  connect(channelId: string): Promise<void>;
   /**
-   * Starts a play at once, replacing whatever played (reported as stopped). `trackId` names this play in the
-   * events; `open` gives Ogg Opus from `startSeconds` on.
+   * Joins (or moves to) `channelId`; resolves once audio can flow. Aborting `signal` gives the join up: the
+   * promise rejects with the signal's reason and the half-made connection is closed.
+   */
+  connect(channelId: string, signal: AbortSignal): Promise<void>;
+  /**
+   * Starts a play at once, replacing whatever played (reported as replaced). `trackId` names this play in
+   * the events; `open` gives Ogg Opus from `startSeconds` on.
    */
   play(playable: { trackId: string; open: () => Readable; startSeconds: number }): void;
   pause(): boolean;

@@ -5,8 +5,6 @@
  * tells listeners; saving, announcing and auto-leave follow from the events it emits.
  */
 import type { Clock } from "../clock.ts";
-import type { WorkerClient } from "../channels/worker_client.ts";
-import type { ResolverAnswer, ResolverRequest } from "../channels/resolver_messages.ts";
 import { FairQueue } from "../queue/fair_queue.ts";
 import type { QueueMode } from "../queue/queue_entry.ts";
 import type { QueueSortKey } from "../queue/queue_ordering.ts";
@@ -19,9 +17,11 @@ import { cancelPreparation, type PreparedTrack, type Preparer } from "./preparat
 import { PrefetchWindow } from "./prefetch_window.ts";
 import { type QueryJob, type QueryResult, QueryTask, type Queued } from "./query_task.ts";
 import { type QueueCaps, queueRoom } from "../limits/queue_limits.ts";
-import type { SessionEvent } from "./session_events.ts";
+import type { LeftReason, SessionEvent } from "./session_events.ts";
+import type { Resolver } from "./resolver_port.ts";
 import type { Resume, SessionState, SessionStatus } from "./session_state.ts";
 import { type SkipTally, SkipVotes } from "./skip_votes.ts";
+import { type JoinOutcome, type Presence, VoicePresence } from "./voice_presence.ts";
 
 export type { LoopMode };
 
@@ -44,13 +44,16 @@ export interface SavedMusic extends GuildState {
   recent: TrackInfo[];
 }
 
+/** Times one track is picked up again where it stalled or broke before it is skipped. */
+export const MAX_RECOVERIES = 3;
+
 /** What a session is built from. */
 export interface SessionParts {
   guildId: string;
   /** Builds the voice output, which reports to `listener`. */
   createOutput(listener: OutputListener): AudioOutput;
   preparer: Preparer;
-  resolver: WorkerClient<ResolverRequest, ResolverAnswer>;
+  resolver: Resolver;
   emit(event: SessionEvent): void;
   /** How many upcoming tracks are prepared ahead. */
   prefetch: number;
@@ -67,14 +70,11 @@ export class GuildSession {
   #loop: LoopMode = "off";
   #textChannelId?: string;
   readonly #output: AudioOutput;
+  readonly #voice: VoicePresence;
   readonly #window: PrefetchWindow;
   readonly #queries: QueryTask;
   readonly #autoplay: AutoplayFeeder;
   readonly #votes = new SkipVotes();
-  /** Settles once saved music is back: queueing waits for it, so a restore never overwrites a /play. */
-  #restored: Promise<void> = Promise.resolve();
-  /** A join under way: a second /play from another channel must not pull the bot away mid-join. */
-  #joining?: { channelId: string; done: Promise<void> };
   #plays = 0;
 
   constructor(private readonly parts: SessionParts) {
@@ -83,17 +83,18 @@ export class GuildSession {
       onEvent: (event) => this.#onOutputEvent(event),
       onLost: (reason, channelId) => this.#onVoiceLost(reason, channelId),
     });
+    this.#voice = new VoicePresence(this.#output, (presence) => this.#onPresence(presence));
     this.#window = new PrefetchWindow(parts.preparer, parts.clock, (track, error) => {
       this.#queue.removeWhere((queued) => queued.id === track.id);
       this.#reportFailure(track, error);
       this.#changed();
     });
-    this.#queries = new QueryTask(parts.resolver, async (tracks, options) => {
-      await this.#restored;
-      return this.#enqueue(tracks, options);
-    });
+    this.#queries = new QueryTask(
+      parts.resolver,
+      (tracks, options) => Promise.resolve(this.#enqueue(tracks, options)),
+    );
     this.#autoplay = new AutoplayFeeder(async (videoId) => {
-      const answer = await parts.resolver.request({ kind: "radio", videoId }, { timeoutMs: 60_000 });
+      const answer = await parts.resolver.radio(videoId);
       return answer.outcome === "tracks" ? answer.tracks : [];
     });
   }
@@ -123,7 +124,12 @@ export class GuildSession {
 
   /** The voice channel the bot is in or joining. */
   get channelId(): string | undefined {
-    return this.#output.channelId;
+    return this.#voice.channelId;
+  }
+
+  /** Out of voice, joining a channel, or in one. */
+  get voiceStatus(): Presence["status"] {
+    return this.#voice.status;
   }
 
   /** Where notices go: the text channel of the latest /play. */
@@ -146,7 +152,7 @@ export class GuildSession {
   /** What a restart needs to carry on: the track playing, being prepared, or waiting to resume. */
   savedPlayback(): Omit<Playback, "savedAt"> | null {
     const state = this.#state;
-    const voiceChannelId = this.#output.channelId;
+    const voiceChannelId = this.#voice.channelId;
     const textChannelId = this.#textChannelId;
     if (state.status === "idle" && state.resume) {
       const { track, positionSeconds, paused } = state.resume;
@@ -161,8 +167,8 @@ export class GuildSession {
 
   /** The channel the bot is busy in, when it is not `channelId`: a /play from elsewhere must not pull it away. */
   busyElsewhere(channelId: string): string | undefined {
-    const here = this.#joining?.channelId ?? this.#output.channelId;
-    const busy = this.#joining !== undefined || this.#state.status === "preparing" ||
+    const here = this.#voice.channelId;
+    const busy = this.#voice.status === "joining" || this.#state.status === "preparing" ||
       this.#state.status === "playing";
     return here && here !== channelId && busy ? here : undefined;
   }
@@ -170,13 +176,15 @@ export class GuildSession {
   /**
    * Joins `voiceChannelId` while resolving `job.query`, and queues what it names; playback starts once the
    * bot is in voice. A request that fails changes nothing: its tracks leave the queue again, and a bot that
-   * joined only for it leaves.
+   * came out of nowhere for it alone leaves again — never while other requests are pending, something is
+   * queued, or it was already in the channel.
    */
   async play(
     job: QueryJob,
     where: { voiceChannelId: string; textChannelId?: string },
   ): Promise<QueryResult> {
     if (where.textChannelId) this.#textChannelId = where.textChannelId;
+    const cameFromOut = this.#voice.status === "out";
     const [joined, queued] = await Promise.allSettled([
       this.join(where.voiceChannelId),
       this.#queries.submit(job),
@@ -186,32 +194,28 @@ export class GuildSession {
       throw joined.reason;
     }
     if (queued.status === "rejected") {
-      const state = this.#state;
-      if (state.status === "idle" && !state.resume && this.#queue.length === 0) this.#output.disconnect();
+      if (cameFromOut && this.#queries.pending === 0 && !this.#hasMusic()) this.#leave("nothing-queued");
       throw queued.reason;
     }
     return queued.value;
   }
 
-  /** Joins `channelId` (a UserError when busy elsewhere or refused), then starts what waits. */
+  /** Joins `channelId` (a UserError when busy elsewhere, refused, or given up), then starts what waits. */
   async join(channelId: string): Promise<void> {
     const elsewhere = this.busyElsewhere(channelId);
     if (elsewhere) {
       throw new UserError(`I'm already playing in <#${elsewhere}>; join that channel to add songs.`);
     }
-    if (this.#joining) return await this.#joining.done;
-    const done = this.#output.connect(channelId);
-    this.#joining = { channelId, done };
-    try {
-      await done;
-    } catch (error) {
-      if (this.#output.channelId === channelId) this.#output.disconnect();
-      console.error(`Guild ${this.guildId}: joining voice channel ${channelId}:`, error);
-      throw new UserError("I couldn't join your voice channel. Check that I may connect and speak there.");
-    } finally {
-      this.#joining = undefined;
+    const joining = this.#voice.join(channelId);
+    const result: JoinOutcome = await joining;
+    if (result.outcome === "in") return;
+    if (result.outcome === "given-up") {
+      throw new UserError("I left that voice channel before I was in it. Use /play again to call me back.");
     }
-    if (!this.#startIfIdle(false)) this.#changed();
+    console.error(`Guild ${this.guildId}: joining voice channel ${channelId}:`, result.error);
+    // Every waiter of this join hears the failure; the first takes the bot out, through the one leave path.
+    if (this.#voice.isJoining(joining)) this.#leave("join-failed");
+    throw new UserError("I couldn't join your voice channel. Check that I may connect and speak there.");
   }
 
   /** Ends the current track (or its preparation) early; the next one follows. */
@@ -291,7 +295,7 @@ export class GuildSession {
     }
     if (state.status !== "playing") return false;
     if (state.paused) this.#setState({ ...state, playId: undefined, positionSeconds });
-    else this.#load(state.track, state.prepared, positionSeconds);
+    else this.#load(state.track, state.prepared, positionSeconds, state.recoveries);
     return true;
   }
 
@@ -315,7 +319,7 @@ export class GuildSession {
     }
     if (state.status !== "playing" || !state.paused) return false;
     if (state.playId === undefined) {
-      this.#load(state.track, state.prepared, state.positionSeconds);
+      this.#load(state.track, state.prepared, state.positionSeconds, state.recoveries);
       return true;
     }
     if (!this.#output.resume()) return false;
@@ -323,34 +327,26 @@ export class GuildSession {
     return true;
   }
 
-  /** Leaves voice; the queue, and the track that was playing, wait for the next /play. */
+  /** Leaves voice, or gives up a join; the queue, and the track that was playing, wait for the next /play. */
   leave(reason: "alone" | "idle" | "asked" = "asked"): void {
-    const channelId = this.#output.channelId;
-    if (!channelId) return;
-    this.#setState({ status: "idle", resume: this.#resumePoint(channelId) });
-    this.#votes.reset();
-    this.#output.disconnect();
-    this.parts.emit({ kind: "left", reason, channelId });
+    this.#leave(reason);
   }
 
   /**
-   * Brings back saved music. Queueing waits until it is applied, so a /play during a restore lands on
-   * top of it. The saved track waits in `idle.resume` until `continuePlayback` or the next /play.
+   * Brings back saved music; the saved track waits in `idle.resume` until `continuePlayback` or the next
+   * /play. GuildSessions hands a session out only once this settled, so no intent can be overwritten by it.
    */
-  restore(loading: Promise<SavedMusic | undefined>): Promise<void> {
-    const applied = loading.then((saved) => saved && this.#applySaved(saved));
-    this.#restored = applied.catch((error) => console.error(`Guild ${this.guildId}: restoring:`, error));
-    return applied;
-  }
-
-  /** Settles once saved music (if any) has been applied. */
-  whenRestored(): Promise<void> {
-    return this.#restored;
+  async restore(loading: Promise<SavedMusic | undefined>): Promise<void> {
+    try {
+      const saved = await loading;
+      if (saved) this.#applySaved(saved);
+    } catch (error) {
+      console.error(`Guild ${this.guildId}: restoring:`, error);
+    }
   }
 
   /** After a restart: rejoins the saved channel and carries on from the saved position. */
   async continuePlayback(): Promise<Resume | undefined> {
-    await this.#restored;
     const state = this.#state;
     if (state.status !== "idle" || !state.resume) return undefined;
     const resume = state.resume;
@@ -363,7 +359,7 @@ export class GuildSession {
     this.#queries.close();
     this.#window.clear();
     this.#setState({ status: "closed" });
-    this.#output.disconnect();
+    this.#voice.leave();
   }
 
   // ---- Transitions ----
@@ -392,14 +388,41 @@ export class GuildSession {
   #changed(): void {
     const state = this.#state;
     if (state.status === "closed") return;
-    const connected = this.#output.channelId !== undefined;
+    // Prepared while the join is still under way too: the first track need not wait for the voice server.
+    const connected = this.#voice.status !== "out";
     this.#window.keepOnly(connected ? this.#queue.peek(this.parts.prefetch) : []);
     this.parts.emit({ kind: "changed" });
   }
 
   /** In a voice channel, not still joining it: only then does a track start. */
   #inVoice(): boolean {
-    return this.#output.channelId !== undefined && this.#joining === undefined;
+    return this.#voice.isIn;
+  }
+
+  /** Something plays, is being prepared, waits to resume, or is queued. */
+  #hasMusic(): boolean {
+    const state = this.#state;
+    return state.status === "preparing" || state.status === "playing" ||
+      (state.status === "idle" && state.resume !== undefined) || this.#queue.length > 0;
+  }
+
+  /**
+   * The one leave path: keeps where the current track was, takes the bot out of voice (or gives up the
+   * join), and says what it left and why.
+   */
+  #leave(reason: LeftReason): void {
+    const channelId = this.#voice.channelId;
+    if (!channelId) return;
+    this.#setState({ status: "idle", resume: this.#resumePoint(channelId) });
+    this.#votes.reset();
+    this.#voice.leave();
+    this.parts.emit({ kind: "left", reason, channelId });
+  }
+
+  /** The bot is now in voice: what waits starts; any other change only moves the prefetch window. */
+  #onPresence(presence: Presence): void {
+    if (presence.status === "in" && this.#startIfIdle(false)) return;
+    this.#changed();
   }
 
   /** Takes the tracks of a request that failed back out of the queue. */
@@ -418,6 +441,7 @@ export class GuildSession {
   #enqueue(requested: Track[], options: { next?: boolean }): Queued {
     if (this.#state.status === "closed") throw new UserError("I'm shutting down; try again in a moment.");
     const requesterId = requested[0]?.requesterId;
+    if (requested.some((track) => !track.autoplay)) this.#autoplay.wake();
     const room = queueRoom({
       guildQueued: this.#queue.length,
       userQueued: this.#queue.list().filter((track) => track.requesterId === requesterId).length,
@@ -437,18 +461,28 @@ export class GuildSession {
     if (state.status !== "idle" || !this.#inVoice()) return false;
     if (state.resume) {
       const { track, positionSeconds, paused } = state.resume;
-      this.#prepare(track, { positionSeconds, paused, announce: true, resumed: true });
+      this.#prepare(track, { positionSeconds, paused, announce: true, resumed: true, recoveries: 0 });
       return true;
     }
     const next = this.#queue.takeNext();
-    if (next) this.#prepare(next, { positionSeconds: 0, paused: false, announce, resumed: false });
+    if (next) {
+      this.#prepare(next, { positionSeconds: 0, paused: false, announce, resumed: false, recoveries: 0 });
+    }
     return next !== undefined;
   }
 
   /** Moves on to the next track (or to idle), whatever happened to the current one. */
   #advance(announce: boolean): void {
     const next = this.#inVoice() ? this.#queue.takeNext() : undefined;
-    if (next) return this.#prepare(next, { positionSeconds: 0, paused: false, announce, resumed: false });
+    if (next) {
+      return this.#prepare(next, {
+        positionSeconds: 0,
+        paused: false,
+        announce,
+        resumed: false,
+        recoveries: 0,
+      });
+    }
     this.#setState({ status: "idle" });
     this.parts.emit({ kind: "idle" });
     this.#topUpAutoplay();
@@ -456,7 +490,13 @@ export class GuildSession {
 
   #prepare(
     track: Track,
-    start: { positionSeconds: number; paused: boolean; announce: boolean; resumed: boolean },
+    start: {
+      positionSeconds: number;
+      paused: boolean;
+      announce: boolean;
+      resumed: boolean;
+      recoveries: number;
+    },
   ): void {
     const job = this.#window.take(track);
     this.#setState({ status: "preparing", track, job, ...start, since: this.parts.clock.now() });
@@ -475,12 +515,22 @@ export class GuildSession {
   #prepared(job: PreparedJob, prepared: PreparedTrack): void {
     const state = this.#state;
     if (state.status !== "preparing" || state.job !== job) return;
-    const { track, positionSeconds, paused, announce, resumed, since } = state;
+    const { track, positionSeconds, paused, announce, resumed, since, recoveries } = state;
     if (paused) {
-      this.#setState({ status: "playing", track, prepared, playId: undefined, positionSeconds, paused });
+      this.#setState({
+        status: "playing",
+        track,
+        prepared,
+        playId: undefined,
+        positionSeconds,
+        paused,
+        recoveries,
+      });
     } else {
-      this.#load(track, prepared, positionSeconds);
+      this.#load(track, prepared, positionSeconds, recoveries);
     }
+    // A track made again after its stream broke carries on quietly: it already started once.
+    if (recoveries > 0) return;
     this.#autoplay.remember(track);
     if (resumed) this.parts.emit({ kind: "resumed", track, positionSeconds });
     this.parts.emit({
@@ -494,9 +544,17 @@ export class GuildSession {
   }
 
   /** Hands the output a new play of `track` from `positionSeconds`. */
-  #load(track: Track, prepared: PreparedTrack, positionSeconds: number): void {
+  #load(track: Track, prepared: PreparedTrack, positionSeconds: number, recoveries: number): void {
     const playId = `${track.id}#${++this.#plays}`;
-    this.#setState({ status: "playing", track, prepared, playId, positionSeconds, paused: false });
+    this.#setState({
+      status: "playing",
+      track,
+      prepared,
+      playId,
+      positionSeconds,
+      paused: false,
+      recoveries,
+    });
     this.#output.play({
       trackId: playId,
       open: () => prepared.open(positionSeconds),
@@ -504,30 +562,62 @@ export class GuildSession {
     });
   }
 
-  /** The next-watcher: each end of the current play leads to exactly one next step. */
+  /**
+   * The next-watcher: each end of the current play leads to exactly one next step, and only a play heard to
+   * its end moves the queue on.
+   */
   #onOutputEvent(event: OutputEvent): void {
     const state = this.#state;
     if (state.status !== "playing" || state.playId !== event.trackId) return;
+    switch (event.type) {
+      case "stopped":
+      case "replaced":
+        // Asked for by this session, which has already chosen what comes next.
+        return;
+      case "starved":
+      case "failed":
+        return this.#recover(state, event);
+      case "ended":
+        if (this.#loop === "track") return this.#load(state.track, state.prepared, 0, 0);
+        if (this.#loop === "queue") {
+          this.#queue.enqueue({
+            ...state.track,
+            id: crypto.randomUUID(),
+            requestedAt: this.parts.clock.now(),
+          });
+        }
+        return this.#advance(true);
+    }
+  }
+
+  /**
+   * Picks a play that stalled or broke up where it was: a starved one from its file again (the reader waits
+   * for data), a broken one made anew. After MAX_RECOVERIES the track is skipped, saying why.
+   */
+  #recover(
+    state: Extract<SessionState, { status: "playing" }>,
+    event: Extract<OutputEvent, { type: "starved" | "failed" }>,
+  ): void {
+    const { track } = state;
     if (event.type === "failed") {
-      console.error(`Guild ${this.guildId}: playback of ${state.track.url} failed:`, event.error);
-      this.parts.emit({ kind: "track-failed", track: state.track, reason: "Playback failed." });
+      console.error(`Guild ${this.guildId}: playback of ${track.url} failed:`, event.error);
+    }
+    if (state.recoveries >= MAX_RECOVERIES) {
+      const reason = event.type === "starved"
+        ? "its audio stopped arriving."
+        : "its audio kept breaking off.";
+      this.parts.emit({ kind: "track-failed", track, reason: `I couldn't keep it playing: ${reason}` });
       return this.#advance(true);
     }
-    if (event.type === "finished" && this.#loop === "track") {
-      return this.#load(state.track, state.prepared, 0);
-    }
-    if (this.#loop === "queue") {
-      this.#queue.enqueue({ ...state.track, id: crypto.randomUUID(), requestedAt: this.parts.clock.now() });
-    }
-    this.#advance(true);
+    const { positionSeconds } = event;
+    const recoveries = state.recoveries + 1;
+    if (event.type === "starved") return this.#load(track, state.prepared, positionSeconds, recoveries);
+    this.#prepare(track, { positionSeconds, paused: false, announce: false, resumed: false, recoveries });
   }
 
   /** Voice is gone for good: keep the queue and the track, and say what happened. */
-  #onVoiceLost(_reason: VoiceLoss, channelId: string): void {
-    this.#setState({ status: "idle", resume: this.#resumePoint(channelId) });
-    this.#votes.reset();
-    this.#output.disconnect();
-    this.parts.emit({ kind: "left", reason: "disconnected", channelId });
+  #onVoiceLost(reason: VoiceLoss, channelId: string): void {
+    if (this.#voice.channelId === channelId) this.#leave(reason);
   }
 
   /** Where the current track is, to carry on with it later. */
@@ -578,6 +668,8 @@ export class GuildSession {
   }
 
   #reportFailure(track: Track, error: unknown): void {
+    // A pick that cannot be made is never picked again, and a run of them rests autoplay.
+    if (track.autoplay) this.#autoplay.failed(track);
     if (!(error instanceof UserError)) console.error(`Guild ${this.guildId}: preparing ${track.url}:`, error);
     this.parts.emit({ kind: "track-failed", track, reason: failureText(error) });
   }

@@ -2,22 +2,24 @@
  * Every guild's session: created the first time music is asked for there (bringing back what was saved),
  * each with its auto-leave, and forgotten once the bot has left the guild's voice and nothing happened for
  * a while, so nothing per guild stays in memory for good.
+ *
+ * The restore is a barrier for every intent: a session is handed out only once its saved music is applied,
+ * so nothing a command does (a /play, a /mode, a /clear) can be overwritten by a restore landing after it.
  */
 import type { Clock } from "../clock.ts";
-import type { WorkerClient } from "../channels/worker_client.ts";
-import type { ResolverAnswer, ResolverRequest } from "../channels/resolver_messages.ts";
 import type { AudioOutput, OutputListener } from "./audio_output.ts";
 import { AutoLeave, realTimers, type Timers } from "./auto_leave.ts";
 import { GuildSession, type SavedMusic } from "./guild_session.ts";
 import type { Preparer } from "./preparation.ts";
 import type { QueueCaps } from "../limits/queue_limits.ts";
+import type { Resolver } from "./resolver_port.ts";
 import type { SessionEvent } from "./session_events.ts";
 
 /** What the sessions are built from; main.ts supplies the voice side, the tests fakes. */
 export interface SessionsParts {
   createOutput(guildId: string, listener: OutputListener): AudioOutput;
   preparer: Preparer;
-  resolver: WorkerClient<ResolverRequest, ResolverAnswer>;
+  resolver: Resolver;
   prefetch: number;
   queueCaps: QueueCaps;
   clock: Clock;
@@ -44,20 +46,26 @@ interface Entry {
 
 /** Guild id → session. */
 export class GuildSessions {
+  /** Sessions whose saved music is applied: the only ones anybody may use. */
   #entries = new Map<string, Entry>();
+  /** Sessions being restored, shared by everyone who asks for them meanwhile. */
+  #restoring = new Map<string, Promise<Entry>>();
+  #closed = false;
   readonly #timers: Timers;
 
   constructor(private readonly parts: SessionsParts) {
     this.#timers = parts.timers ?? realTimers;
   }
 
+  /** The guild's session if it has one that is restored; one still being restored is nobody's yet. */
   get(guildId: string): GuildSession | undefined {
     return this.#entries.get(guildId)?.session;
   }
 
   /** The guild's session, created (without joining voice) and restored from saved state if it has none. */
-  obtain(guildId: string): GuildSession {
-    return this.#entries.get(guildId)?.session ?? this.#create(guildId, this.parts.load(guildId));
+  async obtain(guildId: string): Promise<GuildSession> {
+    const entry = this.#entries.get(guildId) ?? await this.#restored(guildId, () => this.parts.load(guildId));
+    return entry.session;
   }
 
   /**
@@ -65,13 +73,13 @@ export class GuildSessions {
    * there. Guilds with nothing to resume get no session until music is asked for.
    */
   async rejoin(guildId: string): Promise<void> {
-    if (this.#entries.has(guildId)) return;
+    if (this.#entries.has(guildId) || this.#restoring.has(guildId)) return;
     const saved = await this.parts.load(guildId);
     const channelId = saved?.playback?.voiceChannelId;
     if (!channelId || this.parts.listenersIn(guildId, channelId) === 0) return;
     // A /play while the state was read made a session of its own, which restored itself.
-    const session = this.#entries.get(guildId)?.session ?? this.#create(guildId, Promise.resolve(saved));
-    await session.continuePlayback();
+    const entry = this.#entries.get(guildId) ?? await this.#restored(guildId, () => Promise.resolve(saved));
+    await entry.session.continuePlayback();
   }
 
   /** Someone joined or left a voice channel in `guildId`: the bot may now be alone, or no longer. */
@@ -91,12 +99,25 @@ export class GuildSessions {
     return this.#entries.size;
   }
 
+  /** Closes every session; those still being restored are closed as their restore lands. */
   closeAll(): void {
+    this.#closed = true;
     for (const entry of this.#entries.values()) this.#drop(entry);
     this.#entries.clear();
   }
 
-  #create(guildId: string, saved: Promise<SavedMusic | undefined>): GuildSession {
+  /** The guild's session once restored: the one being restored, or a new one restored from `load`. */
+  #restored(guildId: string, load: () => Promise<SavedMusic | undefined>): Promise<Entry> {
+    let restoring = this.#restoring.get(guildId);
+    if (!restoring) {
+      restoring = this.#create(guildId, load()).finally(() => this.#restoring.delete(guildId));
+      this.#restoring.set(guildId, restoring);
+    }
+    return restoring;
+  }
+
+  async #create(guildId: string, saved: Promise<SavedMusic | undefined>): Promise<Entry> {
+    if (this.#closed) throw new Error("The bot is shutting down.");
     const { createOutput, preparer, resolver, prefetch, queueCaps, clock } = this.parts;
     const autoLeave = new AutoLeave(this.parts.leaveAfterMs, (reason) => session.leave(reason), this.#timers);
     const session: GuildSession = new GuildSession({
@@ -110,10 +131,14 @@ export class GuildSessions {
       emit: (event) => this.#onEvent(session, event),
     });
     const entry: Entry = { session, autoLeave };
+    await session.restore(saved);
+    if (this.#closed) {
+      this.#drop(entry);
+      throw new Error("The bot is shutting down.");
+    }
     this.#entries.set(guildId, entry);
-    session.restore(saved).catch(() => {});
     this.#forgetLater(entry);
-    return session;
+    return entry;
   }
 
   #onEvent(session: GuildSession, event: SessionEvent): void {

@@ -2,11 +2,10 @@
  * The query task: turns /play requests into queued tracks, one request at a time per guild, so
  * songs asked for in quick succession are queued in the order they were asked for.
  */
-import type { WorkerClient } from "../channels/worker_client.ts";
-import type { ResolverAnswer, ResolverRequest } from "../channels/resolver_messages.ts";
 import { Mailbox } from "../mailbox.ts";
 import type { Track, TrackInfo } from "../track.ts";
 import { UserError } from "../user_error.ts";
+import type { Resolution, Resolver } from "./resolver_port.ts";
 
 /** A /play request. */
 export interface QueryJob {
@@ -31,9 +30,6 @@ export interface Queued {
   note?: string;
 }
 
-/** Resolution runs yt-dlp or Spotify requests in the resolver worker; a playlist can take a while. */
-const RESOLVE_TIMEOUT_MS = 60_000;
-
 interface Pending {
   job: QueryJob;
   resolve(result: QueryResult): void;
@@ -43,9 +39,11 @@ interface Pending {
 /** Resolves queries in order and hands the tracks to `enqueue`. */
 export class QueryTask {
   #jobs = new Mailbox<Pending>();
+  /** Requests submitted and not yet answered, the one being looked up included. */
+  #pending = 0;
 
   constructor(
-    private readonly resolver: WorkerClient<ResolverRequest, ResolverAnswer>,
+    private readonly resolver: Resolver,
     private readonly enqueue: (tracks: Track[], options: { next: boolean }) => Promise<Queued>,
     private readonly now: () => number = Date.now,
   ) {
@@ -54,7 +52,17 @@ export class QueryTask {
 
   /** Queues what `job.query` names; rejects with a UserError the requester should read. */
   submit(job: QueryJob): Promise<QueryResult> {
-    return new Promise((resolve, reject) => this.#jobs.send({ job, resolve, reject }));
+    this.#pending++;
+    const result = new Promise<QueryResult>((resolve, reject) => this.#jobs.send({ job, resolve, reject }));
+    // Counted down before whoever awaits the result runs, so it sees only the others still pending.
+    const settled = () => void this.#pending--;
+    result.then(settled, settled);
+    return result;
+  }
+
+  /** How many requests are waiting or being looked up. */
+  get pending(): number {
+    return this.#pending;
   }
 
   close(): void {
@@ -72,14 +80,8 @@ export class QueryTask {
   }
 
   async #handle(job: QueryJob): Promise<QueryResult> {
-    const answer = await this.resolver.request({ kind: "resolve", query: job.query }, {
-      timeoutMs: RESOLVE_TIMEOUT_MS,
-    });
-    if (answer.outcome === "failed") {
-      throw answer.userFacing ? new UserError(answer.message) : new Error(answer.message);
-    }
-    if (answer.outcome === "empty") throw new UserError(answer.message);
-    if (answer.outcome !== "tracks") throw new Error(`The resolver answered ${answer.outcome} to a query`);
+    const answer = await this.resolver.resolve(job.query);
+    if (answer.outcome !== "tracks") throw failureOf(answer);
     const queued = await this.enqueue(answer.tracks.map((info) => this.#track(info, job)), {
       next: job.next,
     });
@@ -90,4 +92,14 @@ export class QueryTask {
   #track(info: TrackInfo, job: QueryJob): Track {
     return { ...info, id: crypto.randomUUID(), requesterId: job.requesterId, requestedAt: this.now() };
   }
+}
+
+/** What the requester reads when a lookup found nothing or failed; a failure that is not theirs is logged. */
+function failureOf(answer: Exclude<Resolution, { outcome: "tracks" }>): Error {
+  if (answer.outcome === "empty" || answer.userFacing) return new UserError(answer.message);
+  if (answer.temporary) {
+    console.error(`A lookup was interrupted: ${answer.message}`);
+    return new UserError("The lookup was interrupted on my side. Please try again in a moment.");
+  }
+  return new Error(answer.message);
 }

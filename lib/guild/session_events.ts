@@ -1,8 +1,19 @@
 /** What a guild session tells the rest of the bot: the announcer, the state keeper, auto-leave, metrics. */
 import type { Track } from "../track.ts";
 
-/** Why the bot left a voice channel. */
-export type LeftReason = "alone" | "idle" | "disconnected" | "asked";
+/**
+ * Why the bot left a voice channel (or gave up joining it): nobody listened, the queue stayed empty, it was
+ * kicked, the voice server could not be reached, a DJ asked, the join failed, or the /play it joined for
+ * found nothing to queue.
+ */
+export type LeftReason =
+  | "alone"
+  | "idle"
+  | "disconnected"
+  | "unreachable"
+  | "asked"
+  | "join-failed"
+  | "nothing-queued";
 
 export type SessionEvent =
   /**

@@ -27,6 +27,8 @@ export type SessionState =
     resumed: boolean;
     /** When it was taken up (clock ms), to measure the wait for its first audio. */
     since: number;
+    /** How often it was picked up again after its audio stalled or broke (0 for a fresh start). */
+    recoveries: number;
   }
   /**
    * `track` is heard, or paused. `playId` names the play the output holds; undefined while paused with
@@ -40,6 +42,8 @@ export type SessionState =
     playId: string | undefined;
     positionSeconds: number;
     paused: boolean;
+    /** How often it was picked up again after its audio stalled or broke. */
+    recoveries: number;
   }
   /** Shut down: nothing happens any more. */
   | { status: "closed" };

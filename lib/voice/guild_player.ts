@@ -1,6 +1,7 @@
 /**
- * Plays prepared Ogg Opus files into one guild's voice channel. It never parses URLs or runs ffmpeg:
- * it is given a file and a position, and reports when the track ends, fails or is stopped.
+ * Plays prepared Ogg Opus files into one guild's voice channel: the engine's AudioOutput on
+ * @discordjs/voice. It never parses URLs or runs ffmpeg: it is given a stream and a position, and reports
+ * how each play came to an end (ended, starved, stopped, replaced or failed).
  */
 import {
   type AudioPlayer,
@@ -16,15 +17,10 @@ import {
   VoiceConnectionStatus,
 } from "@discordjs/voice";
 import type { Readable } from "node:stream";
+import type { AudioOutput, OutputEvent } from "../guild/audio_output.ts";
 import type { GatewayVoiceAdapters } from "./gateway_voice_adapter.ts";
 import { keepConnectionAlive, type LostReason } from "./connection_keeper.ts";
 import { E2EE_WAIT_MS, E2eeGate, type E2eeState, e2eeState } from "./e2ee_ready.ts";
-
-/** What the player says about the track it was given. */
-export type PlayerEvent =
-  | { type: "finished"; trackId: string }
-  | { type: "stopped"; trackId: string }
-  | { type: "failed"; trackId: string; error: Error };
 
 /** A track ready to be heard: its id, and a stream of Ogg Opus starting at `startSeconds`. */
 export interface PlayableTrack {
@@ -38,11 +34,14 @@ type PlayerState =
   | { status: "playing" | "paused"; track: PlayableTrack; resource: AudioResource<string> };
 
 const READY_TIMEOUT_MS = 20_000;
-/** 20 ms frames of silence sent while a track's stream has nothing ready, before the track is given up. */
+/**
+ * 20 ms frames of silence sent while a track's stream has nothing ready, before the play is reported as
+ * starved (the engine then reopens it where it stalled).
+ */
 const MAX_MISSED_FRAMES = 250;
 
 /** One guild's voice connection and audio player. */
-export class GuildPlayer {
+export class GuildPlayer implements AudioOutput {
   #state: PlayerState = { status: "idle" };
   #connection?: VoiceConnection;
   /** Lets the player's audio reach the connection only once it would be end-to-end encrypted. */
@@ -52,7 +51,7 @@ export class GuildPlayer {
   constructor(
     readonly guildId: string,
     private readonly adapters: GatewayVoiceAdapters,
-    private readonly onEvent: (event: PlayerEvent) => void,
+    private readonly onEvent: (event: OutputEvent) => void,
     /** The voice connection was lost for good (kicked, or unreachable after retries). */
     private readonly onLost: (reason: LostReason, channelId: string) => void,
   ) {
@@ -60,7 +59,7 @@ export class GuildPlayer {
       behaviors: {
         noSubscriber: NoSubscriberBehavior.Pause,
         // A track still being written can fall behind for a moment on a busy machine; the default (5 frames,
-        // 100 ms) would end it there. Its end is the end of its stream, so waiting longer costs nothing.
+        // 100 ms) would give it up there. Its end is the end of its stream, so waiting longer costs nothing.
         maxMissedFrames: MAX_MISSED_FRAMES,
       },
     });
@@ -82,10 +81,11 @@ export class GuildPlayer {
     return this.#connection?.joinConfig.channelId ?? undefined;
   }
 
-  /** Joins (or moves to) a voice channel and waits until audio can flow. */
-  async connect(channelId: string): Promise<void> {
+  /** Joins (or moves to) a voice channel and waits until audio can flow, or until `signal` gives it up. */
+  async connect(channelId: string, signal: AbortSignal): Promise<void> {
+    const wait = AbortSignal.any([signal, AbortSignal.timeout(READY_TIMEOUT_MS)]);
     if (this.#connection && this.channelId === channelId) {
-      await entersState(this.#connection, VoiceConnectionStatus.Ready, READY_TIMEOUT_MS);
+      await entersState(this.#connection, VoiceConnectionStatus.Ready, wait);
       return;
     }
     this.#gate?.stop();
@@ -108,22 +108,21 @@ export class GuildPlayer {
       );
     });
     try {
-      await entersState(connection, VoiceConnectionStatus.Ready, READY_TIMEOUT_MS);
+      await entersState(connection, VoiceConnectionStatus.Ready, wait);
     } catch (error) {
-      this.disconnect();
+      // Only the connection this join made is closed: a later join may already have replaced it.
+      if (this.#connection === connection) this.disconnect();
+      signal.throwIfAborted();
       throw new Error(`Could not connect to voice channel ${channelId}`, { cause: error });
     }
   }
 
-  /**
-   * Starts `track` at once. A different track that was playing is reported as stopped; the same track
-   * (a seek) just continues from the new position.
-   */
+  /** Starts `track` at once; a play that was going on is reported as replaced. */
   play(track: PlayableTrack): void {
     const previous = this.currentTrackId();
-    if (previous !== undefined && previous !== track.trackId) {
-      this.onEvent({ type: "stopped", trackId: previous });
-    }
+    // Told before the new play starts, so a listener never takes the old play's end for the new one's.
+    this.#state = { status: "idle" };
+    if (previous !== undefined) this.onEvent({ type: "replaced", trackId: previous });
     const resource = createAudioResource(track.open(), {
       inputType: StreamType.OggOpus,
       metadata: track.trackId,
@@ -200,17 +199,26 @@ export class GuildPlayer {
     this.#connection = undefined;
   }
 
+  /**
+   * The audio player went idle on its own: the stream ran out (ended), or it gave nothing for
+   * MAX_MISSED_FRAMES frames while still open (starved; the stream is closed here, to be reopened).
+   */
   #ended(): void {
     const state = this.#state;
     if (state.status === "idle") return;
+    const positionSeconds = this.positionSeconds();
     this.#state = { status: "idle" };
-    this.onEvent({ type: "finished", trackId: state.track.trackId });
+    const { trackId } = state.track;
+    if (state.resource.ended) return this.onEvent({ type: "ended", trackId });
+    state.resource.playStream.destroy();
+    this.onEvent({ type: "starved", trackId, positionSeconds });
   }
 
   #failed(error: Error): void {
     const state = this.#state;
     if (state.status === "idle") return;
+    const positionSeconds = this.positionSeconds();
     this.#state = { status: "idle" };
-    this.onEvent({ type: "failed", trackId: state.track.trackId, error });
+    this.onEvent({ type: "failed", trackId: state.track.trackId, error, positionSeconds });
   }
 }

@@ -9,7 +9,10 @@ export interface FakePlay {
   open: () => Readable;
 }
 
-/** Records plays, pauses and joins; `finish` ends the current play as if its audio ran out. */
+/**
+ * Records plays, pauses and joins; `finish`, `starve` and `fail` end the current play the ways a real
+ * output reports.
+ */
 export class FakeOutput implements AudioOutput {
   channelId: string | undefined;
   plays: FakePlay[] = [];
@@ -20,14 +23,30 @@ export class FakeOutput implements AudioOutput {
   /** Joins wait for `completeJoin` when true. */
   holdJoins = false;
   #pendingJoins: { channelId: string; resolve(): void; reject(error: Error): void }[] = [];
+  /** The signals joins were given, newest last: a test checks that a join was given up. */
+  joinSignals: AbortSignal[] = [];
   disconnects = 0;
 
   constructor(readonly listener: OutputListener) {}
 
-  connect(channelId: string): Promise<void> {
+  connect(channelId: string, signal: AbortSignal): Promise<void> {
     this.channelId = channelId;
+    this.joinSignals.push(signal);
     if (!this.holdJoins) return Promise.resolve();
-    return new Promise((resolve, reject) => this.#pendingJoins.push({ channelId, resolve, reject }));
+    return new Promise((resolve, reject) => {
+      const join = { channelId, resolve, reject };
+      this.#pendingJoins.push(join);
+      // Like the real output: a join given up rejects at once, and is no longer waiting.
+      signal.addEventListener("abort", () => {
+        this.#pendingJoins = this.#pendingJoins.filter((pending) => pending !== join);
+        reject(signal.reason);
+      }, { once: true });
+    });
+  }
+
+  /** How many joins are waiting for `completeJoin`. */
+  get waitingJoins(): number {
+    return this.#pendingJoins.length;
   }
 
   /** Completes (or fails) the oldest join still waiting. */
@@ -44,7 +63,7 @@ export class FakeOutput implements AudioOutput {
     this.paused = false;
     this.elapsedSeconds = 0;
     this.plays.push(playable);
-    if (previous) this.listener.onEvent({ type: "stopped", trackId: previous.trackId });
+    if (previous) this.listener.onEvent({ type: "replaced", trackId: previous.trackId });
   }
 
   pause(): boolean {
@@ -78,10 +97,26 @@ export class FakeOutput implements AudioOutput {
 
   /** The current play's audio ran out. */
   finish(): void {
+    this.listener.onEvent({ type: "ended", trackId: this.#end().trackId });
+  }
+
+  /** The current play got no audio for too long, at `elapsedSeconds` into it. */
+  starve(): void {
+    const positionSeconds = this.positionSeconds();
+    this.listener.onEvent({ type: "starved", trackId: this.#end().trackId, positionSeconds });
+  }
+
+  /** The current play's stream broke, at `elapsedSeconds` into it. */
+  fail(error = new Error("the stream broke")): void {
+    const positionSeconds = this.positionSeconds();
+    this.listener.onEvent({ type: "failed", trackId: this.#end().trackId, error, positionSeconds });
+  }
+
+  #end(): FakePlay {
     const current = this.current;
     if (!current) throw new Error("nothing is playing");
     this.current = undefined;
-    this.listener.onEvent({ type: "finished", trackId: current.trackId });
+    return current;
   }
 
   /** The play id's track, without the per-play suffix. */

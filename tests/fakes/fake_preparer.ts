@@ -1,6 +1,7 @@
 /**
  * A preparer whose preparations a test settles by hand: each `prepare` call is recorded with its signal, and
- * stays pending until the test makes it ready or fails it.
+ * stays pending until the test makes it ready or fails it. Like a real preparer whose work was already done,
+ * it may complete after it was aborted (`lateAfterAbort`), so late completions are exercised too.
  */
 import { Readable } from "node:stream";
 import type { PreparedTrack, Preparer, Priority } from "../../lib/guild/preparation.ts";
@@ -21,6 +22,8 @@ export class FakePreparer implements Preparer {
   released: string[] = [];
   /** Tracks (by title) prepared at once, as if cached, without the test settling them. */
   instant = new Set<string>();
+  /** When true, an abort does not settle a preparation: the test's `ready` or `fail` still does, late. */
+  lateAfterAbort = false;
 
   prepare(track: Track, options: { signal: AbortSignal; priority: Priority }): Promise<PreparedTrack> {
     return new Promise((resolve, reject) => {
@@ -31,7 +34,9 @@ export class FakePreparer implements Preparer {
         open: () => Readable.from([]),
         release: () => void this.released.push(track.title),
       });
-      options.signal.addEventListener("abort", () => reject(options.signal.reason), { once: true });
+      if (!this.lateAfterAbort) {
+        options.signal.addEventListener("abort", () => reject(options.signal.reason), { once: true });
+      }
       if (this.instant.has(track.title)) return resolve(make({ fromCache: true }));
       this.calls.push({
         track,

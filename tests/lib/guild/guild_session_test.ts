@@ -137,7 +137,7 @@ Deno.test("/stop with autoplay on stops: no autoplay pick starts", async () => {
   const world = sessionWorld();
   try {
     world.radio.push("Radio one");
-    world.session.setAutoplay(true);
+    (await world.obtain()).setAutoplay(true);
     await world.play("A");
     world.preparer.callFor("A").ready();
     await until(() => world.session.queue.length === 1, "an autoplay pick waits in the queue");
@@ -257,6 +257,7 @@ Deno.test("a /play during a restore is queued after the restored queue, not over
 Deno.test("two /play from two channels while idle: the second is refused, the first keeps its queue", async () => {
   const world = sessionWorld();
   try {
+    await world.obtain();
     world.output.holdJoins = true;
     const first = world.play("A", ALICE, LOUNGE);
     await until(() => world.output.channelId === LOUNGE, "joining the lounge");

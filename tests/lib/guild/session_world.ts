@@ -2,15 +2,13 @@
  * A guild session on fakes, for the engine's unit tests: a fake output, a preparer settled by hand, an
  * in-memory resolver that turns a query into a track of that title, and a manual clock.
  */
-import { WorkerClient } from "../../../lib/channels/worker_client.ts";
-import type { ResolverAnswer, ResolverRequest } from "../../../lib/channels/resolver_messages.ts";
 import { GuildSessions } from "../../../lib/guild/guild_sessions.ts";
 import type { GuildSession, SavedMusic } from "../../../lib/guild/guild_session.ts";
 import type { SessionEvent } from "../../../lib/guild/session_events.ts";
 import type { TrackInfo } from "../../../lib/track.ts";
 import { FakeOutput } from "../../fakes/fake_output.ts";
 import { FakePreparer } from "../../fakes/fake_preparer.ts";
-import { inMemoryWorker } from "../../fakes/in_memory_worker.ts";
+import type { Resolution, Resolver } from "../../../lib/guild/resolver_port.ts";
 import { ManualClock, settle } from "../../fakes/manual_clock.ts";
 
 export const GUILD = "guild-1";
@@ -38,13 +36,22 @@ export interface SessionWorld {
   events: SessionEvent[];
   /** Titles the radio offers for autoplay. */
   radio: string[];
+  /** Radio answers wait for this, when set. */
+  radioGate: { wait?: Promise<void>; asked: number };
   /** What `load` gives a new session; set before the session is first obtained. */
   saved: { value?: SavedMusic; gate?: Promise<void> };
   /** People in each voice channel. */
   listeners: Map<string, number>;
   /** `/play title` by `requesterId` from `channelId`. */
   play(title: string, requesterId?: string, channelId?: string): ReturnType<GuildSession["play"]>;
-  resolver: WorkerClient<ResolverRequest, ResolverAnswer>;
+  /** The guild's session once restored, created if needed: what a command gets. */
+  obtain(): Promise<GuildSession>;
+  /**
+   * How the fake resolver answers a query: by default a track of that title at once. A test may hold an
+   * answer back or fail it (a link that leads nowhere, a resolver that restarted).
+   */
+  resolveWith: (query: string) => Promise<Resolution>;
+  resolver: Resolver;
   /** Timers set by the sessions (auto-leave and forgetting): a test fires them by hand. */
   forgetTimers: (() => void)[];
   close(): void;
@@ -58,20 +65,19 @@ export function sessionWorld(options: { saved?: SavedMusic; gate?: Promise<void>
   const radio: string[] = [];
   const listeners = new Map<string, number>([[LOUNGE, 1], [STAGE, 1]]);
   const saved = { value: options.saved, gate: options.gate };
-  const resolver = new WorkerClient<ResolverRequest, ResolverAnswer>(
-    "resolver",
-    () =>
-      inMemoryWorker<ResolverRequest, ResolverAnswer>((request) => {
-        if (request.kind === "resolve") {
-          return Promise.resolve({ outcome: "tracks", tracks: [infoOf(request.query)] });
-        }
-        if (request.kind === "radio") {
-          return Promise.resolve({ outcome: "tracks", tracks: radio.map((title) => infoOf(title)) });
-        }
-        return Promise.resolve({ outcome: "empty", message: "Nothing." });
-      }),
-    {},
-  );
+  const answers = {
+    resolveWith: (query: string): Promise<Resolution> =>
+      Promise.resolve({ outcome: "tracks", tracks: [infoOf(query)] }),
+  };
+  const radioGate: SessionWorld["radioGate"] = { asked: 0 };
+  const resolver: Resolver = {
+    resolve: (query) => answers.resolveWith(query),
+    radio: async () => {
+      radioGate.asked++;
+      await radioGate.wait;
+      return { outcome: "tracks", tracks: radio.map((title) => infoOf(title)) };
+    },
+  };
   let output: FakeOutput | undefined;
   const timers: { callback: () => void; cleared: boolean }[] = [];
   const sessions = new GuildSessions({
@@ -98,32 +104,43 @@ export function sessionWorld(options: { saved?: SavedMusic; gate?: Promise<void>
     },
   });
   // Obtained on first use, so a test can let a restart's rejoin create it instead.
-  const session = () => sessions.get(GUILD) ?? sessions.obtain(GUILD);
+  const session = () => {
+    const restored = sessions.get(GUILD);
+    if (!restored) throw new Error("The session is not restored yet: await world.obtain() first.");
+    return restored;
+  };
   return {
     sessions,
     get session() {
       return session();
     },
     get output() {
-      session();
-      return output!;
+      if (!output) throw new Error("No session was created yet: await world.obtain() first.");
+      return output;
+    },
+    obtain: () => sessions.obtain(GUILD),
+    get resolveWith() {
+      return answers.resolveWith;
+    },
+    set resolveWith(answer) {
+      answers.resolveWith = answer;
     },
     preparer,
     clock,
     events,
     radio,
+    radioGate,
     saved,
     listeners,
     resolver,
     get forgetTimers() {
       return timers.filter((timer) => !timer.cleared).map((timer) => timer.callback);
     },
-    play: (title, requesterId = ALICE, channelId = LOUNGE) =>
-      session().play({ query: title, requesterId, next: false }, { voiceChannelId: channelId }),
-    close: () => {
-      sessions.closeAll();
-      resolver.close();
-    },
+    play: async (title, requesterId = ALICE, channelId = LOUNGE) =>
+      await (await sessions.obtain(GUILD)).play({ query: title, requesterId, next: false }, {
+        voiceChannelId: channelId,
+      }),
+    close: () => sessions.closeAll(),
   };
 }
 
