@@ -133,29 +133,6 @@ Deno.test("a prefetched track that cannot be made is reported as it fails and le
   }
 });
 
-Deno.test("/stop with autoplay on stops: no autoplay pick starts", async () => {
-  const world = sessionWorld();
-  try {
-    world.radio.push("Radio one");
-    (await world.obtain()).setAutoplay(true);
-    await world.play("A");
-    world.preparer.callFor("A").ready();
-    await until(() => world.session.queue.length === 1, "an autoplay pick waits in the queue");
-    await until(
-      () => world.preparer.calls.some((call) => call.track.title === "Radio one"),
-      "pick prefetched",
-    );
-    world.session.stop();
-    assert.ok(world.preparer.callFor("Radio one").signal.aborted, "the pick's preparation is cancelled");
-    for (let i = 0; i < 5; i++) await world.clock.advance(1_000);
-    assert.equal(world.session.status, "idle");
-    assert.equal(world.session.queue.length, 0);
-    assert.equal(world.output.plays.length, 1, "only A ever played");
-  } finally {
-    world.close();
-  }
-});
-
 Deno.test("seek while paused stays paused, and resume plays from the new position", async () => {
   const world = sessionWorld();
   try {
