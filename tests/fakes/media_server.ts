@@ -8,6 +8,8 @@ export interface MediaServer {
   readonly requests: readonly string[];
   /** Serves `body` at `/name` from now on. */
   add(name: string, body: Uint8Array, contentType?: string): string;
+  /** Requests for `/name` wait until `release` settles before they are answered (a slow server). */
+  hold(name: string, release: Promise<void>): void;
   /** How many requests asked for `/name` (with a User-Agent matching `userAgent`, if given). */
   count(name: string, userAgent?: RegExp): number;
   close(): Promise<void>;
@@ -16,12 +18,14 @@ export interface MediaServer {
 /** Starts a media server on loopback; unknown paths answer 404. */
 export function startMediaServer(): MediaServer {
   const files = new Map<string, { body: Uint8Array; contentType: string }>();
+  const holds = new Map<string, Promise<void>>();
   const requests: string[] = [];
   const userAgents: string[] = [];
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (request) => {
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (request) => {
     const path = new URL(request.url).pathname;
     requests.push(path);
     userAgents.push(request.headers.get("user-agent") ?? "");
+    await holds.get(path);
     const file = files.get(path);
     if (!file) return new Response("Not found", { status: 404 });
     return new Response(file.body.slice(), { headers: { "content-type": file.contentType } });
@@ -34,6 +38,7 @@ export function startMediaServer(): MediaServer {
       files.set(`/${name}`, { body, contentType });
       return `${url}/${name}`;
     },
+    hold: (name, release) => void holds.set(`/${name}`, release),
     count: (name, userAgent) =>
       requests.filter((path, i) => path === `/${name}` && (!userAgent || userAgent.test(userAgents[i])))
         .length,
