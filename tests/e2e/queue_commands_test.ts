@@ -217,25 +217,28 @@ worldTest(
       assert.deepEqual(await heardAfterSkip(world, "bob-a"), tones(["dj-next", "alice-a", "bob-a"]));
     });
 
-    await t.step("/stop is refused to a non-DJ; a DJ's stops the music and empties the queue", async () => {
-      await queueBehindLong(world, tracks, [[alice, "alice-a"], [bob, "bob-a"]]);
-      const refused = await privateAnswer(command(world, "stop", alice));
-      assert.match(refused, /^Only a DJ can stop the music for everyone/);
-      const refusedAt = Date.now();
-      await waitForTone(world.voice, refusedAt, LONG_HZ, { candidatesHz: CANDIDATES, dir: world.dataDir });
-      assert.deepEqual(await queuedTitles(world), ["alice-a", "bob-a"]);
+    await t.step(
+      "/stop is refused to a non-DJ; a DJ's empties the queue and silences the channel (2 s watched)",
+      async () => {
+        await queueBehindLong(world, tracks, [[alice, "alice-a"], [bob, "bob-a"]]);
+        const refused = await privateAnswer(command(world, "stop", alice));
+        assert.match(refused, /^Only a DJ can stop the music for everyone/);
+        const refusedAt = Date.now();
+        await waitForTone(world.voice, refusedAt, LONG_HZ, { candidatesHz: CANDIDATES, dir: world.dataDir });
+        assert.deepEqual(await queuedTitles(world), ["alice-a", "bob-a"]);
 
-      const speakingBefore = speakingCount(world.voice);
-      assert.equal(
-        await answerText(command(world, "stop", carol, {}, { dj: true })),
-        `Stopped and cleared the queue, as <@${carol}> asked.`,
-      );
-      await waitForSpeakingEnd(world.voice, speakingBefore);
-      await noAudioFor(world.voice, SILENT_WINDOW_MS, `for ${SILENT_WINDOW_MS} ms after a DJ's /stop`);
-      assert.deepEqual(await queuedTitles(world), []);
-      const state = await privateAnswer(command(world, "nowplaying", alice));
-      assert.match(state, /Nothing is playing/);
-    });
+        const speakingBefore = speakingCount(world.voice);
+        assert.equal(
+          await answerText(command(world, "stop", carol, {}, { dj: true })),
+          `Stopped and cleared the queue, as <@${carol}> asked.`,
+        );
+        await waitForSpeakingEnd(world.voice, speakingBefore);
+        await noAudioFor(world.voice, SILENT_WINDOW_MS, "after a DJ's /stop");
+        assert.deepEqual(await queuedTitles(world), []);
+        const state = await privateAnswer(command(world, "nowplaying", alice));
+        assert.match(state, /Nothing is playing/);
+      },
+    );
     assert.deepEqual(world.discord.rejections, [], "Discord accepted every message the bot sent");
   },
 );

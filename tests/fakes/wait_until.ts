@@ -41,9 +41,8 @@ export async function holdsFor(
   while (true) {
     const seen = happened();
     if (seen !== undefined) {
-      throw new Error(
-        `Expected ${what} for ${windowMs} ms, but ${seen} after ${windowMs - (until - Date.now())} ms`,
-      );
+      const after = windowMs - Math.max(0, until - Date.now());
+      throw new Error(`Expected ${what} for the ${windowMs} ms watched, but ${seen} after ${after} ms`);
     }
     if (Date.now() >= until) return;
     await new Promise((resolve) => setTimeout(resolve, Math.min(everyMs, Math.max(0, until - Date.now()))));
