@@ -1,6 +1,7 @@
 /** Slash commands as the test guild's members send them, DJs included, and the /queue listing as they read it. */
 import assert from "node:assert/strict";
 import type { FakeInteraction } from "../fakes/fake_interaction.ts";
+import { askUntil } from "../fakes/wait_until.ts";
 import { firstResponse } from "./bot_answers.ts";
 import type { TestWorld } from "./test_world.ts";
 
@@ -58,4 +59,17 @@ export async function queueListing(world: TestWorld, userId = world.alice): Prom
 /** The titles /queue shows, in order. */
 export async function queuedTitles(world: TestWorld): Promise<string[]> {
   return (await queueListing(world)).lines.map((line) => line.title);
+}
+
+/** Waits until /nowplaying says nothing is playing: the queue has run dry (or the music was stopped). */
+export async function nothingPlaying(world: TestWorld): Promise<void> {
+  await askUntil(
+    async () => {
+      const response = await firstResponse(command(world, "nowplaying", world.alice));
+      const content = String((response.data as { content?: string } | undefined)?.content ?? "");
+      return /Nothing is playing/.test(content) || undefined;
+    },
+    "/nowplaying to say nothing is playing",
+    { boundMs: 60_000, everyMs: 250 },
+  );
 }
