@@ -51,10 +51,8 @@ worldTest(
     const channel = world.discord.guild.voiceChannelId;
     world.discord.setVoiceState(bob, channel);
     world.discord.setVoiceState(carol, channel);
-    const looped = await addToneSteps(world, "looped.mp3", [[LOOP_FIRST_HZ, SECONDS], [
-      LOOP_SECOND_HZ,
-      SECONDS,
-    ]]);
+    const halves: [number, number][] = [[LOOP_FIRST_HZ, SECONDS], [LOOP_SECOND_HZ, SECONDS]];
+    const looped = await addToneSteps(world, "looped.mp3", halves);
     const after = await addTone(world, "after.mp3", AFTER_HZ, SECONDS);
     const q1 = await addTone(world, "q1.mp3", Q1_HZ, SECONDS);
     const q2 = await addTone(world, "q2.mp3", Q2_HZ, SECONDS);
