@@ -166,7 +166,8 @@ export function speakingCount(voice: FakeVoiceServer): number {
 
 /**
  * Waits until the bot says it stopped speaking (op 5 with no flags) in a message after the first `after`:
- * its player sends that once its audio has stopped (paused, or nothing left to play). Returns when.
+ * its player sends that once its audio has stopped (paused, or nothing left to play), and also at each
+ * hand-over from one track to the next, so it does not by itself mean the queue has run dry. Returns when.
  */
 export async function waitForSpeakingEnd(
   voice: FakeVoiceServer,
