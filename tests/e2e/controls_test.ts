@@ -2,7 +2,8 @@
  * What a listener controls, end to end: skip, pause and resume, seek, a refusal for someone outside the
  * channel, a vote to skip someone else's track, and the bot leaving when everyone has gone.
  *
- * Every step waits for what it checks: a tone heard, a reply, the bot saying it stopped speaking.
+ * Every step waits for what it checks: a tone heard, a reply, the bot saying it stopped speaking; a check that
+ * nothing plays watches the channel for a stated window.
  */
 import { worldTest } from "./with_world.ts";
 import { answerText, firstResponse } from "./bot_answers.ts";
@@ -11,6 +12,7 @@ import { TestWorld } from "./test_world.ts";
 import { addTone, addToneSteps } from "./media_library.ts";
 import {
   audioBetween,
+  noAudioFor,
   packetsFor,
   speakingCount,
   waitForSpeakingEnd,
@@ -18,6 +20,8 @@ import {
 } from "./received_audio.ts";
 
 const TONES = [300, 500, 700, 900];
+/** How long the checks that nothing plays watch the channel. */
+const SILENT_WINDOW_MS = 2_000;
 
 function command(
   world: TestWorld,
@@ -40,14 +44,15 @@ async function nowPlayingState(world: TestWorld): Promise<string> {
 }
 
 /**
- * Pauses with `pause`, checks that the audio stopped and that the bot shows the track paused, resumes with
- * `resume`, and checks the audio came back and none came in between. `pause` and `resume` resolve once the
- * bot has answered.
+ * Pauses with `pause`, checks that the audio stopped, stays stopped for SILENT_WINDOW_MS, and that the bot
+ * shows the track paused, resumes with `resume`, and checks the audio came back and none came in between.
+ * `pause` and `resume` resolve once the bot has answered.
  */
 async function pauseAndResume(world: TestWorld, pause: () => Promise<void>, resume: () => Promise<void>) {
   const speakingBefore = speakingCount(world.voice);
   await pause();
   const stoppedAt = await waitForSpeakingEnd(world.voice, speakingBefore);
+  await noAudioFor(world.voice, SILENT_WINDOW_MS, "while paused");
   assert.equal(await nowPlayingState(world), "⏸️ Paused");
   const resumingAt = Date.now();
   await resume();
@@ -81,7 +86,7 @@ worldTest(
       console.log(`next track heard ${next.receivedAt - skippedAt} ms after /skip`);
     });
 
-    await t.step("pause stops the audio until resume", async () => {
+    await t.step("pause stops the audio (none for 2 s) until resume", async () => {
       await pauseAndResume(
         world,
         async () => assert.ok(/Paused/.test(await answerText(command(world, "pause", alice)))),
@@ -138,30 +143,40 @@ worldTest(
       );
     });
 
-    await t.step("two of three listeners vote to skip Bob's track", async () => {
-      world.discord.setVoiceState(bob, channel);
-      world.discord.setVoiceState(carol, channel);
-      await answerText(world.play(bobs, bob));
-      const skippedAt = Date.now();
-      await answerText(command(world, "skip", alice));
-      await heard(world, skippedAt, 300);
-      assert.ok(/voted to skip: 1\/2/.test(await answerText(command(world, "skip", alice))));
-      const speakingBefore = speakingCount(world.voice);
-      const passed = await answerText(command(world, "skip", carol));
-      assert.ok(/The listeners voted to skip .*2\/2/.test(passed), passed);
-      const stoppedAt = await waitForSpeakingEnd(world.voice, speakingBefore);
-      assert.match(await nowPlayingState(world), /Nothing is playing/);
-      const playingAt = Date.now();
-      assert.ok(/Playing|Queued/.test(await answerText(world.play(after, alice))));
-      await heard(world, playingAt, 900);
-      assert.deepEqual(
-        audioBetween(world.voice, stoppedAt, playingAt),
-        [],
-        "Bob's track stopped and nothing else played until the next /play",
-      );
-      const leftAt = world.discord.voiceStateUpdates.items.findIndex((update) => update.channel_id === null);
-      assert.equal(leftAt, -1, "the bot stayed in the channel");
-    });
+    await t.step(
+      "two of three listeners vote to skip Bob's track; nothing plays for 2 s after, until a /play",
+      async () => {
+        world.discord.setVoiceState(bob, channel);
+        world.discord.setVoiceState(carol, channel);
+        await answerText(world.play(bobs, bob));
+        const skippedAt = Date.now();
+        await answerText(command(world, "skip", alice));
+        await heard(world, skippedAt, 300);
+        assert.ok(/voted to skip: 1\/2/.test(await answerText(command(world, "skip", alice))));
+        const speakingBefore = speakingCount(world.voice);
+        const passed = await answerText(command(world, "skip", carol));
+        assert.ok(/The listeners voted to skip .*2\/2/.test(passed), passed);
+        const stoppedAt = await waitForSpeakingEnd(world.voice, speakingBefore);
+        await noAudioFor(
+          world.voice,
+          SILENT_WINDOW_MS,
+          "after the vote skipped Bob's track with nothing queued",
+        );
+        assert.match(await nowPlayingState(world), /Nothing is playing/);
+        const playingAt = Date.now();
+        assert.ok(/Playing|Queued/.test(await answerText(world.play(after, alice))));
+        await heard(world, playingAt, 900);
+        assert.deepEqual(
+          audioBetween(world.voice, stoppedAt, playingAt),
+          [],
+          "Bob's track stopped and nothing else played until the next /play",
+        );
+        const leftAt = world.discord.voiceStateUpdates.items.findIndex((update) =>
+          update.channel_id === null
+        );
+        assert.equal(leftAt, -1, "the bot stayed in the channel");
+      },
+    );
 
     await t.step("the bot leaves, and says so, once everyone has gone", async () => {
       for (const user of [alice, bob, carol]) world.discord.setVoiceState(user, null);

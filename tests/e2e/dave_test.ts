@@ -8,13 +8,15 @@ import type { DaveListener } from "../fakes/dave_listener.ts";
 import type { FakeVoiceServer } from "../fakes/fake_voice_server.ts";
 import { answerText, firstResponse, privateAnswer } from "./bot_answers.ts";
 import { addTone } from "./media_library.ts";
-import { loudnessOf, packetsFor, toneOrder } from "./received_audio.ts";
+import { loudnessOf, noAudioFor, packetsFor, toneOrder } from "./received_audio.ts";
 import type { TestWorld } from "./test_world.ts";
 import { dropAndWaitForReconnect, VOICE_DROPS } from "./voice_drops.ts";
 import { worldTest } from "./with_world.ts";
 import { askUntil } from "../fakes/wait_until.ts";
 
 const TONES = [300, 500, 700];
+/** How long a paused bot, let into the call, is watched for audio it must not send. */
+const PAUSED_WINDOW_MS = 2_000;
 
 /** How each of the bot's audio frames arrived (silence frames are never encrypted and carry nothing). */
 function arrivals(voice: FakeVoiceServer, since = 0): Record<string, number> {
@@ -221,7 +223,7 @@ worldTest("a cached track started right after joining sends no frame in the clea
 });
 
 worldTest(
-  "a /pause while the call's encryption is still being set up holds once it is: nothing plays until /resume",
+  "a /pause while the call's encryption is still being set up holds once it is: nothing plays (2 s watched) until /resume",
   async (world) => {
     const url = await addTone(world, "short.mp3", 500, 3);
     await world.startBot();
@@ -249,6 +251,7 @@ worldTest(
     // /privacy shows the code once the bot's audio would be end-to-end encrypted, which is when its player
     // is let through to the call. Paused, it sends nothing but a few frames of silence.
     await privacyCodeShown(world);
+    await noAudioFor(world.voice, PAUSED_WINDOW_MS, "while paused, once let into the call");
     assert.deepEqual(arrivals(world.voice, packetsFrom), {}, "no audio frame while paused");
 
     const from = alice.frames.length;

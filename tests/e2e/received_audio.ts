@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { FakeVoiceServer, ReceivedPacket } from "../fakes/fake_voice_server.ts";
 import { oggOpusFile } from "../fakes/ogg_opus_writer.ts";
 import { integratedLoudness, toneSegments } from "../fakes/audio_analysis.ts";
+import { holdsFor } from "../fakes/wait_until.ts";
 
 /** Packets a track lasts: 50 per second of audio (20 ms frames). */
 export function packetsFor(seconds: number): number {
@@ -62,6 +63,18 @@ export function longestGapMs(packets: ReceivedPacket[]): number {
 /** Audio packets that arrived in [fromMs, toMs) (ms since the epoch). */
 export function audioBetween(voice: FakeVoiceServer, fromMs: number, toMs: number): ReceivedPacket[] {
   return voice.audioPackets().filter((packet) => packet.receivedAt >= fromMs && packet.receivedAt < toMs);
+}
+
+/**
+ * Watches the next `windowMs` and fails as soon as an audio packet arrives in it, naming `what` (the
+ * situation in which the channel should stay silent) and the window.
+ */
+export async function noAudioFor(voice: FakeVoiceServer, windowMs: number, what: string): Promise<void> {
+  const before = voice.audioPackets().length;
+  await holdsFor(windowMs, () => {
+    const arrived = voice.audioPackets().length - before;
+    return arrived > 0 ? `${arrived} audio packets arrived` : undefined;
+  }, `no audio ${what}`);
 }
 
 /** Options for `waitForTone`. */
@@ -153,7 +166,8 @@ export function speakingCount(voice: FakeVoiceServer): number {
 
 /**
  * Waits until the bot says it stopped speaking (op 5 with no flags) in a message after the first `after`:
- * its player sends that once its audio has stopped (paused, or nothing left to play). Returns when.
+ * its player sends that once its audio has stopped (paused, or nothing left to play), and also at each
+ * hand-over from one track to the next, so it does not by itself mean the queue has run dry. Returns when.
  */
 export async function waitForSpeakingEnd(
   voice: FakeVoiceServer,

@@ -26,3 +26,25 @@ export async function askUntil<T>(
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
+
+/**
+ * For checks that something does NOT happen: watches for `windowMs` and fails as soon as `happened()` gives
+ * a description of what happened, with `what` (what should have stayed true) and the window in the message.
+ */
+export async function holdsFor(
+  windowMs: number,
+  happened: () => string | undefined,
+  what: string,
+  everyMs = 20,
+): Promise<void> {
+  const until = Date.now() + windowMs;
+  while (true) {
+    const seen = happened();
+    if (seen !== undefined) {
+      const after = windowMs - Math.max(0, until - Date.now());
+      throw new Error(`Expected ${what} for the ${windowMs} ms watched, but ${seen} after ${after} ms`);
+    }
+    if (Date.now() >= until) return;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(everyMs, Math.max(0, until - Date.now()))));
+  }
+}
