@@ -149,7 +149,7 @@ const WIDE = Array.from({ length: 256 }, (_, i) => String.fromCodePoint(0x1f300 
 
 Deno.test("1000 tracks at the longest title and link a playlist keeps still fit one commit", async () => {
   await withStore(async (store) => {
-    const tracks = Array.from({ length: 1000 }, (_, i) => {
+    const tracks = Array.from({ length: 1000 }, () => {
       const url = `https://media.example/${noise(370, URL_SAFE)}`;
       return toPlaylistTrack({ source: { kind: "url", url }, title: noise(500, [...WIDE].join("")), url });
     });
