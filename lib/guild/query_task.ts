@@ -14,6 +14,8 @@ export interface QueryJob {
   requesterId: string;
   /** A DJ's "play this next". */
   next: boolean;
+  /** Tracks already resolved (a saved playlist): queued as they are, in order, without asking the resolver. */
+  resolved?: readonly TrackInfo[];
 }
 
 /** What a request added, for the reply. */
@@ -72,6 +74,17 @@ export class QueryTask {
   }
 
   async #handle(job: QueryJob): Promise<QueryResult> {
+    const answer = job.resolved
+      ? { outcome: "tracks" as const, tracks: [...job.resolved], note: undefined }
+      : await this.#resolve(job);
+    const queued = await this.enqueue(answer.tracks.map((info) => this.#track(info, job)), {
+      next: job.next,
+    });
+    const note = [answer.note, queued.note].filter(Boolean).join("\n") || undefined;
+    return { tracks: queued.tracks, positions: queued.positions, note };
+  }
+
+  async #resolve(job: QueryJob): Promise<{ tracks: TrackInfo[]; note?: string }> {
     const answer = await this.resolver.request({ kind: "resolve", query: job.query }, {
       timeoutMs: RESOLVE_TIMEOUT_MS,
     });
@@ -80,11 +93,7 @@ export class QueryTask {
     }
     if (answer.outcome === "empty") throw new UserError(answer.message);
     if (answer.outcome !== "tracks") throw new Error(`The resolver answered ${answer.outcome} to a query`);
-    const queued = await this.enqueue(answer.tracks.map((info) => this.#track(info, job)), {
-      next: job.next,
-    });
-    const note = [answer.note, queued.note].filter(Boolean).join("\n") || undefined;
-    return { tracks: queued.tracks, positions: queued.positions, note };
+    return answer;
   }
 
   #track(info: TrackInfo, job: QueryJob): Track {
