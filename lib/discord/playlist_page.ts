@@ -66,8 +66,16 @@ export function playlistPage(info: PlaylistPageInfo): ReplyBody {
 const DESCRIPTION_MAX = 4096;
 
 function totals(list: readonly PlaylistTrack[]): string {
-  const seconds = list.reduce((sum, track) => sum + (track.durationSeconds ?? 0), 0);
-  return `**${list.length} ${list.length === 1 ? "track" : "tracks"}** · ${formatDuration(seconds)} in total`;
+  const known = list.flatMap((track) => isKnown(track.durationSeconds) ? [track.durationSeconds!] : []);
+  const count = `**${list.length} ${list.length === 1 ? "track" : "tracks"}**`;
+  if (known.length === 0) return `${count} · length unknown`;
+  const total = formatDuration(known.reduce((sum, seconds) => sum + seconds, 0));
+  const unknown = list.length - known.length;
+  return `${count} · ${total} in total${unknown > 0 ? `, plus ${unknown} of unknown length` : ""}`;
+}
+
+function isKnown(seconds: number | undefined): boolean {
+  return seconds !== undefined && Number.isFinite(seconds) && seconds > 0;
 }
 
 function trackLine(track: PlaylistTrack): string {
