@@ -1,7 +1,7 @@
 /**
  * Saved playlists end to end: a queue saved, the bot killed with SIGKILL, the playlist played back and heard
  * in order; server playlists edited by a DJ and refused to others; ♥ on the now-playing card, then /liked;
- * two adds at the same moment both kept.
+ * adds at the same moment all kept.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -9,6 +9,7 @@ import { askUntil } from "../fakes/wait_until.ts";
 import type { TestWorld } from "./test_world.ts";
 import { answerText, firstResponse, privateAnswer } from "./bot_answers.ts";
 import { addTone } from "./media_library.ts";
+import { FAKE_SPOTIFY_SEED, startFakeSpotify } from "../fakes/fake_spotify.ts";
 import { packetsFor, toneOrder, waitForTone } from "./received_audio.ts";
 import { playlistCommand, playlistLines } from "./playlist_helpers.ts";
 import { worldTest } from "./with_world.ts";
@@ -190,13 +191,21 @@ worldTest(
   },
 );
 
-worldTest("two /playlist add at the same moment are both kept", async (world) => {
-  const [one, two] = [await addTone(world, "one.mp3", 300, 2), await addTone(world, "two.mp3", 500, 2)];
-  await world.startBot();
-  const answers = await Promise.all([
-    answerText(playlistCommand(world, "add", { name: "Mix", query: one })),
-    answerText(playlistCommand(world, "add", { name: "Mix", query: two })),
-  ]);
+worldTest("/playlist add at the same moment, five times over, keeps all five", async (world) => {
+  // The fake answers the five lookups at once, so the five edits of the playlist meet.
+  const spotify = startFakeSpotify({ holdEmbeds: { together: 5 } });
+  world.closeWith(() => spotify.close());
+  await world.startBot({
+    SPOTIFY_API_URL: spotify.url,
+    SPOTIFY_ACCOUNTS_URL: spotify.url,
+    SPOTIFY_EMBED_URL: spotify.url,
+  });
+  const links = FAKE_SPOTIFY_SEED.tracks.slice(0, 5).map((track) =>
+    `https://open.spotify.com/track/${track.id}`
+  );
+  const answers = await Promise.all(
+    links.map((query) => answerText(playlistCommand(world, "add", { name: "Mix", query }))),
+  );
   assert.ok(answers.every((answer) => /^Added "/.test(answer)), answers.join("\n"));
-  assert.deepEqual((await playlistLines(world, "Mix")).toSorted(), [one, two].toSorted());
+  assert.deepEqual((await playlistLines(world, "Mix")).toSorted(), links.toSorted());
 });
