@@ -63,9 +63,11 @@ export function playlistDeleteButtons(deps: CommandDeps, playlists: PlaylistDeps
         return await context.reply.updateMessage({ content: "Kept it.", components: [] });
       }
       const owner = editableOwner(deps, context, target.scope);
-      const count = await playlists.store.delete(owner, target.key);
+      const deleted = await playlists.store.delete(owner, target.key);
       await context.reply.updateMessage({
-        content: `Deleted ${scopeLabel(target.scope)} "${target.key}" and its ${count} tracks.`,
+        content: `Deleted ${scopeLabel(target.scope)} "${
+          shownName(deleted)
+        }" and its ${deleted.tracks} tracks.`,
         components: [],
         allowedMentions: { parse: [] },
       });

@@ -127,11 +127,11 @@ export class PlaylistStore {
     });
   }
 
-  /** Deletes a playlist; returns how many tracks it held. */
-  async delete(owner: PlaylistOwner, name: string): Promise<number> {
+  /** Deletes a playlist; returns what it was. */
+  async delete(owner: PlaylistOwner, name: string): Promise<PlaylistSummary> {
     return await this.#edit(owner, playlistKey(name), (existing) => {
       if (!existing) throw missing(name);
-      return { write: null, result: existing.list.length };
+      return { write: null, result: withoutList(existing) };
     });
   }
 

@@ -143,7 +143,10 @@ worldTest(
     const otherPress = await press(world.bob);
     assert.match(String((otherPress.data as { content: string }).content), /Only the person who asked/);
     const confirmed = await press(world.alice, dj);
-    assert.match(String((confirmed.data as { content: string }).content), /Deleted server playlist "house"/);
+    assert.match(
+      String((confirmed.data as { content: string }).content),
+      /Deleted server playlist "House" and its 1 tracks/,
+    );
     assert.match(
       await answerText(playlistCommand(world, "list", { scope: "server" }, world.bob)),
       /none yet/,

@@ -129,7 +129,7 @@ Deno.test("1000 tracks, far over one KV value, are stored in slices and read bac
       assert.ok(size <= 64 * 1024, `a slice of ${size} bytes`);
     }
     assert.deepEqual((await store.get(ALICE, "big"))?.list, tracks);
-    await store.delete(ALICE, "big");
+    assert.equal((await store.delete(ALICE, "big")).tracks, 1000);
     assert.deepEqual(
       await Array.fromAsync(kv.list({ prefix: ["playlist", "user", ALICE.userId, "list"] })),
       [],
@@ -182,7 +182,10 @@ Deno.test("remove, rename and delete change what is stored and refuse what does 
     assert.equal(await store.get(ALICE, "one"), undefined);
     assert.deepEqual((await store.get(ALICE, "three"))?.list.map((t) => t.title), ["Song 1", "Song 3"]);
     assert.deepEqual((await store.list(ALICE)).map((entry) => entry.name), ["Three", "two"]);
-    assert.equal(await store.delete(ALICE, "three"), 2);
+    assert.deepEqual(
+      [(await store.delete(ALICE, "three")).name, (await store.list(ALICE)).map((entry) => entry.name)],
+      ["Three", ["two"]],
+    );
     await assert.rejects(store.delete(ALICE, "three"), /no playlist named "three"/);
   });
 });
