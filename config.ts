@@ -47,6 +47,8 @@ export interface Config {
   readonly playRate: RateLimit | null;
   /** Queue caps for the whole guild and for each user. */
   readonly queueLimits: { readonly perGuild: number; readonly perUser: number };
+  /** Saved playlists: how many one person may keep, and how many tracks one may hold. */
+  readonly playlistCaps: { readonly perUser: number; readonly tracks: number };
 }
 
 /** Thrown when the environment holds missing or bad values; the message lists all of them. */
@@ -141,6 +143,11 @@ export function parseConfig(env: Env): Config {
     queueLimits: {
       perGuild: read.integer("TRAZOM_QUEUE_LIMIT", { min: 1, max: 10_000 }) ?? 500,
       perUser: read.integer("TRAZOM_QUEUE_LIMIT_PER_USER", { min: 1, max: 10_000 }) ?? 100,
+    },
+    playlistCaps: {
+      perUser: read.integer("TRAZOM_PLAYLISTS_PER_USER", { min: 1, max: 500 }) ?? 50,
+      // Bounded so that a playlist at the cap always fits one Deno KV commit (see lib/playlists/).
+      tracks: read.integer("TRAZOM_PLAYLIST_TRACKS", { min: 1, max: 1000 }) ?? 1000,
     },
   };
   if ((config.spotify.clientId === undefined) !== (config.spotify.clientSecret === undefined)) {

@@ -15,6 +15,7 @@ import type {
 } from "./lib/channels/transcoder_messages.ts";
 import { allCommands, allComponents } from "./lib/commands/all_commands.ts";
 import type { CommandDeps } from "./lib/commands/command_deps.ts";
+import type { PlaylistDeps } from "./lib/commands/playlist_scope.ts";
 import { createAnnouncer } from "./lib/discord/announcer.ts";
 import { createDiscordClient, sendGatewayPayload } from "./lib/discord/discord_client.ts";
 import { GatewayGuard } from "./lib/discord/gateway_guard.ts";
@@ -41,6 +42,7 @@ import { liveTools } from "./lib/process/live_tools.ts";
 import { Shutdown } from "./lib/shutdown.ts";
 import { systemClock } from "./lib/clock.ts";
 import { GuildStateStore } from "./lib/state/guild_state_store.ts";
+import { PlaylistStore } from "./lib/playlists/playlist_store.ts";
 import { GatewayVoiceAdapters } from "./lib/voice/gateway_voice_adapter.ts";
 import { GuildPlayer } from "./lib/voice/guild_player.ts";
 
@@ -146,8 +148,13 @@ async function main(): Promise<void> {
     resolver,
     playRate: config.playRate ? new RateLimiter(config.playRate) : undefined,
   };
-  const commands = allCommands(deps, { store, cache });
-  const router = new InteractionRouter(bot.rest, commands, allComponents(deps));
+  const playlists: PlaylistDeps = {
+    store: new PlaylistStore(kv, config.playlistCaps),
+    maxTracks: config.playlistCaps.tracks,
+    addressPolicy: { allowPrivate: config.allowPrivateUrls },
+  };
+  const commands = allCommands(deps, { store, cache, playlists });
+  const router = new InteractionRouter(bot.rest, commands, allComponents(deps, playlists));
 
   const shutdown = new Shutdown({
     closeSessions: () => sessions.closeAll(),

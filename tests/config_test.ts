@@ -97,3 +97,17 @@ Deno.test("byte sizes understand decimal and binary units", () => {
   assert.equal(parseByteSize("10 parsecs"), undefined);
   assert.equal(parseByteSize("0MB"), undefined);
 });
+
+Deno.test("playlist caps default to 50 playlists and 1000 tracks, and refuse what could not be stored", () => {
+  assert.deepEqual(parseConfig(minimal).playlistCaps, { perUser: 50, tracks: 1000 });
+  const set = parseConfig({ ...minimal, TRAZOM_PLAYLISTS_PER_USER: "5", TRAZOM_PLAYLIST_TRACKS: "200" });
+  assert.deepEqual(set.playlistCaps, { perUser: 5, tracks: 200 });
+  assert.throws(
+    () => parseConfig({ ...minimal, TRAZOM_PLAYLISTS_PER_USER: "0", TRAZOM_PLAYLIST_TRACKS: "5000" }),
+    (error: ConfigError) => {
+      assert.match(error.message, /TRAZOM_PLAYLISTS_PER_USER must be a number from 1 to 500, not "0"/);
+      assert.match(error.message, /TRAZOM_PLAYLIST_TRACKS must be a number from 1 to 1000, not "5000"/);
+      return true;
+    },
+  );
+});

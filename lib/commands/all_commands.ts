@@ -5,10 +5,14 @@ import type { Command, ComponentHandler } from "./command.ts";
 import type { CommandDeps } from "./command_deps.ts";
 import { cacheCommand } from "./cache_command.ts";
 import { historyCommand } from "./history_command.ts";
+import { likeButton, likedCommand } from "./liked_command.ts";
 import { leaveCommand } from "./leave_command.ts";
 import { nowPlayingButtons, nowPlayingCommand } from "./now_playing_command.ts";
 import { pauseCommand, resumeCommand } from "./pause_commands.ts";
 import { playCommand } from "./play_command.ts";
+import { playlistDeleteButtons, playlistPageButtons } from "./playlist_buttons.ts";
+import { playlistCommand } from "./playlist_command.ts";
+import type { PlaylistDeps } from "./playlist_scope.ts";
 import { privacyCommand } from "./privacy_command.ts";
 import { queueCommand, queuePageButtons } from "./queue_command.ts";
 import { clearCommand, moveCommand, removeCommand, shuffleCommand, sortCommand } from "./queue_commands.ts";
@@ -20,7 +24,7 @@ import { stopCommand } from "./stop_command.ts";
 /** The slash commands. */
 export function allCommands(
   deps: CommandDeps,
-  parts: { store: GuildStateStore; cache: AudioCache },
+  parts: { store: GuildStateStore; cache: AudioCache; playlists: PlaylistDeps },
 ): Command[] {
   return [
     playCommand(deps),
@@ -41,12 +45,20 @@ export function allCommands(
     modeCommand(deps),
     autoplayCommand(deps),
     historyCommand(parts.store),
+    playlistCommand(deps, parts.playlists),
+    likedCommand(parts.playlists),
     cacheCommand(deps, parts.cache),
     privacyCommand(),
   ];
 }
 
 /** The handlers of buttons on the bot's messages. */
-export function allComponents(deps: CommandDeps): ComponentHandler[] {
-  return [nowPlayingButtons(deps), queuePageButtons(deps)];
+export function allComponents(deps: CommandDeps, playlists: PlaylistDeps): ComponentHandler[] {
+  return [
+    nowPlayingButtons(deps),
+    queuePageButtons(deps),
+    likeButton(deps, playlists),
+    playlistPageButtons(playlists),
+    playlistDeleteButtons(deps, playlists),
+  ];
 }

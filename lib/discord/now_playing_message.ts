@@ -14,6 +14,16 @@ export const CONTROL_IDS = {
   stop: "np:stop",
 } as const;
 
+/** The ♥ button's custom id: it names the track the card shows, so a late press likes that one or none. */
+export function likeButtonId(trackId: string): string {
+  return `np:like:${trackId}`;
+}
+
+/** The track a ♥ press names, or undefined for any other id. */
+export function likedTrackIdOf(customId: string): string | undefined {
+  return /^np:like:([\w-]{1,64})$/.exec(customId)?.[1];
+}
+
 /** One of the now-playing buttons. */
 export type ControlButton = keyof typeof CONTROL_IDS;
 
@@ -49,7 +59,13 @@ export function nowPlayingMessage(info: NowPlayingInfo): ReplyBody {
         { name: "Up next", value: upNextText(info.upNext, info.queueLength) },
       ],
     }],
-    components: [{ type: MessageComponentTypes.ActionRow, components: controlButtons(info.paused) }],
+    components: [{
+      type: MessageComponentTypes.ActionRow,
+      components: [
+        ...controlButtons(info.paused),
+        button(likeButtonId(track.id), "Like", "♥️", ButtonStyles.Secondary),
+      ],
+    }],
   };
 }
 

@@ -61,7 +61,8 @@ const DESCRIPTION_MAX = 4096;
 const TITLE_MAX = 80;
 const LINK_URL_MAX = 200;
 
-function clampPage(page: number, pages: number): number {
+/** `page` within 1 to `pages`; anything not a number is page 1. */
+export function clampPage(page: number, pages: number): number {
   if (!Number.isFinite(page)) return 1;
   return Math.min(pages, Math.max(1, Math.floor(page)));
 }
@@ -95,21 +96,24 @@ function entryLabel(track: Track): string {
 }
 
 function pageButtons(page: number, pages: number): [ButtonComponent, ButtonComponent] {
+  return pageTurnButtons(page, pages, queuePageId);
+}
+
+/** ◀ and ▶ for any paged listing; `idOf` names the page each button shows. */
+export function pageTurnButtons(
+  page: number,
+  pages: number,
+  idOf: (page: number) => string,
+): [ButtonComponent, ButtonComponent] {
   // The targets stay distinct even when both are disabled: Discord refuses repeated custom ids.
   return [
-    pageButton("◀", page - 1, page <= 1),
-    pageButton("▶", page + 1, page >= pages),
+    pageButton("◀", idOf(page - 1), page <= 1),
+    pageButton("▶", idOf(page + 1), page >= pages),
   ];
 }
 
-function pageButton(label: string, target: number, disabled: boolean): ButtonComponent {
-  return {
-    type: MessageComponentTypes.Button,
-    style: ButtonStyles.Secondary,
-    label,
-    customId: queuePageId(target),
-    disabled,
-  };
+function pageButton(label: string, customId: string, disabled: boolean): ButtonComponent {
+  return { type: MessageComponentTypes.Button, style: ButtonStyles.Secondary, label, customId, disabled };
 }
 
 /** Joins lines, dropping whole lines from the end rather than cutting one mid-link. */

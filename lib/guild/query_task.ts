@@ -13,6 +13,8 @@ export interface QueryJob {
   requesterId: string;
   /** A DJ's "play this next". */
   next: boolean;
+  /** Tracks already resolved (a saved playlist): queued as they are, in order, without asking the resolver. */
+  resolved?: readonly TrackInfo[];
 }
 
 /** What a request added, for the reply. */
@@ -80,13 +82,20 @@ export class QueryTask {
   }
 
   async #handle(job: QueryJob): Promise<QueryResult> {
-    const answer = await this.resolver.resolve(job.query);
-    if (answer.outcome !== "tracks") throw failureOf(answer);
+    const answer = job.resolved
+      ? { outcome: "tracks" as const, tracks: [...job.resolved], note: undefined }
+      : await this.#resolve(job);
     const queued = await this.enqueue(answer.tracks.map((info) => this.#track(info, job)), {
       next: job.next,
     });
     const note = [answer.note, queued.note].filter(Boolean).join("\n") || undefined;
     return { tracks: queued.tracks, positions: queued.positions, note };
+  }
+
+  async #resolve(job: QueryJob): Promise<{ tracks: TrackInfo[]; note?: string }> {
+    const answer = await this.resolver.resolve(job.query);
+    if (answer.outcome !== "tracks") throw failureOf(answer);
+    return answer;
   }
 
   #track(info: TrackInfo, job: QueryJob): Track {

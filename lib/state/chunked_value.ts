@@ -37,6 +37,13 @@ export function setChunked(
   return op;
 }
 
+/** Adds to `op` the deletes that remove a value `setChunked` stored at `key`, whatever its length. */
+export function deleteChunked(op: Deno.AtomicOperation, key: Deno.KvKey): Deno.AtomicOperation {
+  op.delete(key);
+  for (let i = 0; i < MAX_CHUNKS; i++) op.delete([...key, i]);
+  return op;
+}
+
 /** The JSON value stored at `key`, or undefined if there is none; throws, calling it `name`, if damaged. */
 export async function getChunked(kv: Deno.Kv, key: Deno.KvKey, name: string): Promise<unknown> {
   let problem = "";

@@ -146,7 +146,8 @@ export function parseTrack(value: unknown, path: string): Track {
   });
 }
 
-function parseSource(value: unknown, path: string): TrackSource {
+/** Checks an untrusted TrackSource; throws an Error naming the first bad field under `path`. */
+export function parseSource(value: unknown, path: string): TrackSource {
   const source = record(value, path);
   const kind = oneOf(source.kind, ["youtube", "site", "url", "spotify"], `${path}.kind`);
   if (kind === "youtube") return { kind: "youtube", videoId: text(source.videoId, `${path}.videoId`) };

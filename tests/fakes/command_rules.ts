@@ -32,6 +32,18 @@ function checkOptions(options: unknown, path: string): Violation[] {
   if (options.length > MAX_OPTIONS) {
     violations.push(violation(path, "BASE_TYPE_MAX_LENGTH", "Too many options"));
   }
+  const nested = options.filter((option) =>
+    isObject(option) && (option.type === SUB_COMMAND || option.type === SUB_COMMAND_GROUP)
+  );
+  if (nested.length > 0 && nested.length < options.length) {
+    violations.push(
+      violation(
+        path,
+        "APPLICATION_COMMAND_OPTIONS_TYPE_INVALID",
+        "Sub-commands and sub-command groups cannot be mixed with other options",
+      ),
+    );
+  }
   let sawOptional = false;
   options.forEach((option, index) => {
     if (!isObject(option)) return;

@@ -20,6 +20,7 @@ import {
 import { MessageStore } from "./message_store.ts";
 import { OpenApiValidator } from "./openapi_validator.ts";
 import { Recorder } from "./recorder.ts";
+import { nextSnowflake } from "./snowflake.ts";
 import { readyPayload } from "./ready_payload.ts";
 import type { ChannelMessage } from "./rest_route.ts";
 import { VoiceStates } from "./voice_states.ts";
@@ -208,6 +209,29 @@ export class FakeDiscord {
   /** A user types into an option with autocomplete (mark it `focused: true`); the answer is type 8. */
   sendAutocomplete(use: CommandUse): FakeInteraction {
     return this.#send(InteractionType.Autocomplete, use, commandData(use, this.#commandId(use.name)));
+  }
+
+  /**
+   * A file a user attaches to a command (an option of type 11 names its id): served on loopback as
+   * Discord's CDN serves attachments. Put the result in the command's `resolved.attachments` under its id.
+   */
+  attachment(filename: string, text: string): { id: string; filename: string; size: number; url: string } {
+    const id = nextSnowflake();
+    const bytes = new TextEncoder().encode(text);
+    const url = this.#rest.serveAttachment(id, filename, bytes);
+    return {
+      id,
+      filename,
+      size: bytes.length,
+      url,
+      proxy_url: url,
+      content_type: "text/plain; charset=utf-8",
+    } as {
+      id: string;
+      filename: string;
+      size: number;
+      url: string;
+    };
   }
 
   /** A user presses a button (or picks from a select menu) on one of the bot's messages. */

@@ -23,6 +23,7 @@ Deno.test("a Discordeno bot runs against the fake Discord", async (t) => {
         path: "/gateway/bot",
         query: "",
         body: undefined,
+        files: [],
         status: 200,
       });
       assert.equal(discord.gateway.identifies.items[0].intents, INTENTS);

@@ -1,3 +1,4 @@
+import type { UploadedFile } from "./fake_rest.ts";
 import type { BuiltInteraction } from "./interaction_payloads.ts";
 import { Recorder } from "./recorder.ts";
 
@@ -8,6 +9,8 @@ export interface InteractionMessage {
   readonly messageId: string;
   /** The request body as the bot sent it. */
   readonly body: Record<string, unknown>;
+  /** Files uploaded with it. */
+  readonly files?: readonly UploadedFile[];
 }
 
 const DEFAULT_WAIT_MS = 5000;

@@ -12,7 +12,16 @@ export interface RecordedRequest {
   readonly path: string;
   readonly query: string;
   readonly body: unknown;
+  /** Files of a multipart upload (`files[n]` parts), as Discord would attach them. */
+  readonly files: readonly UploadedFile[];
   readonly status: number;
+}
+
+/** One file the bot uploaded. */
+export interface UploadedFile {
+  readonly field: string;
+  readonly name: string;
+  readonly text: string;
 }
 
 /** A request refused as "Invalid Form Body". */
@@ -33,6 +42,8 @@ export class FakeRest {
   readonly #validator: OpenApiValidator | null;
   readonly #routes: RestRoute[];
   readonly #server: Deno.HttpServer<Deno.NetAddr>;
+  /** Files users attached to commands, served as Discord's CDN would serve them. */
+  readonly #attachments = new Map<string, { name: string; bytes: Uint8Array }>();
 
   /** Serves `state`; bodies are checked against `validator` when given. */
   constructor(state: RestState, token: string, validator: OpenApiValidator | null) {
@@ -50,6 +61,12 @@ export class FakeRest {
     return `http://127.0.0.1:${this.#server.addr.port}/api`;
   }
 
+  /** Serves `bytes` at a loopback address, as Discord's CDN serves an attachment; returns the address. */
+  serveAttachment(id: string, name: string, bytes: Uint8Array): string {
+    this.#attachments.set(id, { name, bytes });
+    return `http://127.0.0.1:${this.#server.addr.port}/attachments/${id}/${encodeURIComponent(name)}`;
+  }
+
   /** Stops listening. */
   async close(): Promise<void> {
     await this.#server.shutdown();
@@ -57,15 +74,36 @@ export class FakeRest {
 
   async #serve(request: Request): Promise<Response> {
     const url = new URL(request.url);
+    const attachment = /^\/attachments\/(\d+)\//.exec(url.pathname);
+    if (attachment && request.method === "GET") {
+      const file = this.#attachments.get(attachment[1]);
+      if (!file) return new Response("Not found", { status: 404 });
+      return new Response(file.bytes as Uint8Array<ArrayBuffer>, {
+        headers: { "content-type": "text/plain" },
+      });
+    }
     const path = url.pathname.startsWith(API_PREFIX) ? url.pathname.slice(API_PREFIX.length) : url.pathname;
-    const body = await readBody(request);
-    const answer = this.#answer(request, path, url.searchParams, body);
-    this.requests.push({ method: request.method, path, query: url.search, body, status: answer.status });
+    const { body, files } = await readBody(request);
+    const answer = this.#answer(request, path, url.searchParams, body, files);
+    this.requests.push({
+      method: request.method,
+      path,
+      query: url.search,
+      body,
+      files,
+      status: answer.status,
+    });
     if (answer.body === undefined) return new Response(null, { status: answer.status });
     return Response.json(answer.body, { status: answer.status });
   }
 
-  #answer(request: Request, path: string, query: URLSearchParams, body: unknown): RestReply {
+  #answer(
+    request: Request,
+    path: string,
+    query: URLSearchParams,
+    body: unknown,
+    files: readonly UploadedFile[],
+  ): RestReply {
     const found = this.#route(request.method, path);
     if (!found) return { status: 404, body: { message: "404: Not Found", code: 0 } };
     const [route, params] = found;
@@ -77,7 +115,7 @@ export class FakeRest {
       this.rejections.push({ method: request.method, path, body, violations });
       return { status: 400, body: invalidFormBody(violations) };
     }
-    return route.handle({ method: request.method, path, params, query, body });
+    return route.handle({ method: request.method, path, params, query, body, files });
   }
 
   #route(method: string, path: string): [RestRoute, Record<string, string>] | undefined {
@@ -100,18 +138,26 @@ export class FakeRest {
   }
 }
 
-/** The JSON body, or `payload_json` of a multipart body (how Discordeno sends files); undefined if none. */
-async function readBody(request: Request): Promise<unknown> {
+/**
+ * The JSON body, or `payload_json` of a multipart body (how Discordeno sends files) with the files beside
+ * it; the body is undefined if there is none.
+ */
+async function readBody(request: Request): Promise<{ body: unknown; files: UploadedFile[] }> {
   const type = request.headers.get("content-type") ?? "";
   if (type.startsWith("multipart/form-data")) {
-    const payload = (await request.formData()).get("payload_json");
-    return typeof payload === "string" ? JSON.parse(payload) : undefined;
+    const form = await request.formData();
+    const payload = form.get("payload_json");
+    const files: UploadedFile[] = [];
+    for (const [field, value] of form.entries()) {
+      if (value instanceof File) files.push({ field, name: value.name, text: await value.text() });
+    }
+    return { body: typeof payload === "string" ? JSON.parse(payload) : undefined, files };
   }
   const text = await request.text();
-  if (text === "") return undefined;
+  if (text === "") return { body: undefined, files: [] };
   try {
-    return JSON.parse(text);
+    return { body: JSON.parse(text), files: [] };
   } catch {
-    return text;
+    return { body: text, files: [] };
   }
 }

@@ -36,6 +36,11 @@ export interface FakeSpotifyOptions {
   clientSecret?: string;
   /** Token lifetime announced and enforced. */
   expiresInSeconds?: number;
+  /**
+   * Holds the first `together` embed page requests until all of them have arrived, then answers them at
+   * once: for lookups that must finish at the same moment.
+   */
+  holdEmbeds?: { together: number };
 }
 
 /** How the embed pages can be broken, to test a page Spotify has changed. */
@@ -144,6 +149,8 @@ export function startFakeSpotify(options: FakeSpotifyOptions = {}): FakeSpotify 
   let rateLimit = { times: 0, retryAfter: 0 };
   let breakage: EmbedBreakage | undefined;
   let tokensIssued = 0;
+  let held = 0;
+  const allHeld = Promise.withResolvers<void>();
 
   const handle = async (request: Request): Promise<Response> => {
     const url = new URL(request.url);
@@ -181,7 +188,13 @@ export function startFakeSpotify(options: FakeSpotifyOptions = {}): FakeSpotify 
       return webApi(url);
     }
     const embed = /^\/embed\/(track|album|playlist)\/([^/]+)$/.exec(url.pathname);
-    if (embed && request.method === "GET") return embedPage(embed[1], embed[2], breakage);
+    if (embed && request.method === "GET") {
+      if (options.holdEmbeds && held < options.holdEmbeds.together) {
+        if (++held === options.holdEmbeds.together) allHeld.resolve();
+        await allHeld.promise;
+      }
+      return embedPage(embed[1], embed[2], breakage);
+    }
     return new Response("Not found", { status: 404 });
   };
 

@@ -25,6 +25,8 @@ export interface InteractionActor {
 export interface CommandUse extends InteractionActor {
   readonly name: string;
   readonly options?: readonly InteractionOption[];
+  /** Objects the options refer to by id, e.g. `{ attachments: { [id]: attachment } }`. */
+  readonly resolved?: Readonly<Record<string, unknown>>;
 }
 
 /** A button (or select menu) press on a message. */
@@ -99,6 +101,7 @@ export function commandData(use: CommandUse, commandId: string, guildId?: string
     name: use.name,
     type: 1,
     options: use.options ?? [],
+    ...(use.resolved && { resolved: use.resolved }),
     ...(guildId && { guild_id: guildId }),
   };
 }

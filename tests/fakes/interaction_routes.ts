@@ -144,8 +144,8 @@ function edit(
   request: RestRequest,
 ): RestReply {
   const body = bodyObject(request);
-  const message = state.messages.edit(messageId, body);
-  interaction.messages.push({ kind: "edit", messageId, body });
+  const message = state.messages.edit(messageId, withAttachments(body, request));
+  interaction.messages.push({ kind: "edit", messageId, body, files: request.files });
   return reply(200, message);
 }
 
@@ -159,11 +159,22 @@ function followUp(
   const body = bodyObject(request);
   const message = state.messages.create(
     String(interaction.payload.channel_id),
-    body,
+    withAttachments(body, request),
     interactionMetadata(state, interaction),
   );
-  interaction.messages.push({ kind: "followup", messageId: message.id, body });
+  interaction.messages.push({ kind: "followup", messageId: message.id, body, files: request.files });
   return reply(200, message);
+}
+
+/** The message as Discord would store it: uploaded files become its attachments. */
+function withAttachments(body: Record<string, unknown>, request: RestRequest): Record<string, unknown> {
+  if (request.files.length === 0) return body;
+  const attachments = request.files.map((file, i) => ({
+    id: String(i),
+    filename: file.name,
+    size: new TextEncoder().encode(file.text).length,
+  }));
+  return { ...body, attachments };
 }
 
 function deleted(state: RestState, messageId: string): RestReply {

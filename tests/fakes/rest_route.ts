@@ -1,4 +1,5 @@
 import type { CommandStore } from "./command_store.ts";
+import type { UploadedFile } from "./fake_rest.ts";
 import type { FakeGuild } from "./fake_guild.ts";
 import type { FakeInteraction } from "./fake_interaction.ts";
 import type { MessageStore } from "./message_store.ts";
@@ -32,6 +33,8 @@ export interface RestRequest {
   readonly params: Readonly<Record<string, string>>;
   readonly query: URLSearchParams;
   readonly body: unknown;
+  /** Files of a multipart upload. */
+  readonly files: readonly UploadedFile[];
 }
 
 /** A status and an optional JSON body. */

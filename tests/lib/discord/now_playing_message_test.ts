@@ -3,6 +3,8 @@ import { ButtonStyles, MessageComponentTypes } from "discordeno";
 import {
   CONTROL_IDS,
   controlOf,
+  likeButtonId,
+  likedTrackIdOf,
   type NowPlayingInfo,
   nowPlayingMessage,
   progressBar,
@@ -137,15 +139,20 @@ Deno.test("nowPlayingMessage says when nothing is up next", () => {
   assert.ok(/nothing queued/i.test(message().field("Up next")));
 });
 
-Deno.test("nowPlayingMessage has pause, skip and stop buttons", () => {
+Deno.test("nowPlayingMessage has pause, skip, stop and like buttons; like names the track shown", () => {
   const { row } = message();
   assert.equal(row.type, MessageComponentTypes.ActionRow);
+  const likeId = row.components[3].customId!;
   assert.deepEqual(row.components.map((b) => b.customId), [
     CONTROL_IDS.pause,
     CONTROL_IDS.skip,
     CONTROL_IDS.stop,
+    likeButtonId(track().id),
   ]);
-  assert.deepEqual(row.components.map((b) => b.label), ["Pause", "Skip", "Stop"]);
+  assert.equal(likedTrackIdOf(likeId), track().id);
+  assert.equal(likedTrackIdOf("np:like:"), undefined);
+  assert.equal(likedTrackIdOf("np:skip"), undefined);
+  assert.deepEqual(row.components.map((b) => b.label), ["Pause", "Skip", "Stop", "Like"]);
   const stop = row.components[2] as { style: ButtonStyles; type: number };
   assert.equal(stop.style, ButtonStyles.Danger);
   assert.equal(stop.type, MessageComponentTypes.Button);

@@ -369,3 +369,29 @@ function savedWhilePlaying(title: string, at: { positionSeconds: number; paused:
     recent: [],
   };
 }
+
+Deno.test("already-resolved tracks are queued as the requester's own, under the per-person cap, unsearched", async () => {
+  const world = sessionWorld();
+  try {
+    await world.play("B1", BOB);
+    const resolved = ["P1", "P2", "P3", "P4", "P5"].map((title) => ({ ...infoOf(title), title }));
+    const result = await world.session.play(
+      { query: "saved playlist", requesterId: ALICE, next: false, resolved },
+      { voiceChannelId: LOUNGE },
+    );
+    // Alice may have 3 waiting (the world's per-person cap), while B1 plays.
+    assert.deepEqual(result.tracks.map((track) => track.title), ["P1", "P2", "P3"]);
+    assert.match(result.note ?? "", /Only 3 of the 5 tracks were added/);
+    assert.ok(result.tracks.every((track) => track.requesterId === ALICE));
+    await world.play("B2", BOB);
+    await world.play("B3", BOB);
+    assert.deepEqual(
+      world.session.queue.list().map((track) => track.title),
+      ["P1", "P2", "B2", "P3", "B3"],
+      "Bob's turns come between Alice's playlist tracks (B1 already had his first turn), not after all of it",
+    );
+    assert.equal(world.preparer.calls.some((call) => call.track.title === "saved playlist"), false);
+  } finally {
+    world.close();
+  }
+});
