@@ -57,8 +57,18 @@ export interface SessionWorld {
   close(): void;
 }
 
+/** What a world may be built with besides its fakes. */
+export interface SessionWorldOptions {
+  saved?: SavedMusic;
+  gate?: Promise<void>;
+  /** Reads saved music instead of `saved` (a real state keeper, say). */
+  load?: (guildId: string) => Promise<SavedMusic | undefined>;
+  /** Hears every session's events too (a real state keeper, say). */
+  onEvent?: (session: GuildSession, event: SessionEvent) => void;
+}
+
 /** Builds the world; its session is created on first use. */
-export function sessionWorld(options: { saved?: SavedMusic; gate?: Promise<void> } = {}): SessionWorld {
+export function sessionWorld(options: SessionWorldOptions = {}): SessionWorld {
   const clock = new ManualClock();
   const preparer = new FakePreparer();
   const events: SessionEvent[] = [];
@@ -90,11 +100,14 @@ export function sessionWorld(options: { saved?: SavedMusic; gate?: Promise<void>
     leaveAfterMs: { alone: 60_000, idle: 60_000 },
     forgetAfterMs: 600_000,
     listenersIn: (_guildId, channelId) => listeners.get(channelId) ?? 0,
-    load: async () => {
+    load: options.load ?? (async () => {
       await saved.gate;
       return saved.value;
+    }),
+    onEvent: (session, event) => {
+      events.push(event);
+      options.onEvent?.(session, event);
     },
-    onEvent: (_session, event) => events.push(event),
     timers: {
       set: (callback, ms) => {
         timers.push({ callback: ms === 600_000 ? callback : () => {}, cleared: false });
