@@ -50,6 +50,8 @@ export class TrackPreparer implements Preparer {
   #jobs = 0;
   /** Track id → the cache key it is being made under: a Spotify track's is known only once it is matched. */
   #keysOfTracks = new Map<string, string>();
+  /** Tracks whose `prepare` has not settled yet: only these can still be raised before their making. */
+  #preparing = new Set<string>();
   /** Tracks raised to "now" while still being matched: their making starts first in line. */
   #urgent = new Set<string>();
 
@@ -62,9 +64,11 @@ export class TrackPreparer implements Preparer {
 
   /** The playable track; rejects with a UserError, a TemporaryFailure, or the signal's reason. */
   async prepare(track: Track, options: { signal: AbortSignal; priority: Priority }): Promise<PreparedTrack> {
+    this.#preparing.add(track.id);
     try {
       return await this.#prepare(track, options);
     } finally {
+      this.#preparing.delete(track.id);
       this.#urgent.delete(track.id);
     }
   }
@@ -73,7 +77,6 @@ export class TrackPreparer implements Preparer {
     const { signal } = options;
     const source = await this.#playableSource(track.source, signal);
     const key = this.#keyOf(source);
-    const priority = this.#urgent.has(track.id) ? "now" : options.priority;
     // A hit is pinned as it is found, so no other guild's commit can evict it before it plays.
     const cached = await this.cache.acquire(key);
     if (cached) {
@@ -87,6 +90,8 @@ export class TrackPreparer implements Preparer {
     const learned = track.source.kind === "spotify"
       ? {}
       : { durationSeconds: track.durationSeconds, media: track.media };
+    // Read only now: a raise that came while the cache was asked must not be lost.
+    const priority = this.#urgent.has(track.id) ? "now" : options.priority;
     this.#keysOfTracks.set(track.id, key);
     try {
       const prepared = await this.#streamingTrack(key, { source, ...learned }, { signal, priority });
@@ -107,7 +112,8 @@ export class TrackPreparer implements Preparer {
       : this.#keyOf(track.source);
     const making = key === undefined ? undefined : this.#making.get(key);
     if (!making) {
-      if (key === undefined) this.#urgent.add(track.id);
+      // Only a track still on its way to its making can be raised later; a cached one has nothing to raise.
+      if (key === undefined && this.#preparing.has(track.id)) this.#urgent.add(track.id);
       return;
     }
     this.transcoder.request({ kind: "prioritize", job: making.job, priority: "now" }, { timeoutMs: 10_000 })

@@ -72,7 +72,7 @@ export class SessionStateKeeper {
     this.#timer = undefined;
   }
 
-  /** A guild's saved music, read after any write still under way; undefined when nothing was saved. */
+  /** A guild's saved music, read after any write still under way (default settings when nothing was saved). */
   async load(guildId: string): Promise<SavedMusic | undefined> {
     await this.#writes.get(guildId);
     const state = await this.store.load(guildId);
