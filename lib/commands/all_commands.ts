@@ -13,7 +13,7 @@ import { privacyCommand } from "./privacy_command.ts";
 import { queueCommand, queuePageButtons } from "./queue_command.ts";
 import { clearCommand, moveCommand, removeCommand, shuffleCommand, sortCommand } from "./queue_commands.ts";
 import { seekCommand } from "./seek_command.ts";
-import { autoplayCommand, loopCommand, modeCommand } from "./settings_commands.ts";
+import { autoplayCommand, loopCommand, modeCommand, stayCommand } from "./settings_commands.ts";
 import { skipCommand } from "./skip_command.ts";
 import { stopCommand } from "./stop_command.ts";
 
@@ -40,6 +40,7 @@ export function allCommands(
     seekCommand(deps),
     modeCommand(deps),
     autoplayCommand(deps),
+    stayCommand(deps),
     historyCommand(parts.store),
     cacheCommand(deps, parts.cache),
     privacyCommand(),

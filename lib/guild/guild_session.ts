@@ -65,6 +65,8 @@ export class GuildSession {
   #state: SessionState = { status: "idle" };
   #queue = new FairQueue();
   #loop: LoopMode = "off";
+  /** 24/7: auto-leave holds off, and a restart rejoins the channel even with nothing playing. */
+  #stay = false;
   #textChannelId?: string;
   readonly #output: AudioOutput;
   readonly #window: PrefetchWindow;
@@ -119,6 +121,10 @@ export class GuildSession {
 
   get autoplay(): boolean {
     return this.#autoplay.enabled;
+  }
+
+  get stay(): boolean {
+    return this.#stay;
   }
 
   /** The voice channel the bot is in or joining. */
@@ -280,6 +286,11 @@ export class GuildSession {
     }
     this.#changed();
     this.#topUpAutoplay();
+  }
+
+  setStay(on: boolean): void {
+    this.#stay = on;
+    this.#changed();
   }
 
   /** Jumps within the current track; a paused track stays paused. False when nothing plays. */
@@ -553,6 +564,7 @@ export class GuildSession {
     this.#queue.setMode(saved.settings.mode);
     this.#loop = saved.settings.loop;
     this.#autoplay.enabled = saved.settings.autoplay;
+    this.#stay = saved.settings.stay;
     this.#autoplay.recent = saved.recent;
     const state = this.#state;
     if (saved.playback && state.status === "idle" && !state.resume) {

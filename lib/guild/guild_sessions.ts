@@ -62,16 +62,19 @@ export class GuildSessions {
 
   /**
    * After a restart: brings a guild's music back if something was playing and people are still listening
-   * there. Guilds with nothing to resume get no session until music is asked for.
+   * there, and with 24/7 on goes back to its channel whoever is there and whether or not anything played.
+   * Guilds with nothing to resume get no session until music is asked for.
    */
   async rejoin(guildId: string): Promise<void> {
     if (this.#entries.has(guildId)) return;
     const saved = await this.parts.load(guildId);
-    const channelId = saved?.playback?.voiceChannelId;
-    if (!channelId || this.parts.listenersIn(guildId, channelId) === 0) return;
+    const stayIn = saved?.settings.stay ? saved.settings.stayChannelId : undefined;
+    const channelId = saved?.playback?.voiceChannelId ?? stayIn;
+    if (!channelId || (!stayIn && this.parts.listenersIn(guildId, channelId) === 0)) return;
     // A /play while the state was read made a session of its own, which restored itself.
     const session = this.#entries.get(guildId)?.session ?? this.#create(guildId, Promise.resolve(saved));
-    await session.continuePlayback();
+    const resumed = await session.continuePlayback();
+    if (!resumed && stayIn && !session.channelId) await session.join(stayIn);
   }
 
   /** Someone joined or left a voice channel in `guildId`: the bot may now be alone, or no longer. */
@@ -119,6 +122,7 @@ export class GuildSessions {
   #onEvent(session: GuildSession, event: SessionEvent): void {
     const entry = this.#entries.get(session.guildId);
     if (entry?.session === session) {
+      this.#followStay(entry);
       if (event.kind === "track-started") {
         entry.autoLeave.becameActive();
         this.voiceChanged(session.guildId);
@@ -128,6 +132,16 @@ export class GuildSessions {
       this.#forgetLater(entry);
     }
     this.parts.onEvent(session, event);
+  }
+
+  /** Auto-leave follows the session's 24/7 setting; once it is off, being alone or idle counts again. */
+  #followStay(entry: Entry): void {
+    const { session, autoLeave } = entry;
+    if (autoLeave.stay === session.stay) return;
+    autoLeave.stay = session.stay;
+    if (session.stay || !session.channelId) return;
+    this.voiceChanged(session.guildId);
+    if (session.status === "idle") autoLeave.becameIdle();
   }
 
   /** (Re)starts the countdown to forgetting a session that is out of voice with nothing going on. */
