@@ -230,6 +230,7 @@ function startWorkers(
       playlistLimit: config.playlistLimit,
       spotify: config.spotify,
       youtubeUrl: config.youtubeUrl,
+      sponsorBlockUrl: config.sponsorBlockUrl,
       kvPath,
     } satisfies ResolverSettings,
     { onRestart: () => onRestart("resolver"), toolJobs: config.toolJobs },

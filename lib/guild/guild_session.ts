@@ -11,6 +11,7 @@ import { FairQueue } from "../queue/fair_queue.ts";
 import type { QueueMode } from "../queue/queue_entry.ts";
 import type { QueueSortKey } from "../queue/queue_ordering.ts";
 import type { GuildState, LoopMode, Playback } from "../state/guild_state.ts";
+import type { SkipSegment } from "../skip_segments.ts";
 import type { Track, TrackInfo } from "../track.ts";
 import { UserError, userMessageOf } from "../user_error.ts";
 import type { AudioOutput, OutputEvent, OutputListener, VoiceLoss } from "./audio_output.ts";
@@ -37,6 +38,8 @@ export interface NowPlaying {
   positionSeconds: number;
   durationSeconds?: number;
   paused: boolean;
+  /** Non-music parts that are jumped over (SponsorBlock), in the file's time. */
+  skipSegments?: readonly SkipSegment[];
 }
 
 /** Saved music to bring back, with the plays that seed autoplay. */
@@ -146,6 +149,7 @@ export class GuildSession {
       positionSeconds: this.#positionOf(state),
       durationSeconds: state.prepared.durationSeconds ?? state.track.durationSeconds,
       paused: state.paused,
+      skipSegments: state.prepared.skipSegments ?? state.track.skipSegments,
     };
   }
 

@@ -11,6 +11,7 @@ import { AutoLeave, realTimers, type Timers } from "./auto_leave.ts";
 import { GuildSession, type SavedMusic } from "./guild_session.ts";
 import type { Preparer } from "./preparation.ts";
 import type { QueueCaps } from "../limits/queue_limits.ts";
+import { SegmentSkipper } from "./segment_skipper.ts";
 import type { SessionEvent } from "./session_events.ts";
 
 /** What the sessions are built from; main.ts supplies the voice side, the tests fakes. */
@@ -39,6 +40,8 @@ export interface SessionsParts {
 interface Entry {
   session: GuildSession;
   autoLeave: AutoLeave;
+  /** Jumps over the non-music parts of what plays. */
+  skipper: SegmentSkipper;
   forgetTimer?: ReturnType<Timers["set"]>;
 }
 
@@ -112,7 +115,7 @@ export class GuildSessions {
       clock,
       emit: (event) => this.#onEvent(session, event),
     });
-    const entry: Entry = { session, autoLeave };
+    const entry: Entry = { session, autoLeave, skipper: new SegmentSkipper(session, this.#timers) };
     this.#entries.set(guildId, entry);
     session.restore(saved).catch(() => {});
     this.#forgetLater(entry);
@@ -123,6 +126,7 @@ export class GuildSessions {
     const entry = this.#entries.get(session.guildId);
     if (entry?.session === session) {
       this.#followStay(entry);
+      entry.skipper.changed();
       if (event.kind === "track-started") {
         entry.autoLeave.becameActive();
         this.voiceChanged(session.guildId);
@@ -163,6 +167,7 @@ export class GuildSessions {
 
   #drop(entry: Entry): void {
     entry.autoLeave.cancelAll();
+    entry.skipper.close();
     if (entry.forgetTimer !== undefined) this.#timers.clear(entry.forgetTimer);
     entry.session.close();
   }

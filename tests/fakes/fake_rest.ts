@@ -13,6 +13,8 @@ export interface RecordedRequest {
   readonly query: string;
   readonly body: unknown;
   readonly status: number;
+  /** When it arrived, ms since the epoch: how often the bot edits a message is a Discord limit. */
+  readonly at: number;
 }
 
 /** A request refused as "Invalid Form Body". */
@@ -60,7 +62,14 @@ export class FakeRest {
     const path = url.pathname.startsWith(API_PREFIX) ? url.pathname.slice(API_PREFIX.length) : url.pathname;
     const body = await readBody(request);
     const answer = this.#answer(request, path, url.searchParams, body);
-    this.requests.push({ method: request.method, path, query: url.search, body, status: answer.status });
+    this.requests.push({
+      method: request.method,
+      path,
+      query: url.search,
+      body,
+      status: answer.status,
+      at: Date.now(),
+    });
     if (answer.body === undefined) return new Response(null, { status: answer.status });
     return Response.json(answer.body, { status: answer.status });
   }

@@ -3,6 +3,7 @@ import { ButtonStyles, MessageComponentTypes } from "discordeno";
 import {
   CONTROL_IDS,
   controlOf,
+  LYRICS_BUTTON_ID,
   type NowPlayingInfo,
   nowPlayingMessage,
   progressBar,
@@ -137,15 +138,16 @@ Deno.test("nowPlayingMessage says when nothing is up next", () => {
   assert.ok(/nothing queued/i.test(message().field("Up next")));
 });
 
-Deno.test("nowPlayingMessage has pause, skip and stop buttons", () => {
+Deno.test("nowPlayingMessage has pause, skip, stop and lyrics buttons", () => {
   const { row } = message();
   assert.equal(row.type, MessageComponentTypes.ActionRow);
   assert.deepEqual(row.components.map((b) => b.customId), [
     CONTROL_IDS.pause,
     CONTROL_IDS.skip,
     CONTROL_IDS.stop,
+    LYRICS_BUTTON_ID,
   ]);
-  assert.deepEqual(row.components.map((b) => b.label), ["Pause", "Skip", "Stop"]);
+  assert.deepEqual(row.components.map((b) => b.label), ["Pause", "Skip", "Stop", "Lyrics"]);
   const stop = row.components[2] as { style: ButtonStyles; type: number };
   assert.equal(stop.style, ButtonStyles.Danger);
   assert.equal(stop.type, MessageComponentTypes.Button);
@@ -206,4 +208,21 @@ Deno.test("controlOf reads back only the ids it draws", () => {
   assert.equal(controlOf("NP:STOP"), undefined);
   assert.equal(controlOf("toString"), undefined);
   assert.equal(controlOf(""), undefined);
+});
+
+Deno.test("a card following synced lyrics shows the line sung in bold between its neighbours", () => {
+  const lines = ["One", "Two *stars*", "Three", "Four"].map((text, i) => ({ atSeconds: i * 4, text }));
+  const { field, row } = message({ lyrics: { lines, index: 1 } });
+  assert.equal(field("🎤 Lyrics"), "One\n**Two \\*stars\\***\nThree");
+  assert.equal(row.components[3].label, "Hide lyrics");
+  assert.equal(message({ lyrics: { lines, index: -1 } }).field("🎤 Lyrics"), "One");
+});
+
+Deno.test("skipped parts shorten the length and position shown, and are listed", () => {
+  const { embed, field } = message({
+    positionSeconds: 30,
+    skipSegments: [{ startSeconds: 0, endSeconds: 10 }, { startSeconds: 150, endSeconds: 180 }],
+  });
+  assert.match(embed.description!, / 0:20 \/ 2:27$/);
+  assert.equal(field("Non-music parts (SponsorBlock)"), "Skipped 0:00–0:10\nSkipping 2:30–3:00");
 });
