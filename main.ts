@@ -41,6 +41,10 @@ import { Shutdown } from "./lib/shutdown.ts";
 import { systemClock } from "./lib/clock.ts";
 import { GuildStateStore } from "./lib/state/guild_state_store.ts";
 import { GatewayVoiceAdapters } from "./lib/voice/gateway_voice_adapter.ts";
+import { LyricsFollower } from "./lib/discord/lyrics_follower.ts";
+import { createLrclib } from "./lib/lyrics/lrclib.ts";
+import { LyricsBook } from "./lib/lyrics/lyrics_book.ts";
+import { LyricsStore } from "./lib/lyrics/lyrics_store.ts";
 import { GuildPlayer } from "./lib/voice/guild_player.ts";
 
 /** A guild's music is dropped from memory this long after the bot left its voice (it stays saved). */
@@ -141,8 +145,15 @@ async function main(): Promise<void> {
     resolver,
     playRate: config.playRate ? new RateLimiter(config.playRate) : undefined,
   };
-  const commands = allCommands(deps, { store, cache });
-  const router = new InteractionRouter(bot.rest, commands, allComponents(deps));
+  const lyrics = {
+    book: new LyricsBook(new LyricsStore(kv), createLrclib({ baseUrl: config.lrclibUrl })),
+    follower: new LyricsFollower(
+      (guildId) => sessions.get(guildId),
+      (card, body) => bot.rest.editMessage(card.channelId, card.messageId, body),
+    ),
+  };
+  const commands = allCommands(deps, { store, cache, lyrics });
+  const router = new InteractionRouter(bot.rest, commands, allComponents(deps, lyrics));
 
   const shutdown = new Shutdown({
     closeSessions: () => sessions.closeAll(),
@@ -152,6 +163,7 @@ async function main(): Promise<void> {
     closeGateway: () => guard.shutdown(bot.gateway),
     closeStore: () => kv.close(),
   });
+  shutdown.onShutdown("stopping lyrics cards", () => lyrics.follower.stopAll());
   shutdown.onShutdown("saving state", async () => {
     keeper.stopPositionTimer();
     await keeper.saveAll(sessions.all());

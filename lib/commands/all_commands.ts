@@ -5,6 +5,7 @@ import type { Command, ComponentHandler } from "./command.ts";
 import type { CommandDeps } from "./command_deps.ts";
 import { cacheCommand } from "./cache_command.ts";
 import { historyCommand } from "./history_command.ts";
+import { lyricsButtons, lyricsCommand, type LyricsParts } from "./lyrics_command.ts";
 import { leaveCommand } from "./leave_command.ts";
 import { nowPlayingButtons, nowPlayingCommand } from "./now_playing_command.ts";
 import { pauseCommand, resumeCommand } from "./pause_commands.ts";
@@ -20,7 +21,7 @@ import { stopCommand } from "./stop_command.ts";
 /** The slash commands. */
 export function allCommands(
   deps: CommandDeps,
-  parts: { store: GuildStateStore; cache: AudioCache },
+  parts: { store: GuildStateStore; cache: AudioCache; lyrics: LyricsParts },
 ): Command[] {
   return [
     playCommand(deps),
@@ -31,6 +32,7 @@ export function allCommands(
     leaveCommand(deps),
     queueCommand(deps),
     nowPlayingCommand(deps),
+    lyricsCommand(deps, parts.lyrics),
     removeCommand(deps),
     moveCommand(deps),
     shuffleCommand(deps),
@@ -48,6 +50,6 @@ export function allCommands(
 }
 
 /** The handlers of buttons on the bot's messages. */
-export function allComponents(deps: CommandDeps): ComponentHandler[] {
-  return [nowPlayingButtons(deps), queuePageButtons(deps)];
+export function allComponents(deps: CommandDeps, lyrics: LyricsParts): ComponentHandler[] {
+  return [nowPlayingButtons(deps, lyrics.follower), queuePageButtons(deps), lyricsButtons(deps, lyrics)];
 }

@@ -9,6 +9,7 @@
  * | seek, loop      | anyone                                       | yes                          |
  * | shuffle, sort   | anyone                                       | yes                          |
  * | autoplay        | anyone                                       | yes                          |
+ * | lyrics (card)   | anyone                                       | yes                          |
  * | move            | whoever asked for the track, or a DJ         | yes                          |
  * | remove          | whoever asked for the track, or a DJ         | no                           |
  * | clear-mine      | anyone (only their own tracks go)            | no                           |
@@ -49,7 +50,8 @@ export type ControlAction =
   | "play-next"
   | "leave"
   | "autoplay"
-  | "stay";
+  | "stay"
+  | "lyrics";
 
 /** What the rules need to know about one attempt. */
 export interface ControlRequest {
@@ -96,6 +98,7 @@ const RULES: Readonly<Record<ControlAction, Rule>> = {
   "play-next": { who: "dj" },
   "leave": { who: "dj-or-alone" },
   "stay": { who: "dj" },
+  "lyrics": { who: "anyone" },
 };
 
 const ALLOWED: ControlDecision = { allowed: true };

@@ -52,6 +52,7 @@ const ALL_ACTIONS: ControlAction[] = [
   "leave",
   "autoplay",
   "stay",
+  "lyrics",
 ];
 const OPEN_TO_LISTENERS: ControlAction[] = [
   "vote-skip",
@@ -62,6 +63,7 @@ const OPEN_TO_LISTENERS: ControlAction[] = [
   "shuffle",
   "sort",
   "autoplay",
+  "lyrics",
   "clear-mine",
 ];
 const DJ_ONLY: ControlAction[] = ["stop", "clear-others", "mode", "play-next", "stay"];
