@@ -65,3 +65,9 @@ export function fileSecondsOf(heard: number, segments: readonly SkipSegment[]): 
 export function segmentFrom(fileSeconds: number, segments: readonly SkipSegment[]): SkipSegment | undefined {
   return segments.find((segment) => segment.endSeconds > fileSeconds);
 }
+
+/** How long a track is heard: its duration less its skipped parts; undefined when its duration is unknown. */
+export function heardLength(track: { durationSeconds?: number; skipSegments?: readonly SkipSegment[] }) {
+  const full = track.durationSeconds;
+  return full === undefined ? undefined : heardSeconds(full, track.skipSegments ?? []);
+}

@@ -1,7 +1,7 @@
 /** The "now playing" message: the current track, how far along it is, what comes next, and its buttons. */
 import { type ButtonComponent, ButtonStyles, MessageComponentTypes } from "discordeno";
 import type { LyricLine } from "../lyrics/lyrics.ts";
-import { heardSeconds, type SkipSegment } from "../skip_segments.ts";
+import { heardLength, heardSeconds, type SkipSegment } from "../skip_segments.ts";
 import type { Track } from "../track.ts";
 import type { GuildSession } from "../guild/guild_session.ts";
 import { UserError } from "../user_error.ts";
@@ -143,7 +143,7 @@ function shortLabel(track: Track): string {
   const title = `**${escapedWithin(track.title, UP_NEXT_TITLE_MAX)}**`;
   const url = linkableUrl(track.url, LINK_URL_MAX);
   const label = url === undefined ? title : `[${title}](<${url}>)`;
-  return `${label} (${formatDuration(track.durationSeconds)})`;
+  return `${label} (${formatDuration(heardLength(track))})`;
 }
 
 function controlButtons(paused: boolean): [ButtonComponent, ButtonComponent, ButtonComponent] {
