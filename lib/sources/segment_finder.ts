@@ -9,8 +9,11 @@ import type { TrackInfo } from "../track.ts";
 import { SearchCache } from "./search_cache.ts";
 import { createSponsorBlock } from "./sponsorblock.ts";
 
-/** Time a /play may wait for SponsorBlock, for all its tracks together. */
-const RESOLVE_BUDGET_MS = 2_000;
+/**
+ * Time a /play may wait for SponsorBlock, for all its tracks together: one answer normally takes a round trip
+ * (~0.1-0.3 s), and the first note must not wait for a slow volunteer server.
+ */
+const RESOLVE_BUDGET_MS = 1_000;
 /** Lookups at once for one request: SponsorBlock is a volunteer service. */
 const CONCURRENCY = 4;
 

@@ -40,6 +40,13 @@ export async function hashPrefix(videoId: string): Promise<string> {
 export function createSponsorBlock(options: SponsorBlockOptions): SegmentLookup {
   const fetchFn = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? 5_000;
+  let lastWarning = -Infinity;
+  // While SponsorBlock is down every track would say so: once a minute is enough for an owner.
+  const warnAtMostEveryMinute = (message: string) => {
+    if (Date.now() - lastWarning < 60_000) return;
+    lastWarning = Date.now();
+    console.warn(`${message} Tracks play without skipping until it answers.`);
+  };
   return async (videoId, durationSeconds, signal) => {
     const prefix = await hashPrefix(videoId);
     const categories = encodeURIComponent(JSON.stringify([CATEGORY]));
@@ -54,14 +61,16 @@ export function createSponsorBlock(options: SponsorBlockOptions): SegmentLookup 
       }
       if (!response.ok) {
         await response.body?.cancel();
-        console.warn(`SponsorBlock answered HTTP ${response.status}; playing without skipping.`);
+        warnAtMostEveryMinute(`SponsorBlock answered HTTP ${response.status}.`);
         return undefined;
       }
       const body = await boundedText(response, MAX_BODY_BYTES, "SponsorBlock's answer");
       return segmentsOf(JSON.parse(body), videoId, durationSeconds);
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
-      console.warn(`SponsorBlock could not be asked (${error instanceof Error ? error.name : "error"}).`);
+      warnAtMostEveryMinute(
+        `SponsorBlock could not be asked (${error instanceof Error ? error.name : "error"}).`,
+      );
       return undefined;
     }
   };
