@@ -33,6 +33,10 @@ export interface Config {
   };
   /** YouTube's web address (YOUTUBE_URL), for the in-process search. */
   readonly youtubeUrl: string;
+  /** Where non-music parts of YouTube videos are looked up (SPONSORBLOCK_URL); unset: TRAZOM_SPONSORBLOCK=off. */
+  readonly sponsorBlockUrl?: string;
+  /** LRCLIB's address (LRCLIB_URL), where /lyrics looks. */
+  readonly lrclibUrl: string;
   /** How many upcoming tracks are kept ready to play. */
   readonly prefetch: number;
   readonly playlistLimit: number;
@@ -94,6 +98,9 @@ export const CONFIG_VARIABLES = [
   "SPOTIFY_ACCOUNTS_URL",
   "SPOTIFY_EMBED_URL",
   "YOUTUBE_URL",
+  "TRAZOM_SPONSORBLOCK",
+  "SPONSORBLOCK_URL",
+  "LRCLIB_URL",
 ] as const;
 
 /** Reads the configuration variables from the process environment. */
@@ -129,6 +136,8 @@ export function parseConfig(env: Env): Config {
       embedUrl: read.url("SPOTIFY_EMBED_URL") ?? "https://open.spotify.com",
     },
     youtubeUrl: read.url("YOUTUBE_URL") ?? "https://www.youtube.com",
+    sponsorBlockUrl: sponsorBlockUrl(read),
+    lrclibUrl: read.url("LRCLIB_URL") ?? "https://lrclib.net",
     prefetch: read.integer("TRAZOM_PREFETCH", { min: 1, max: 10 }) ?? 2,
     playlistLimit: read.integer("TRAZOM_PLAYLIST_LIMIT", { min: 1, max: 1000 }) ?? 200,
     djRoleName: read.text("TRAZOM_DJ_ROLE") ?? "DJ",
@@ -249,6 +258,12 @@ class EnvReader {
 
 /** Enough for a quick run of requests, not for a script flooding the queue. */
 const DEFAULT_PLAY_RATE: RateLimit = { limit: 5, windowMs: 10_000 };
+
+/** SponsorBlock is on unless TRAZOM_SPONSORBLOCK turns it off; SPONSORBLOCK_URL is checked either way. */
+function sponsorBlockUrl(read: EnvReader): string | undefined {
+  const url = read.url("SPONSORBLOCK_URL") ?? "https://sponsor.ajay.app";
+  return read.flag("TRAZOM_SPONSORBLOCK") === false ? undefined : url;
+}
 
 /** Metrics are opt-in: served only when TRAZOM_METRICS_PORT is set, on loopback unless told otherwise. */
 function metricsAddress(read: EnvReader): Config["metrics"] {

@@ -44,6 +44,10 @@ import { systemClock } from "./lib/clock.ts";
 import { GuildStateStore } from "./lib/state/guild_state_store.ts";
 import { PlaylistStore } from "./lib/playlists/playlist_store.ts";
 import { GatewayVoiceAdapters } from "./lib/voice/gateway_voice_adapter.ts";
+import { LyricsFollower } from "./lib/discord/lyrics_follower.ts";
+import { createLrclib } from "./lib/lyrics/lrclib.ts";
+import { LyricsBook } from "./lib/lyrics/lyrics_book.ts";
+import { LyricsStore } from "./lib/lyrics/lyrics_store.ts";
 import { GuildPlayer } from "./lib/voice/guild_player.ts";
 
 /** A guild's music is dropped from memory this long after the bot left its voice (it stays saved). */
@@ -153,8 +157,15 @@ async function main(): Promise<void> {
     maxTracks: config.playlistCaps.tracks,
     addressPolicy: { allowPrivate: config.allowPrivateUrls },
   };
-  const commands = allCommands(deps, { store, cache, playlists });
-  const router = new InteractionRouter(bot.rest, commands, allComponents(deps, playlists));
+  const lyrics = {
+    book: new LyricsBook(new LyricsStore(kv), createLrclib({ baseUrl: config.lrclibUrl })),
+    follower: new LyricsFollower(
+      (guildId) => sessions.get(guildId),
+      (card, body) => bot.rest.editMessage(card.channelId, card.messageId, body),
+    ),
+  };
+  const commands = allCommands(deps, { store, cache, playlists, lyrics });
+  const router = new InteractionRouter(bot.rest, commands, allComponents(deps, playlists, lyrics));
 
   const shutdown = new Shutdown({
     closeSessions: () => sessions.closeAll(),
@@ -164,6 +175,7 @@ async function main(): Promise<void> {
     closeGateway: () => guard.shutdown(bot.gateway),
     closeStore: () => kv.close(),
   });
+  shutdown.onShutdown("stopping lyrics cards", () => lyrics.follower.stopAll());
   shutdown.onShutdown("saving state", async () => {
     keeper.stopPositionTimer();
     await keeper.saveAll(sessions.all());
@@ -242,6 +254,7 @@ function startWorkers(
       playlistLimit: config.playlistLimit,
       spotify: config.spotify,
       youtubeUrl: config.youtubeUrl,
+      sponsorBlockUrl: config.sponsorBlockUrl,
       kvPath,
     } satisfies ResolverSettings,
     { onRestart: () => onRestart("resolver"), toolJobs: config.toolJobs },

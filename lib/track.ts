@@ -1,3 +1,5 @@
+import type { SkipSegment } from "./skip_segments.ts";
+
 /** Where a track's audio comes from; the resolver decides, the transcoder fetches. */
 export type TrackSource =
   /** A YouTube video, fetched by yt-dlp by id. */
@@ -42,6 +44,11 @@ export interface TrackInfo {
    * Not saved: after a restart the source is looked up again.
    */
   media?: MediaLocation;
+  /**
+   * Non-music parts that are jumped over (SponsorBlock), when they were looked up with the track; absent:
+   * not known yet (they are then looked up when it is prepared). Not saved.
+   */
+  skipSegments?: SkipSegment[];
 }
 
 /** One request in a guild's queue: a track, who asked for it and when. */

@@ -111,3 +111,24 @@ Deno.test("playlist caps default to 50 playlists and 1000 tracks, and refuse wha
     },
   );
 });
+
+Deno.test("SponsorBlock is on by default, can be turned off, and its and LRCLIB's addresses can be set", () => {
+  const defaults = parseConfig(minimal);
+  assert.equal(defaults.sponsorBlockUrl, "https://sponsor.ajay.app");
+  assert.equal(defaults.lrclibUrl, "https://lrclib.net");
+  assert.equal(parseConfig({ ...minimal, TRAZOM_SPONSORBLOCK: "off" }).sponsorBlockUrl, undefined);
+  const set = parseConfig({
+    ...minimal,
+    TRAZOM_SPONSORBLOCK: "on",
+    SPONSORBLOCK_URL: "http://127.0.0.1:7001/",
+    LRCLIB_URL: "http://127.0.0.1:7002",
+  });
+  assert.equal(set.sponsorBlockUrl, "http://127.0.0.1:7001");
+  assert.equal(set.lrclibUrl, "http://127.0.0.1:7002");
+  assert.throws(
+    () => parseConfig({ ...minimal, TRAZOM_SPONSORBLOCK: "sometimes", LRCLIB_URL: "ftp://x" }),
+    (error: ConfigError) =>
+      error.problems.some((p) => p.includes("TRAZOM_SPONSORBLOCK") && p.includes("sometimes")) &&
+      error.problems.some((p) => p.includes("LRCLIB_URL")),
+  );
+});

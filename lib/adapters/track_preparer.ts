@@ -28,6 +28,8 @@ const MATCH_TIMEOUT_MS = 60_000;
 const START_TIMEOUT_MS = 5 * 60_000;
 /** Finishing a long track (and correcting its loudness) takes a while after it started playing. */
 const FINISH_TIMEOUT_MS = 30 * 60_000;
+/** SponsorBlock is a nicety: a track never waits long for it. */
+const SEGMENTS_TIMEOUT_MS = 3_000;
 
 /** A file being made, and how many holders still want it. */
 interface Making {
@@ -76,6 +78,21 @@ export class TrackPreparer implements Preparer {
   async #prepare(track: Track, options: { signal: AbortSignal; priority: Priority }): Promise<PreparedTrack> {
     const { signal } = options;
     const source = await this.#playableSource(track.source, signal);
+    // Looked up while the audio is made, so it costs the first note no time when SponsorBlock answers fast.
+    const segments = this.#segmentsFor(track, source, signal);
+    const prepared = await this.#prepareSource(track, source, options);
+    const skipSegments = await segments;
+    if (signal.aborted) prepared.release();
+    signal.throwIfAborted();
+    return skipSegments?.length ? { ...prepared, skipSegments } : prepared;
+  }
+
+  async #prepareSource(
+    track: Track,
+    source: TranscoderSource,
+    options: { signal: AbortSignal; priority: Priority },
+  ): Promise<PreparedTrack> {
+    const { signal } = options;
     const key = this.#keyOf(source);
     // A hit is pinned as it is found, so no other guild's commit can evict it before it plays.
     const cached = await this.cache.acquire(key);
@@ -229,6 +246,23 @@ export class TrackPreparer implements Preparer {
     const details = { durationSeconds: answer.durationSeconds, inputLoudness: answer.inputLoudness };
     // Comes back pinned for the making; a cache that cannot take it fails to keep it only.
     await this.cache.commit(key, outputPath, details);
+  }
+
+  /** A YouTube video's non-music parts: those found with the track, or asked for now; none when unknown. */
+  async #segmentsFor(track: Track, source: TranscoderSource, signal: AbortSignal) {
+    if (source.kind !== "youtube") return undefined;
+    if (track.source.kind === "youtube" && track.skipSegments) return track.skipSegments;
+    // A Spotify track's length is not its video's: the segments' own length check would misfire.
+    const durationSeconds = track.source.kind === "youtube" ? track.durationSeconds : undefined;
+    try {
+      const answer = await this.resolver.request(
+        { kind: "segments", videoId: source.videoId, durationSeconds },
+        { timeoutMs: SEGMENTS_TIMEOUT_MS, signal },
+      );
+      return answer.outcome === "segments" ? answer.segments : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Spotify tracks become YouTube videos here, when they are about to play, not when queued. */

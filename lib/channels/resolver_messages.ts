@@ -1,4 +1,5 @@
 /** What the main thread asks the resolver worker, and what it can answer. */
+import type { SkipSegment } from "../skip_segments.ts";
 import type { TrackInfo, TrackSource } from "../track.ts";
 import type { YtdlpOperatorOptions } from "../sources/ytdlp_operator.ts";
 import type { Failed } from "./worker_protocol.ts";
@@ -21,6 +22,8 @@ export interface ResolverSettings {
   youtubeUrl: string;
   /** Deno KV file that remembers Spotify → YouTube matches. */
   kvPath: string;
+  /** SponsorBlock's address, where non-music parts of YouTube videos are looked up; unset: off. */
+  sponsorBlockUrl?: string;
 }
 
 export type ResolverRequest =
@@ -31,13 +34,17 @@ export type ResolverRequest =
   /** A Spotify track to a YouTube video, just before it is prepared. */
   | { kind: "match"; source: Extract<TrackSource, { kind: "spotify" }> }
   /** Recommendations seeded by a played video, for autoplay. */
-  | { kind: "radio"; videoId: string };
+  | { kind: "radio"; videoId: string }
+  /** The non-music parts of a YouTube video, to skip. */
+  | { kind: "segments"; videoId: string; durationSeconds?: number };
 
 export type ResolverAnswer =
   /** `note` tells the user about a limit that applied (a capped playlist, say). */
   | { outcome: "tracks"; tracks: TrackInfo[]; note?: string }
   | { outcome: "suggestions"; suggestions: { title: string; url: string }[] }
   | { outcome: "matched"; source: Extract<TrackSource, { kind: "youtube" }> }
+  /** `segments` absent: SponsorBlock is off or could not be asked. */
+  | { outcome: "segments"; segments?: SkipSegment[] }
   /** Nothing was found; `message` says so in the user's terms. */
   | { outcome: "empty"; message: string }
   | Failed;

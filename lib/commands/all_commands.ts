@@ -6,6 +6,7 @@ import type { CommandDeps } from "./command_deps.ts";
 import { cacheCommand } from "./cache_command.ts";
 import { historyCommand } from "./history_command.ts";
 import { likeButton, likedCommand } from "./liked_command.ts";
+import { lyricsButtons, lyricsCommand, type LyricsParts } from "./lyrics_command.ts";
 import { leaveCommand } from "./leave_command.ts";
 import { nowPlayingButtons, nowPlayingCommand } from "./now_playing_command.ts";
 import { pauseCommand, resumeCommand } from "./pause_commands.ts";
@@ -17,14 +18,14 @@ import { privacyCommand } from "./privacy_command.ts";
 import { queueCommand, queuePageButtons } from "./queue_command.ts";
 import { clearCommand, moveCommand, removeCommand, shuffleCommand, sortCommand } from "./queue_commands.ts";
 import { seekCommand } from "./seek_command.ts";
-import { autoplayCommand, loopCommand, modeCommand } from "./settings_commands.ts";
+import { autoplayCommand, loopCommand, modeCommand, stayCommand } from "./settings_commands.ts";
 import { skipCommand } from "./skip_command.ts";
 import { stopCommand } from "./stop_command.ts";
 
 /** The slash commands. */
 export function allCommands(
   deps: CommandDeps,
-  parts: { store: GuildStateStore; cache: AudioCache; playlists: PlaylistDeps },
+  parts: { store: GuildStateStore; cache: AudioCache; playlists: PlaylistDeps; lyrics: LyricsParts },
 ): Command[] {
   return [
     playCommand(deps),
@@ -35,6 +36,7 @@ export function allCommands(
     leaveCommand(deps),
     queueCommand(deps),
     nowPlayingCommand(deps),
+    lyricsCommand(deps, parts.lyrics),
     removeCommand(deps),
     moveCommand(deps),
     shuffleCommand(deps),
@@ -44,6 +46,7 @@ export function allCommands(
     seekCommand(deps),
     modeCommand(deps),
     autoplayCommand(deps),
+    stayCommand(deps),
     historyCommand(parts.store),
     playlistCommand(deps, parts.playlists),
     likedCommand(parts.playlists),
@@ -53,12 +56,17 @@ export function allCommands(
 }
 
 /** The handlers of buttons on the bot's messages. */
-export function allComponents(deps: CommandDeps, playlists: PlaylistDeps): ComponentHandler[] {
+export function allComponents(
+  deps: CommandDeps,
+  playlists: PlaylistDeps,
+  lyrics: LyricsParts,
+): ComponentHandler[] {
   return [
-    nowPlayingButtons(deps),
+    nowPlayingButtons(deps, lyrics.follower),
     queuePageButtons(deps),
     likeButton(deps, playlists),
     playlistPageButtons(playlists),
     playlistDeleteButtons(deps, playlists),
+    lyricsButtons(deps, lyrics),
   ];
 }

@@ -1,5 +1,6 @@
 /** /nowplaying and its buttons: what is playing, how far along, and pause/resume, skip and stop. */
 import { ApplicationCommandTypes } from "discordeno";
+import type { LyricsFollower } from "../discord/lyrics_follower.ts";
 import { type ControlButton, controlOf, nowPlayingBody } from "../discord/now_playing_message.ts";
 import type { Command, CommandContext, ComponentHandler } from "./command.ts";
 import type { CommandDeps } from "./command_deps.ts";
@@ -20,13 +21,15 @@ export function nowPlayingCommand(deps: CommandDeps): Command {
 }
 
 /** The now-playing buttons: each works like its command, then the message shows the new state. */
-export function nowPlayingButtons(deps: CommandDeps): ComponentHandler {
+export function nowPlayingButtons(deps: CommandDeps, follower?: LyricsFollower): ComponentHandler {
   return {
     matches: (customId) => controlOf(customId) !== undefined,
     async run(context, customId) {
       const note = press(deps, context, controlOf(customId)!);
       const session = deps.sessions.get(context.guildId);
-      const body = session?.nowPlaying() ? nowPlayingBody(session) : { embeds: [], components: [] };
+      // A card following lyrics keeps showing them.
+      const lyrics = follower?.lyricsOn(context.guildId, context.interaction.message?.id ?? "");
+      const body = session?.nowPlaying() ? nowPlayingBody(session, lyrics) : { embeds: [], components: [] };
       await context.reply.updateMessage({ ...body, content: note });
     },
   };

@@ -3,6 +3,7 @@ import { ApplicationCommandOptionTypes, ApplicationCommandTypes } from "discorde
 import type { GuildSession } from "../guild/guild_session.ts";
 import { parseQueuePageId, queuePage } from "../discord/queue_page.ts";
 import type { ReplyBody } from "../discord/interaction_reply.ts";
+import { heardSeconds } from "../skip_segments.ts";
 import type { Command, ComponentHandler } from "./command.ts";
 import type { CommandDeps } from "./command_deps.ts";
 
@@ -42,9 +43,11 @@ export function queuePageButtons(deps: CommandDeps): ComponentHandler {
 /** One page of the queue, with expected start times counted from the rest of the current track. */
 export function queueBody(session: GuildSession | undefined, page: number): ReplyBody {
   const playing = session?.nowPlaying();
+  const skipped = playing?.skipSegments ?? [];
+  // What is left to hear: skipped non-music parts ahead take no time.
   const remaining = playing?.durationSeconds === undefined
     ? 0
-    : playing.durationSeconds - playing.positionSeconds;
+    : heardSeconds(playing.durationSeconds, skipped) - heardSeconds(playing.positionSeconds, skipped);
   return queuePage({
     entries: session?.queue.schedule(Math.max(0, remaining)) ?? [],
     page,

@@ -1,6 +1,7 @@
 /** /seek: jump within the current track, straight from the cached file (no re-encoding). */
 import { ApplicationCommandOptionTypes, ApplicationCommandTypes } from "discordeno";
 import { formatDuration } from "../discord/format.ts";
+import { fileSecondsOf, heardSeconds } from "../skip_segments.ts";
 import { UserError } from "../user_error.ts";
 import type { Command } from "./command.ts";
 import type { CommandDeps } from "./command_deps.ts";
@@ -29,10 +30,15 @@ export function seekCommand(deps: CommandDeps): Command {
       const session = authorizeControl(deps, context, "seek");
       const playing = session.nowPlaying();
       if (!playing) throw new UserError("Nothing is playing, so there is nothing to seek in.");
-      if (playing.durationSeconds !== undefined && seconds >= playing.durationSeconds) {
-        throw new UserError(`The track is only ${formatDuration(playing.durationSeconds)} long.`);
+      // Times are as heard: skipped non-music parts do not count, as on the now-playing card.
+      const segments = playing.skipSegments ?? [];
+      const heard = playing.durationSeconds === undefined
+        ? undefined
+        : heardSeconds(playing.durationSeconds, segments);
+      if (heard !== undefined && seconds >= heard) {
+        throw new UserError(`The track is only ${formatDuration(heard)} long.`);
       }
-      session.seek(seconds);
+      session.seek(fileSecondsOf(seconds, segments));
       await context.reply.send({ content: `Jumped to ${formatDuration(seconds)}.` });
     },
   };

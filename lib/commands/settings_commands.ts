@@ -1,4 +1,4 @@
-/** Commands that change how the guild's music behaves: /loop, /mode and /autoplay. */
+/** Commands that change how the guild's music behaves: /loop, /mode, /autoplay and /stay. */
 import { ApplicationCommandOptionTypes, ApplicationCommandTypes } from "discordeno";
 import type { LoopMode } from "../guild/guild_session.ts";
 import { UserError } from "../user_error.ts";
@@ -91,6 +91,38 @@ export function autoplayCommand(deps: CommandDeps): Command {
         content: session.autoplay
           ? "Autoplay is on: when the queue runs dry, I'll pick tracks like the ones played here."
           : "Autoplay is off.",
+      });
+    },
+  };
+}
+
+/** The /stay command: 24/7, the bot stays in its channel when alone or idle and comes back after a restart. */
+export function stayCommand(deps: CommandDeps): Command {
+  return {
+    definition: {
+      name: "stay",
+      description: "24/7: stay in the voice channel when alone or idle, and come back after a restart (DJ)",
+      type: ApplicationCommandTypes.ChatInput,
+      options: [{
+        name: "mode",
+        description: "On or off",
+        type: ApplicationCommandOptionTypes.String,
+        required: true,
+        choices: [{ name: "on", value: "on" }, { name: "off", value: "off" }],
+      }],
+    },
+    async run(context) {
+      const mode = String(context.options.get("mode"));
+      if (mode !== "on" && mode !== "off") throw new UserError("24/7 can be on or off.");
+      const session = await authorizeSetting(deps, context, "stay");
+      session.setStay(mode === "on");
+      const channelId = session.channelId;
+      const where = channelId ? `in <#${channelId}>` : "in the voice channel I join next";
+      await context.reply.send({
+        content: session.stay
+          ? `24/7 is on: I'll stay ${where} even when nobody is listening or nothing is queued, ` +
+            "and come back to it after a restart."
+          : "24/7 is off: I'll leave again when nobody is listening or the queue stays empty for a while.",
       });
     },
   };

@@ -1,4 +1,5 @@
 /** How tracks and times are written in messages. */
+import { heardLength } from "../skip_segments.ts";
 import type { Track } from "../track.ts";
 
 /** 3:07, or 1:02:03 for long tracks; "live" when unknown. */
@@ -15,9 +16,9 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/([\\*_~`|>\[\]()])/g, "\\$1").replace(/@/g, "@\u200b");
 }
 
-/** "**Title** (3:07)", linked to the track's page. */
-export function trackLabel(track: Pick<Track, "title" | "url" | "durationSeconds">): string {
-  return `[**${escapeMarkdown(track.title)}**](<${track.url}>) (${formatDuration(track.durationSeconds)})`;
+/** "**Title** (3:07)", linked to the track's page; the length is what is heard (skipped parts left out). */
+export function trackLabel(track: Pick<Track, "title" | "url" | "durationSeconds" | "skipSegments">): string {
+  return `[**${escapeMarkdown(track.title)}**](<${track.url}>) (${formatDuration(heardLength(track))})`;
 }
 
 /** Escapes `text` and cuts it, on a character boundary and never inside an escape, to at most `max`. */

@@ -17,6 +17,8 @@ export type ReplyBody = InteractionCallbackData;
 export class InteractionReply {
   #responded = false;
   #deferredEphemeral = false;
+  /** A button's "working on it": the message it is on is then edited, and nothing else is replaced. */
+  #deferredUpdate = false;
 
   constructor(private readonly rest: RestManager, private readonly interaction: DiscordInteraction) {}
 
@@ -45,13 +47,25 @@ export class InteractionReply {
       return await this.#respond(InteractionResponseTypes.ChannelMessageWithSource, { ...body, flags });
     }
     if (this.#deferredEphemeral) return await this.send(body);
+    if (this.#deferredUpdate) {
+      return void await this.rest.sendFollowupMessage(this.interaction.token, { ...body, flags });
+    }
     await this.rest.deleteOriginalInteractionResponse(this.interaction.token);
     await this.rest.sendFollowupMessage(this.interaction.token, { ...body, flags });
   }
 
-  /** For buttons: replaces the message the button is on. */
+  /** For buttons: replaces the message the button is on (after `deferUpdate`, by editing it). */
   async updateMessage(body: ReplyBody): Promise<void> {
+    if (this.#deferredUpdate) {
+      return void await this.rest.editOriginalInteractionResponse(this.interaction.token, body);
+    }
     await this.#respond(InteractionResponseTypes.UpdateMessage, body);
+  }
+
+  /** For buttons whose work may take longer than Discord's 3 seconds: the message is updated later. */
+  async deferUpdate(): Promise<void> {
+    this.#deferredUpdate = true;
+    await this.#respond(InteractionResponseTypes.DeferredUpdateMessage, {});
   }
 
   /** For autocomplete: the suggestions to show while the user types. */

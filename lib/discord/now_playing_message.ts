@@ -1,5 +1,7 @@
 /** The "now playing" message: the current track, how far along it is, what comes next, and its buttons. */
 import { type ButtonComponent, ButtonStyles, MessageComponentTypes } from "discordeno";
+import type { LyricLine } from "../lyrics/lyrics.ts";
+import { heardLength, heardSeconds, type SkipSegment } from "../skip_segments.ts";
 import type { Track } from "../track.ts";
 import type { GuildSession } from "../guild/guild_session.ts";
 import { UserError } from "../user_error.ts";
@@ -24,6 +26,15 @@ export function likedTrackIdOf(customId: string): string | undefined {
   return /^np:like:([\w-]{1,64})$/.exec(customId)?.[1];
 }
 
+/** The card's fourth button: follow the song's synced lyrics on the card, or stop. */
+export const LYRICS_BUTTON_ID = "np:lyrics";
+
+/** Synced lyrics the card follows: the lines, and the one being sung (-1 before the first). */
+export interface CardLyrics {
+  lines: readonly LyricLine[];
+  index: number;
+}
+
 /** One of the now-playing buttons. */
 export type ControlButton = keyof typeof CONTROL_IDS;
 
@@ -36,6 +47,10 @@ export interface NowPlayingInfo {
   upNext?: Track;
   /** Tracks waiting, including `upNext`. */
   queueLength: number;
+  /** Non-music parts jumped over, in the file's time: the bar and the length count only what is heard. */
+  skipSegments?: readonly SkipSegment[];
+  /** Set while the card follows the song's synced lyrics. */
+  lyrics?: CardLyrics;
 }
 
 /** The button a custom id names, or undefined for anything else (ids come back from users). */
@@ -48,21 +63,33 @@ export function nowPlayingMessage(info: NowPlayingInfo): ReplyBody {
   const { track } = info;
   const url = linkableUrl(track.url, LINK_URL_MAX);
   const state = info.paused ? "⏸️ Paused" : "▶️ Playing";
+  const segments = info.skipSegments ?? [];
+  const position = heardSeconds(info.positionSeconds, segments);
+  const duration = track.durationSeconds === undefined
+    ? undefined
+    : heardSeconds(track.durationSeconds, segments);
+  const skipped = segments.length === 0 ? [] : [{
+    name: "Non-music parts (SponsorBlock)",
+    value: segments.map((segment) => skipLine(segment, info.positionSeconds)).join("\n"),
+  }];
   return {
     embeds: [{
       title: escapedWithin(track.title, TITLE_MAX),
       ...(url === undefined ? {} : { url }),
-      description: `${state}\n${progressBar(info.positionSeconds, track.durationSeconds)}`,
+      description: `${state}\n${progressBar(position, duration)}`,
       fields: [
         { name: "Requested by", value: requesterOf(track), inline: true },
         { name: "Loop", value: LOOP_LABELS[info.loop], inline: true },
         { name: "Up next", value: upNextText(info.upNext, info.queueLength) },
+        ...skipped,
+        ...(info.lyrics ? [{ name: "🎤 Lyrics", value: lyricsWindow(info.lyrics) }] : []),
       ],
     }],
     components: [{
       type: MessageComponentTypes.ActionRow,
       components: [
         ...controlButtons(info.paused),
+        lyricsButton(info.lyrics !== undefined),
         button(likeButtonId(track.id), "Like", "♥️", ButtonStyles.Secondary),
       ],
     }],
@@ -90,6 +117,29 @@ const LINK_URL_MAX = 512;
 
 const LOOP_LABELS = { off: "Off", track: "This track", queue: "The whole queue" } as const;
 
+/** "Skipped 0:00–0:12" once playback is past it, "Skipping 2:40–3:05" before. */
+function skipLine(segment: SkipSegment, positionSeconds: number): string {
+  const span = `${formatDuration(segment.startSeconds)}–${formatDuration(segment.endSeconds)}`;
+  return `${segment.endSeconds <= positionSeconds + 0.5 ? "Skipped" : "Skipping"} ${span}`;
+}
+
+/** The line before, the line being sung (bold) and the line after; each line is at most 150 characters. */
+function lyricsWindow({ lines, index }: CardLyrics): string {
+  const shown = [index - 1, index, index + 1].flatMap((i) => {
+    const line = lines[i];
+    if (!line) return [];
+    const text = escapedWithin(line.text, 150) || "♪";
+    return [i === index ? `**${text}**` : text];
+  });
+  return shown.length > 0 ? shown.join("\n") : "♪";
+}
+
+function lyricsButton(following: boolean): ButtonComponent {
+  return following
+    ? button(LYRICS_BUTTON_ID, "Hide lyrics", "🎤", ButtonStyles.Primary)
+    : button(LYRICS_BUTTON_ID, "Lyrics", "🎤", ButtonStyles.Secondary);
+}
+
 function requesterOf(track: Track): string {
   // Mentions in embeds show the name without pinging anyone.
   return track.autoplay ? "Autoplay pick" : `<@${track.requesterId}>`;
@@ -107,7 +157,7 @@ function shortLabel(track: Track): string {
   const title = `**${escapedWithin(track.title, UP_NEXT_TITLE_MAX)}**`;
   const url = linkableUrl(track.url, LINK_URL_MAX);
   const label = url === undefined ? title : `[${title}](<${url}>)`;
-  return `${label} (${formatDuration(track.durationSeconds)})`;
+  return `${label} (${formatDuration(heardLength(track))})`;
 }
 
 function controlButtons(paused: boolean): [ButtonComponent, ButtonComponent, ButtonComponent] {
@@ -125,7 +175,7 @@ function button(customId: string, label: string, emoji: string, style: ButtonSty
 }
 
 /** The now-playing message for a session, or a UserError when nothing plays. */
-export function nowPlayingBody(session: GuildSession | undefined): ReplyBody {
+export function nowPlayingBody(session: GuildSession | undefined, lyrics?: CardLyrics): ReplyBody {
   const playing = session?.nowPlaying();
   if (!session || !playing) throw new UserError("Nothing is playing right now. Use /play to start.");
   const [upNext] = session.queue.peek(1);
@@ -136,5 +186,7 @@ export function nowPlayingBody(session: GuildSession | undefined): ReplyBody {
     loop: session.loop,
     upNext,
     queueLength: session.queue.length,
+    skipSegments: playing.skipSegments,
+    lyrics,
   });
 }

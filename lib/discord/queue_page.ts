@@ -1,5 +1,6 @@
 /** One page of the /queue listing, with ◀ ▶ buttons to turn pages. */
 import { type ButtonComponent, ButtonStyles, MessageComponentTypes } from "discordeno";
+import { heardLength } from "../skip_segments.ts";
 import type { Track } from "../track.ts";
 import { escapedWithin, formatDuration, linkableUrl } from "./format.ts";
 import type { ReplyBody } from "./interaction_reply.ts";
@@ -68,7 +69,7 @@ export function clampPage(page: number, pages: number): number {
 }
 
 function totalsLine(entries: QueuePageInfo["entries"]): string {
-  const durations = entries.map((entry) => entry.track.durationSeconds);
+  const durations = entries.map((entry) => heardLength(entry.track));
   const known = durations.filter((seconds): seconds is number => isKnown(seconds));
   const total = known.reduce((sum, seconds) => sum + seconds, 0);
   const unknown = durations.length - known.length;
@@ -92,7 +93,7 @@ function entryLabel(track: Track): string {
   const title = `**${escapedWithin(track.title, TITLE_MAX)}**`;
   const url = linkableUrl(track.url, LINK_URL_MAX);
   const label = url === undefined ? title : `[${title}](<${url}>)`;
-  return `${label} (${formatDuration(track.durationSeconds)}) · ${who}`;
+  return `${label} (${formatDuration(heardLength(track))}) · ${who}`;
 }
 
 function pageButtons(page: number, pages: number): [ButtonComponent, ButtonComponent] {

@@ -1,6 +1,7 @@
 /**
  * Leaves the voice channel when nobody is listening or nothing is queued, after a grace period, so the
- * bot does not sit in a channel for hours. Either condition clears as soon as it stops being true.
+ * bot does not sit in a channel for hours. Either condition clears as soon as it stops being true. With 24/7
+ * on (`stay`), neither countdown runs.
  */
 
 export type LeaveReason = "alone" | "idle";
@@ -23,6 +24,7 @@ export const realTimers: Timers = {
 export class AutoLeave {
   #alone?: TimerId;
   #idle?: TimerId;
+  #stay = false;
 
   constructor(
     private readonly timeoutsMs: { alone: number; idle: number },
@@ -30,14 +32,25 @@ export class AutoLeave {
     private readonly timers: Timers = realTimers,
   ) {}
 
+  /** 24/7: on stops both countdowns; after turning it off the caller reports the channel's state again. */
+  get stay(): boolean {
+    return this.#stay;
+  }
+
+  set stay(on: boolean) {
+    this.#stay = on;
+    if (on) this.cancelAll();
+  }
+
   /** The number of people (not bots) in the bot's channel changed. */
   listenersChanged(count: number): void {
-    if (count > 0) return this.#cancel("alone");
+    if (count > 0 || this.#stay) return this.#cancel("alone");
     this.#alone ??= this.timers.set(() => this.#fire("alone"), this.timeoutsMs.alone);
   }
 
   /** Nothing plays and nothing is queued. */
   becameIdle(): void {
+    if (this.#stay) return;
     this.#idle ??= this.timers.set(() => this.#fire("idle"), this.timeoutsMs.idle);
   }
 

@@ -9,11 +9,13 @@
  * | seek, loop      | anyone                                       | yes                          |
  * | shuffle, sort   | anyone                                       | yes                          |
  * | autoplay        | anyone                                       | yes                          |
+ * | lyrics (card)   | anyone                                       | yes                          |
  * | move            | whoever asked for the track, or a DJ         | yes                          |
  * | remove          | whoever asked for the track, or a DJ         | no                           |
  * | clear-mine      | anyone (only their own tracks go)            | no                           |
  * | clear-others    | a DJ                                         | yes, unless a DJ             |
  * | stop, mode      | a DJ                                         | yes, unless a DJ             |
+ * | stay (24/7)     | a DJ                                         | yes, unless a DJ             |
  * | play-next       | a DJ                                         | yes, unless a DJ             |
  * | leave           | a DJ, or anyone alone with the bot           | yes, unless a DJ             |
  *
@@ -24,7 +26,8 @@
  * - Pause, seek and loop are undone as easily as done, and in fair mode shuffle and sort only reorder each
  *   person's own tracks, so they are open to every listener. Autoplay only adds picks behind every person.
  * - Stop, clearing everyone's tracks, the queue mode and "play next" override other people, so they need a DJ;
- *   leaving is the same as stopping, except when nobody else is listening.
+ *   leaving is the same as stopping, except when nobody else is listening. 24/7 keeps the bot in a channel
+ *   around the clock for the whole guild, so it needs a DJ too.
  * - Presence is only checked while the bot is in a channel: there is nothing to be near otherwise.
  */
 
@@ -46,7 +49,9 @@ export type ControlAction =
   | "sort"
   | "play-next"
   | "leave"
-  | "autoplay";
+  | "autoplay"
+  | "stay"
+  | "lyrics";
 
 /** What the rules need to know about one attempt. */
 export interface ControlRequest {
@@ -92,6 +97,8 @@ const RULES: Readonly<Record<ControlAction, Rule>> = {
   "mode": { who: "dj" },
   "play-next": { who: "dj" },
   "leave": { who: "dj-or-alone" },
+  "stay": { who: "dj" },
+  "lyrics": { who: "anyone" },
 };
 
 const ALLOWED: ControlDecision = { allowed: true };
@@ -181,6 +188,7 @@ const DJ_REFUSALS: Partial<Record<ControlAction, string>> = {
   "clear-others": "Only a DJ can clear everyone's tracks. Use /clear mine:True to remove just your own.",
   "mode": "Only a DJ can change the queue mode, since it changes everyone's turn.",
   "play-next": "Only a DJ can put a track at the front of the queue. Use /play without next to queue it.",
+  "stay": "Only a DJ can keep me in the channel around the clock, since it decides for the whole server.",
 };
 
 const LEAVE_REFUSAL = "Only a DJ can make me leave while others are listening. " +

@@ -9,6 +9,7 @@ import { FairQueue } from "../queue/fair_queue.ts";
 import type { QueueMode } from "../queue/queue_entry.ts";
 import type { QueueSortKey } from "../queue/queue_ordering.ts";
 import type { GuildState, LoopMode, Playback } from "../state/guild_state.ts";
+import type { SkipSegment } from "../skip_segments.ts";
 import type { Track, TrackInfo } from "../track.ts";
 import { UserError, userMessageOf } from "../user_error.ts";
 import type { AudioOutput, OutputEvent, OutputListener, VoiceLoss } from "./audio_output.ts";
@@ -37,6 +38,8 @@ export interface NowPlaying {
   positionSeconds: number;
   durationSeconds?: number;
   paused: boolean;
+  /** Non-music parts that are jumped over (SponsorBlock), in the file's time. */
+  skipSegments?: readonly SkipSegment[];
 }
 
 /** Saved music to bring back, with the plays that seed autoplay. */
@@ -68,6 +71,8 @@ export class GuildSession {
   #state: SessionState = { status: "idle" };
   #queue = new FairQueue();
   #loop: LoopMode = "off";
+  /** 24/7: auto-leave holds off, and a restart rejoins the channel even with nothing playing. */
+  #stay = false;
   #textChannelId?: string;
   readonly #output: AudioOutput;
   readonly #voice: VoicePresence;
@@ -122,6 +127,10 @@ export class GuildSession {
     return this.#autoplay.enabled;
   }
 
+  get stay(): boolean {
+    return this.#stay;
+  }
+
   /** The voice channel the bot is in or joining. */
   get channelId(): string | undefined {
     return this.#voice.channelId;
@@ -146,6 +155,7 @@ export class GuildSession {
       positionSeconds: this.#positionOf(state),
       durationSeconds: state.prepared.durationSeconds ?? state.track.durationSeconds,
       paused: state.paused,
+      skipSegments: state.prepared.skipSegments ?? state.track.skipSegments,
     };
   }
 
@@ -284,6 +294,11 @@ export class GuildSession {
     }
     this.#changed();
     this.#topUpAutoplay();
+  }
+
+  setStay(on: boolean): void {
+    this.#stay = on;
+    this.#changed();
   }
 
   /** Jumps within the current track; a paused track stays paused. False when nothing plays. */
@@ -643,6 +658,7 @@ export class GuildSession {
     this.#queue.setMode(saved.settings.mode);
     this.#loop = saved.settings.loop;
     this.#autoplay.enabled = saved.settings.autoplay;
+    this.#stay = saved.settings.stay;
     this.#autoplay.recent = saved.recent;
     const state = this.#state;
     if (saved.playback && state.status === "idle" && !state.resume) {

@@ -13,6 +13,7 @@ import { GuildSession, type SavedMusic } from "./guild_session.ts";
 import type { Preparer } from "./preparation.ts";
 import type { QueueCaps } from "../limits/queue_limits.ts";
 import type { Resolver } from "./resolver_port.ts";
+import { SegmentSkipper } from "./segment_skipper.ts";
 import type { SessionEvent } from "./session_events.ts";
 
 /** What the sessions are built from; main.ts supplies the voice side, the tests fakes. */
@@ -41,6 +42,8 @@ export interface SessionsParts {
 interface Entry {
   session: GuildSession;
   autoLeave: AutoLeave;
+  /** Jumps over the non-music parts of what plays. */
+  skipper: SegmentSkipper;
   forgetTimer?: ReturnType<Timers["set"]>;
 }
 
@@ -70,16 +73,20 @@ export class GuildSessions {
 
   /**
    * After a restart: brings a guild's music back if something was playing and people are still listening
-   * there. Guilds with nothing to resume get no session until music is asked for.
+   * there, and with 24/7 on goes back to its channel whoever is there and whether or not anything played.
+   * Guilds with nothing to resume get no session until music is asked for.
    */
   async rejoin(guildId: string): Promise<void> {
     if (this.#entries.has(guildId) || this.#restoring.has(guildId)) return;
     const saved = await this.parts.load(guildId);
-    const channelId = saved?.playback?.voiceChannelId;
-    if (!channelId || this.parts.listenersIn(guildId, channelId) === 0) return;
+    const stayIn = saved?.settings.stay ? saved.settings.stayChannelId : undefined;
+    const channelId = saved?.playback?.voiceChannelId ?? stayIn;
+    if (!channelId || (!stayIn && this.parts.listenersIn(guildId, channelId) === 0)) return;
     // A /play while the state was read made a session of its own, which restored itself.
     const entry = this.#entries.get(guildId) ?? await this.#restored(guildId, () => Promise.resolve(saved));
-    await entry.session.continuePlayback();
+    const { session } = entry;
+    const resumed = await session.continuePlayback();
+    if (!resumed && stayIn && !session.channelId) await session.join(stayIn);
   }
 
   /** Someone joined or left a voice channel in `guildId`: the bot may now be alone, or no longer. */
@@ -130,13 +137,15 @@ export class GuildSessions {
       clock,
       emit: (event) => this.#onEvent(session, event),
     });
-    const entry: Entry = { session, autoLeave };
+    const entry: Entry = { session, autoLeave, skipper: new SegmentSkipper(session, this.#timers) };
     await session.restore(saved);
     if (this.#closed) {
       this.#drop(entry);
       throw new Error("The bot is shutting down.");
     }
     this.#entries.set(guildId, entry);
+    // A restored 24/7 setting holds from the start, not only from the session's next event.
+    this.#followStay(entry);
     this.#forgetLater(entry);
     return entry;
   }
@@ -144,6 +153,8 @@ export class GuildSessions {
   #onEvent(session: GuildSession, event: SessionEvent): void {
     const entry = this.#entries.get(session.guildId);
     if (entry?.session === session) {
+      this.#followStay(entry);
+      entry.skipper.changed();
       if (event.kind === "track-started") {
         entry.autoLeave.becameActive();
         this.voiceChanged(session.guildId);
@@ -153,6 +164,16 @@ export class GuildSessions {
       this.#forgetLater(entry);
     }
     this.parts.onEvent(session, event);
+  }
+
+  /** Auto-leave follows the session's 24/7 setting; once it is off, being alone or idle counts again. */
+  #followStay(entry: Entry): void {
+    const { session, autoLeave } = entry;
+    if (autoLeave.stay === session.stay) return;
+    autoLeave.stay = session.stay;
+    if (session.stay || !session.channelId) return;
+    this.voiceChanged(session.guildId);
+    if (session.status === "idle") autoLeave.becameIdle();
   }
 
   /** (Re)starts the countdown to forgetting a session that is out of voice with nothing going on. */
@@ -174,6 +195,7 @@ export class GuildSessions {
 
   #drop(entry: Entry): void {
     entry.autoLeave.cancelAll();
+    entry.skipper.close();
     if (entry.forgetTimer !== undefined) this.#timers.clear(entry.forgetTimer);
     entry.session.close();
   }

@@ -5,6 +5,7 @@
  */
 import type { Readable } from "node:stream";
 import type { Clock } from "../clock.ts";
+import type { SkipSegment } from "../skip_segments.ts";
 import type { Track } from "../track.ts";
 
 /** A track whose audio can be read now (from the cache, or while it is still being written). */
@@ -12,6 +13,8 @@ export interface PreparedTrack {
   cacheKey: string;
   durationSeconds?: number;
   fromCache: boolean;
+  /** Non-music parts to jump over (SponsorBlock), looked up while the track was made ready. */
+  skipSegments?: readonly SkipSegment[];
   /** Ogg Opus from `startSeconds` on; may be called again (seek, loop). */
   open(startSeconds: number): Readable;
   /** The session no longer needs it: unpins the file, and stops its making if nobody else waits for it. */

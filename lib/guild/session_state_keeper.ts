@@ -40,10 +40,13 @@ export class SessionStateKeeper {
     return this.#write(guildId, async () => {
       this.#savesQueued.delete(guildId);
       await this.store.saveQueue(guildId, session.queue.snapshot());
+      const stayChannelId = session.stay ? session.channelId : undefined;
       await this.store.saveSettings(guildId, {
         mode: session.queue.mode,
         loop: session.loop,
         autoplay: session.autoplay,
+        stay: session.stay,
+        ...(stayChannelId && { stayChannelId }),
       });
       await this.store.savePlayback(guildId, this.#playbackOf(session));
     });

@@ -1,3 +1,4 @@
+import { skippedBefore } from "../skip_segments.ts";
 import type { Track } from "../track.ts";
 
 /** Airtime charged for a track whose duration is unknown (live streams, some direct links). */
@@ -23,9 +24,10 @@ export function laneRank(lane: QueueLane): number {
   return LANE_RANK[lane];
 }
 
-/** The airtime a track is charged: its duration when known, otherwise the default. */
+/** The airtime a track is charged: what is heard of it (skipped parts left out) when known, else the default. */
 export function airtimeSeconds(track: Track): number {
-  const seconds = track.durationSeconds;
+  const full = track.durationSeconds;
+  const seconds = full === undefined ? undefined : full - skippedBefore(full, track.skipSegments ?? []);
   // A zero or missing duration would let someone queue endless "free" tracks.
   return seconds !== undefined && Number.isFinite(seconds) && seconds > 0
     ? seconds

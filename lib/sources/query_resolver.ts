@@ -17,6 +17,7 @@ import { createSpotifyMatchMemory } from "./spotify_match_memory.ts";
 import { metadataArgs, playlistArgs, radioArgs, searchArgs } from "./ytdlp_args.ts";
 import { choiceName, trackFromVideoJson, tracksFromPlaylistJson } from "./ytdlp_output.ts";
 import { createYoutubeSearch } from "./youtube_search.ts";
+import { createSegmentFinder } from "./segment_finder.ts";
 import { assertYoutubeReady, probeYtdlpVersion, versionLogLine } from "./ytdlp_version.ts";
 
 const YTDLP_TIMEOUT_MS = 45_000;
@@ -61,6 +62,7 @@ export async function createQueryResolver(settings: ResolverSettings) {
     await youtubeReady();
     return await youtubeSearch.search(text, count, signal);
   };
+  const segments = createSegmentFinder(settings.sponsorBlockUrl);
   const matcher = createSpotifyMatcher({
     memory: createSpotifyMatchMemory(await Deno.openKv(settings.kvPath)),
     search: (text) => search(text, SUGGESTIONS, AbortSignal.timeout(YTDLP_TIMEOUT_MS)),
@@ -109,7 +111,10 @@ export async function createQueryResolver(settings: ResolverSettings) {
   async function handle(request: ResolverRequest, signal: AbortSignal): Promise<ResolverAnswer> {
     switch (request.kind) {
       case "resolve":
-        return await resolutions.get(request.query.trim(), (query) => resolve(classifyQuery(query), signal));
+        return await resolutions.get(
+          request.query.trim(),
+          async (query) => segments.addTo(await resolve(classifyQuery(query), signal)),
+        );
       case "suggest":
         return await suggestions.get(searchKey(request.text), async () => {
           const found = await search(request.text, SUGGESTIONS, signal);
@@ -128,9 +133,14 @@ export async function createQueryResolver(settings: ResolverSettings) {
       }
       case "radio":
         await youtubeReady();
-        return tracks(
+        return await segments.addTo(tracks(
           tracksFromPlaylistJson(await ytdlp((c) => radioArgs(request.videoId, RADIO_LENGTH, c), signal)),
-        );
+        ));
+      case "segments":
+        return {
+          outcome: "segments",
+          ...await segments.of(request.videoId, request.durationSeconds, signal),
+        };
     }
   }
 

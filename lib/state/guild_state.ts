@@ -22,6 +22,10 @@ export interface GuildSettings {
   mode: QueueMode;
   loop: LoopMode;
   autoplay: boolean;
+  /** 24/7: stay in the voice channel when alone or idle, and rejoin it after a restart. */
+  stay: boolean;
+  /** With `stay` on: the voice channel the bot is in, to rejoin after a restart even with nothing playing. */
+  stayChannelId?: string;
 }
 
 /** The settings of a guild that never chose any. */
@@ -29,6 +33,7 @@ export const DEFAULT_SETTINGS: Readonly<GuildSettings> = Object.freeze({
   mode: "fair",
   loop: "off",
   autoplay: false,
+  stay: false,
 });
 
 /** The track that was playing and where, so a restart can rejoin and seek back to it. */
@@ -88,11 +93,12 @@ export function parseSettings(value: unknown): GuildSettings {
   const stored = versioned(value, "settings");
   const field = <T>(key: keyof GuildSettings, check: (value: unknown, path: string) => T): T =>
     optional(stored[key], `settings.${key}`, check) ?? (DEFAULT_SETTINGS[key] as T);
-  return {
+  return withOptional({
     mode: field("mode", (v, path) => oneOf(v, MODES, path) as QueueMode),
     loop: field("loop", (v, path) => oneOf(v, LOOPS, path) as LoopMode),
     autoplay: field("autoplay", bool),
-  };
+    stay: field("stay", bool),
+  }, { stayChannelId: optional(stored.stayChannelId, "settings.stayChannelId", text) });
 }
 
 /** Checks a stored `{ version, seq, ...HistoryEntry }`; `seq` orders plays, newest highest. */

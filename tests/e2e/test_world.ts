@@ -55,8 +55,10 @@ export class TestWorld {
       DISCORD_GATEWAY_URL: this.discord.gatewayUrl,
       TRAZOM_DATA_DIR: this.dataDir,
       TRAZOM_ALLOW_PRIVATE_URLS: "1",
-      // Nothing listens there: a bot without a fake YouTube reaches no real one.
+      // Nothing listens there: a bot without a fake YouTube, SponsorBlock or LRCLIB reaches no real one.
       YOUTUBE_URL: "http://127.0.0.1:9",
+      SPONSORBLOCK_URL: "http://127.0.0.1:9",
+      LRCLIB_URL: "http://127.0.0.1:9",
       ...trustEnv(this.certificates.caPath),
       ...overrides,
     };

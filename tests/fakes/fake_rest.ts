@@ -15,6 +15,8 @@ export interface RecordedRequest {
   /** Files of a multipart upload (`files[n]` parts), as Discord would attach them. */
   readonly files: readonly UploadedFile[];
   readonly status: number;
+  /** When it arrived, ms since the epoch: how often the bot edits a message is a Discord limit. */
+  readonly at: number;
 }
 
 /** One file the bot uploaded. */
@@ -92,6 +94,7 @@ export class FakeRest {
       body,
       files,
       status: answer.status,
+      at: Date.now(),
     });
     if (answer.body === undefined) return new Response(null, { status: answer.status });
     return Response.json(answer.body, { status: answer.status });

@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { addTone } from "../e2e/media_library.ts";
+import { addTone, addToneSteps } from "../e2e/media_library.ts";
 import type { TestWorld } from "../e2e/test_world.ts";
 import {
   type Catalog,
@@ -34,6 +34,8 @@ export interface FakeVideoSpec {
   site?: CatalogVideo["site"];
   /** Makes it a live stream, which searches list but nobody can queue. */
   live?: true;
+  /** A tone that changes: each [frequency, seconds] in turn, instead of `frequencyHz` for `seconds`. */
+  steps?: [number, number][];
 }
 
 /** What the fake YouTube holds. */
@@ -140,7 +142,10 @@ async function makeVideo(world: TestWorld, spec: FakeVideoSpec): Promise<Catalog
   if (!VIDEO_ID.test(spec.id) && spec.site === undefined) {
     throw new Error(`"${spec.id}" is not shaped like a YouTube video id`);
   }
-  const mediaUrl = await addTone(world, `youtube-${spec.id}.mp3`, spec.frequencyHz, spec.seconds);
+  const name = `youtube-${spec.id}.mp3`;
+  const mediaUrl = spec.steps
+    ? await addToneSteps(world, name, spec.steps)
+    : await addTone(world, name, spec.frequencyHz, spec.seconds);
   const durationSeconds = spec.listedSeconds ?? spec.seconds;
   return {
     id: spec.id,

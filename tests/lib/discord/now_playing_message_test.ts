@@ -5,6 +5,7 @@ import {
   controlOf,
   likeButtonId,
   likedTrackIdOf,
+  LYRICS_BUTTON_ID,
   type NowPlayingInfo,
   nowPlayingMessage,
   progressBar,
@@ -139,20 +140,21 @@ Deno.test("nowPlayingMessage says when nothing is up next", () => {
   assert.ok(/nothing queued/i.test(message().field("Up next")));
 });
 
-Deno.test("nowPlayingMessage has pause, skip, stop and like buttons; like names the track shown", () => {
+Deno.test("nowPlayingMessage has pause, skip, stop, lyrics and like buttons; like names the track shown", () => {
   const { row } = message();
   assert.equal(row.type, MessageComponentTypes.ActionRow);
-  const likeId = row.components[3].customId!;
+  const likeId = row.components[4].customId!;
   assert.deepEqual(row.components.map((b) => b.customId), [
     CONTROL_IDS.pause,
     CONTROL_IDS.skip,
     CONTROL_IDS.stop,
+    LYRICS_BUTTON_ID,
     likeButtonId(track().id),
   ]);
   assert.equal(likedTrackIdOf(likeId), track().id);
   assert.equal(likedTrackIdOf("np:like:"), undefined);
   assert.equal(likedTrackIdOf("np:skip"), undefined);
-  assert.deepEqual(row.components.map((b) => b.label), ["Pause", "Skip", "Stop", "Like"]);
+  assert.deepEqual(row.components.map((b) => b.label), ["Pause", "Skip", "Stop", "Lyrics", "Like"]);
   const stop = row.components[2] as { style: ButtonStyles; type: number };
   assert.equal(stop.style, ButtonStyles.Danger);
   assert.equal(stop.type, MessageComponentTypes.Button);
@@ -213,4 +215,21 @@ Deno.test("controlOf reads back only the ids it draws", () => {
   assert.equal(controlOf("NP:STOP"), undefined);
   assert.equal(controlOf("toString"), undefined);
   assert.equal(controlOf(""), undefined);
+});
+
+Deno.test("a card following synced lyrics shows the line sung in bold between its neighbours", () => {
+  const lines = ["One", "Two *stars*", "Three", "Four"].map((text, i) => ({ atSeconds: i * 4, text }));
+  const { field, row } = message({ lyrics: { lines, index: 1 } });
+  assert.equal(field("🎤 Lyrics"), "One\n**Two \\*stars\\***\nThree");
+  assert.equal(row.components[3].label, "Hide lyrics");
+  assert.equal(message({ lyrics: { lines, index: -1 } }).field("🎤 Lyrics"), "One");
+});
+
+Deno.test("skipped parts shorten the length and position shown, and are listed", () => {
+  const { embed, field } = message({
+    positionSeconds: 30,
+    skipSegments: [{ startSeconds: 0, endSeconds: 10 }, { startSeconds: 150, endSeconds: 180 }],
+  });
+  assert.match(embed.description!, / 0:20 \/ 2:27$/);
+  assert.equal(field("Non-music parts (SponsorBlock)"), "Skipped 0:00–0:10\nSkipping 2:30–3:00");
 });

@@ -273,3 +273,10 @@ Deno.test("queuePage with 10000 tracks still builds a small last page", () => {
   assert.equal(embed.footer!.text, "Page 1000/1000 · fair queue");
   assert.ok(embed.description!.startsWith("**10000 tracks** · 166:40:00 in total"), embed.description);
 });
+
+Deno.test("a track's skipped parts are left out of its length and of the total", () => {
+  const skipping = track(1, { durationSeconds: 200, skipSegments: [{ startSeconds: 0, endSeconds: 20 }] });
+  const { embed, lines } = render({ entries: schedule([skipping, track(2)]) });
+  assert.match(lines[0], /\(3:00\)/);
+  assert.match(embed.description!, /4:00 in total/);
+});

@@ -78,3 +78,28 @@ Deno.test("leaving once cancels the other countdown", () => {
   advance(600_000);
   assert.deepEqual(left, ["idle"]);
 });
+
+Deno.test("with 24/7 on, neither being alone nor idle makes the bot leave", () => {
+  const { autoLeave, advance, left } = setup();
+  autoLeave.listenersChanged(0);
+  autoLeave.becameIdle();
+  advance(30_000);
+  autoLeave.stay = true;
+  advance(600_000);
+  autoLeave.listenersChanged(0);
+  autoLeave.becameIdle();
+  advance(600_000);
+  assert.deepEqual(left, []);
+});
+
+Deno.test("after 24/7 is turned off, the countdowns start again from the full grace period", () => {
+  const { autoLeave, advance, left } = setup();
+  autoLeave.stay = true;
+  autoLeave.listenersChanged(0);
+  autoLeave.stay = false;
+  autoLeave.listenersChanged(0);
+  advance(119_000);
+  assert.deepEqual(left, []);
+  advance(1_000);
+  assert.deepEqual(left, ["alone"]);
+});

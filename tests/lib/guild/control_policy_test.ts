@@ -51,6 +51,8 @@ const ALL_ACTIONS: ControlAction[] = [
   "play-next",
   "leave",
   "autoplay",
+  "stay",
+  "lyrics",
 ];
 const OPEN_TO_LISTENERS: ControlAction[] = [
   "vote-skip",
@@ -61,9 +63,10 @@ const OPEN_TO_LISTENERS: ControlAction[] = [
   "shuffle",
   "sort",
   "autoplay",
+  "lyrics",
   "clear-mine",
 ];
-const DJ_ONLY: ControlAction[] = ["stop", "clear-others", "mode", "play-next"];
+const DJ_ONLY: ControlAction[] = ["stop", "clear-others", "mode", "play-next", "stay"];
 const OWN_TRACK: ControlAction[] = ["skip", "remove", "move"];
 
 Deno.test("a DJ may do everything, even from outside the channel", () => {
@@ -118,7 +121,7 @@ Deno.test("a track with no known requester is nobody's own", () => {
   }
 });
 
-Deno.test("stop, clearing everyone's tracks, mode and play-next need a DJ", () => {
+Deno.test("stop, clearing everyone's tracks, mode, play-next and 24/7 need a DJ", () => {
   for (const action of DJ_ONLY) {
     const reason = reasonOf(decideControl(request(action)));
     assert.ok(/^Only a DJ/.test(reason), reason);

@@ -52,7 +52,13 @@ const playback: Playback = {
   savedAt: 1_700_000_100_000,
 };
 
-const settings: GuildSettings = { mode: "fifo", loop: "queue", autoplay: true };
+const settings: GuildSettings = {
+  mode: "fifo",
+  loop: "queue",
+  autoplay: true,
+  stay: true,
+  stayChannelId: "555",
+};
 
 function queueOf(tracks: Track[]): FairQueue {
   const queue = new FairQueue();
@@ -167,6 +173,19 @@ Deno.test("settings saved by an older version take defaults for the fields they 
   await withStore(async (store, kv, logs) => {
     await kv.set(["guild", GUILD, "settings"], { version: 1, loop: "track" });
     assert.deepEqual((await store.load(GUILD)).settings, { ...DEFAULT_SETTINGS, loop: "track" });
+    assert.deepEqual(logs, []);
+  });
+});
+
+Deno.test("settings saved before 24/7 existed load with 24/7 off and no channel to rejoin", async () => {
+  await withStore(async (store, kv, logs) => {
+    await kv.set(["guild", GUILD, "settings"], { version: 1, mode: "fifo", loop: "off", autoplay: true });
+    assert.deepEqual((await store.load(GUILD)).settings, {
+      mode: "fifo",
+      loop: "off",
+      autoplay: true,
+      stay: false,
+    });
     assert.deepEqual(logs, []);
   });
 });
