@@ -4,6 +4,7 @@
  * Every problem is collected and reported together, so an operator fixes them in one go.
  */
 import { join } from "node:path";
+import type { TrackCaps } from "./lib/audio/track_caps.ts";
 import { DEFAULT_TOOL_JOBS, type ToolJobs } from "./lib/process/tool_caps.ts";
 import { parseRate, type RateLimit } from "./lib/limits/rate_limiter.ts";
 import { parseYtdlpArgs, type YtdlpOperatorOptions } from "./lib/sources/ytdlp_operator.ts";
@@ -47,6 +48,8 @@ export interface Config {
   readonly playRate: RateLimit | null;
   /** Queue caps for the whole guild and for each user. */
   readonly queueLimits: { readonly perGuild: number; readonly perUser: number };
+  /** Caps on what one track may cost: its length, its download, and the free space downloads leave. */
+  readonly trackCaps: TrackCaps;
 }
 
 /** Thrown when the environment holds missing or bad values; the message lists all of them. */
@@ -82,6 +85,9 @@ export const CONFIG_VARIABLES = [
   "TRAZOM_PLAY_RATE",
   "TRAZOM_QUEUE_LIMIT",
   "TRAZOM_QUEUE_LIMIT_PER_USER",
+  "TRAZOM_MAX_TRACK_MINUTES",
+  "TRAZOM_MAX_SOURCE_MB",
+  "TRAZOM_MIN_FREE_DISK",
   "FFMPEG_PATH",
   "YTDLP_PATH",
   "YTDLP_COOKIES",
@@ -141,6 +147,11 @@ export function parseConfig(env: Env): Config {
     queueLimits: {
       perGuild: read.integer("TRAZOM_QUEUE_LIMIT", { min: 1, max: 10_000 }) ?? 500,
       perUser: read.integer("TRAZOM_QUEUE_LIMIT_PER_USER", { min: 1, max: 10_000 }) ?? 100,
+    },
+    trackCaps: {
+      maxTrackSeconds: 60 * (read.integer("TRAZOM_MAX_TRACK_MINUTES", { min: 1, max: 24 * 60 }) ?? 180),
+      maxSourceBytes: 1e6 * (read.integer("TRAZOM_MAX_SOURCE_MB", { min: 1, max: 100_000 }) ?? 1024),
+      minFreeDiskBytes: read.size("TRAZOM_MIN_FREE_DISK", { allowZero: true }) ?? 1024 ** 3,
     },
   };
   if ((config.spotify.clientId === undefined) !== (config.spotify.clientSecret === undefined)) {
@@ -231,9 +242,10 @@ class EnvReader {
     return DEFAULT_PLAY_RATE;
   }
 
-  size(name: string): number | undefined {
+  size(name: string, options: { allowZero?: boolean } = {}): number | undefined {
     const value = this.text(name);
     if (value === undefined) return undefined;
+    if (options.allowZero && value === "0") return 0;
     const bytes = parseByteSize(value);
     if (bytes === undefined) this.problems.push(`${name} must be a size like 500MB or 2GiB, not "${value}".`);
     return bytes;

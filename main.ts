@@ -228,6 +228,7 @@ function startWorkers(
       ytdlpOperator: config.ytdlpOperator,
       allowPrivateUrls: config.allowPrivateUrls,
       playlistLimit: config.playlistLimit,
+      maxTrackSeconds: config.trackCaps.maxTrackSeconds,
       spotify: config.spotify,
       youtubeUrl: config.youtubeUrl,
       kvPath,
@@ -245,6 +246,7 @@ function startWorkers(
       target,
       workDir: config.cacheDir,
       toolJobs: config.toolJobs,
+      caps: config.trackCaps,
     } satisfies TranscoderSettings,
     { onRestart: () => onRestart("transcoder"), toolJobs: config.toolJobs },
   );

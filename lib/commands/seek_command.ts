@@ -29,6 +29,9 @@ export function seekCommand(deps: CommandDeps): Command {
       const session = authorizeControl(deps, context, "seek");
       const playing = session.nowPlaying();
       if (!playing) throw new UserError("Nothing is playing, so there is nothing to seek in.");
+      if (playing.live) {
+        throw new UserError("This is a live stream: it plays as it comes, so there is no seeking in it.");
+      }
       if (playing.durationSeconds !== undefined && seconds >= playing.durationSeconds) {
         throw new UserError(`The track is only ${formatDuration(playing.durationSeconds)} long.`);
       }

@@ -5,6 +5,7 @@ import type { GuildSession } from "../guild/guild_session.ts";
 import { UserError } from "../user_error.ts";
 import { escapedWithin, formatDuration, linkableUrl } from "./format.ts";
 import type { ReplyBody } from "./interaction_reply.ts";
+import { LIVE_LABEL } from "./queue_page.ts";
 
 /** The custom ids of the now-playing buttons, for the interaction router. */
 export const CONTROL_IDS = {
@@ -22,6 +23,8 @@ export interface NowPlayingInfo {
   track: Track;
   positionSeconds: number;
   paused: boolean;
+  /** A live stream: shown as LIVE with the time listened, no length and no progress bar. */
+  live?: boolean;
   loop: "off" | "track" | "queue";
   upNext?: Track;
   /** Tracks waiting, including `upNext`. */
@@ -38,11 +41,14 @@ export function nowPlayingMessage(info: NowPlayingInfo): ReplyBody {
   const { track } = info;
   const url = linkableUrl(track.url, LINK_URL_MAX);
   const state = info.paused ? "⏸️ Paused" : "▶️ Playing";
+  const progress = info.live
+    ? `${LIVE_LABEL} · listening for ${formatDuration(Math.max(0, info.positionSeconds))}`
+    : progressBar(info.positionSeconds, track.durationSeconds);
   return {
     embeds: [{
       title: escapedWithin(track.title, TITLE_MAX),
       ...(url === undefined ? {} : { url }),
-      description: `${state}\n${progressBar(info.positionSeconds, track.durationSeconds)}`,
+      description: `${state}\n${progress}`,
       fields: [
         { name: "Requested by", value: requesterOf(track), inline: true },
         { name: "Loop", value: LOOP_LABELS[info.loop], inline: true },
@@ -91,7 +97,7 @@ function shortLabel(track: Track): string {
   const title = `**${escapedWithin(track.title, UP_NEXT_TITLE_MAX)}**`;
   const url = linkableUrl(track.url, LINK_URL_MAX);
   const label = url === undefined ? title : `[${title}](<${url}>)`;
-  return `${label} (${formatDuration(track.durationSeconds)})`;
+  return `${label} (${track.live ? LIVE_LABEL : formatDuration(track.durationSeconds)})`;
 }
 
 function controlButtons(paused: boolean): [ButtonComponent, ButtonComponent, ButtonComponent] {
@@ -117,6 +123,7 @@ export function nowPlayingBody(session: GuildSession | undefined): ReplyBody {
     track: { ...playing.track, durationSeconds: playing.durationSeconds },
     positionSeconds: playing.positionSeconds,
     paused: playing.paused,
+    ...(playing.live ? { live: true } : {}),
     loop: session.loop,
     upNext,
     queueLength: session.queue.length,

@@ -54,6 +54,8 @@ export function queuePage(info: QueuePageInfo): ReplyBody {
 }
 
 const PAGE_ID_PREFIX = "queue:page:";
+/** What a live stream shows in place of a length. */
+export const LIVE_LABEL = "🔴 LIVE";
 
 // Discord allows 4096 characters of description; ten lines at their longest stay well inside that:
 // 80 characters of title and a 200-character link make at most ~360 per line.
@@ -91,7 +93,8 @@ function entryLabel(track: Track): string {
   const title = `**${escapedWithin(track.title, TITLE_MAX)}**`;
   const url = linkableUrl(track.url, LINK_URL_MAX);
   const label = url === undefined ? title : `[${title}](<${url}>)`;
-  return `${label} (${formatDuration(track.durationSeconds)}) · ${who}`;
+  const length = track.live ? LIVE_LABEL : formatDuration(track.durationSeconds);
+  return `${label} (${length}) · ${who}`;
 }
 
 function pageButtons(page: number, pages: number): [ButtonComponent, ButtonComponent] {

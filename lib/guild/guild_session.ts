@@ -37,6 +37,8 @@ export interface NowPlaying {
   positionSeconds: number;
   durationSeconds?: number;
   paused: boolean;
+  /** A live stream: no length, no seeking. */
+  live?: boolean;
 }
 
 /** Saved music to bring back, with the plays that seed autoplay. */
@@ -140,6 +142,7 @@ export class GuildSession {
       positionSeconds: this.#positionOf(state),
       durationSeconds: state.prepared.durationSeconds ?? state.track.durationSeconds,
       paused: state.paused,
+      ...(state.prepared.live ? { live: true } : {}),
     };
   }
 
@@ -289,7 +292,7 @@ export class GuildSession {
       this.#setState({ ...state, positionSeconds });
       return true;
     }
-    if (state.status !== "playing") return false;
+    if (state.status !== "playing" || state.prepared.live) return false;
     if (state.paused) this.#setState({ ...state, playId: undefined, positionSeconds });
     else this.#load(state.track, state.prepared, positionSeconds);
     return true;
@@ -516,7 +519,8 @@ export class GuildSession {
     if (event.type === "finished" && this.#loop === "track") {
       return this.#load(state.track, state.prepared, 0);
     }
-    if (this.#loop === "queue") {
+    // A live stream that ended is not queued again: it would only play whatever the station sends next.
+    if (this.#loop === "queue" && !state.prepared.live) {
       this.#queue.enqueue({ ...state.track, id: crypto.randomUUID(), requestedAt: this.parts.clock.now() });
     }
     this.#advance(true);
