@@ -14,8 +14,12 @@ import type { LoudnessTarget } from "./loudnorm.ts";
 
 /** Short Ogg pages, flushed at once: the player gets audio 100 ms after it is made. */
 const PAGE_MICROSECONDS = 100_000;
-/** Enough to tell MP3, AAC, Ogg or MPEG-TS apart without waiting seconds of a slow stream. */
-const PROBE_BYTES = 256 * 1024;
+/**
+ * Enough to tell MP3, AAC or Ogg apart, without waiting seconds of a stream that arrives at its own pace
+ * (ffmpeg's default, 5 MB, is minutes of radio; 256 KiB was 6 s of a 160 kb/s stream here).
+ */
+const PROBE_BYTES = 32 * 1024;
+const ANALYZE_MICROSECONDS = 500_000;
 
 /** The filter chain: loudnorm works at 192 kHz inside, so the encoder gets 48 kHz back. */
 export function liveFilter(target: LoudnessTarget): string {
@@ -26,6 +30,7 @@ export function liveFilter(target: LoudnessTarget): string {
 export function liveEncodeArgs(target: LoudnessTarget): string[] {
   return [
     ...["-hide_banner", "-nostdin", "-v", "error", "-probesize", String(PROBE_BYTES)],
+    ...["-analyzeduration", String(ANALYZE_MICROSECONDS)],
     ...["-i", "pipe:0", "-vn", "-sn", "-dn", "-map_metadata", "-1"],
     ...["-af", liveFilter(target)],
     ...["-ar", "48000", "-ac", "2", "-c:a", "libopus", "-b:a", "128k", "-vbr", "on", "-frame_duration", "20"],

@@ -10,26 +10,13 @@ import { createTranscoder } from "../../../lib/audio/transcoder.ts";
 import type { TranscoderAnswer, TranscoderRequest } from "../../../lib/channels/transcoder_messages.ts";
 import { integratedLoudness, runFfmpeg } from "../../fakes/audio_analysis.ts";
 import { startMediaServer } from "../../fakes/media_server.ts";
+import { liveEncoders } from "../process/proc_table.ts";
 
 const TARGET = loudnessTarget(-16);
 /** The running estimate is given this long to settle before the loudness is held to the target. */
 const SETTLE_SECONDS = 5;
 
 type Handler = (request: TranscoderRequest, signal: AbortSignal) => Promise<TranscoderAnswer>;
-
-/** Pids of running ffmpeg processes reading a live stream for the transcoder. */
-async function liveEncoders(): Promise<number[]> {
-  const pids: number[] = [];
-  for await (const entry of Deno.readDir("/proc")) {
-    if (!/^\d+$/.test(entry.name)) continue;
-    const cmdline = await Deno.readTextFile(`/proc/${entry.name}/cmdline`).catch(() => "");
-    const state = await Deno.readTextFile(`/proc/${entry.name}/stat`).catch(() => "");
-    if (cmdline.includes("pipe:0") && cmdline.includes("loudnorm=I=") && !/\) [ZX] /.test(state)) {
-      pids.push(Number(entry.name));
-    }
-  }
-  return pids;
-}
 
 /** Total bytes of the files in `dir`. */
 async function folderBytes(dir: string): Promise<number> {
@@ -77,7 +64,7 @@ Deno.test("an endless MP3 plays live at the target loudness, writes nothing, and
       await Deno.writeFile(heard, answer.bytes, { append: true });
       seconds = await playedSeconds(heard);
     }
-    assert.ok(await liveEncoders().then((pids) => pids.length >= 1), "ffmpeg encodes the stream");
+    assert.ok(liveEncoders().length >= 1, "ffmpeg encodes the stream");
     assert.equal(await folderBytes(work), 0, "nothing of the stream is written to the work folder");
 
     const settled = join(dir, "settled.wav");
@@ -90,7 +77,7 @@ Deno.test("an endless MP3 plays live at the target loudness, writes nothing, and
       outcome: "noted",
     });
     const deadline = Date.now() + 10_000;
-    while ((await liveEncoders()).length > 0) {
+    while (liveEncoders().length > 0) {
       assert.ok(Date.now() < deadline, "the live ffmpeg is gone within 10 s of the cancel");
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
