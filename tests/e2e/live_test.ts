@@ -57,8 +57,10 @@ worldTest(
     assert.ok(/radio/i.test(reply), reply);
     const [first] = await audioAfter(world.voice, 0, 1, 30_000);
     const firstAudioMs = first.receivedAt - asked;
-    console.log(`first live audio ${firstAudioMs} ms after /play`);
-    assert.ok(firstAudioMs < 10_000, `audio within 10 s of /play, not ${firstAudioMs} ms`);
+    console.log(`reply ${repliedMs} ms, first live audio ${firstAudioMs} ms after /play`);
+    // A hang bound, not a speed test: the link's lookup alone took 1-6 s on a busy machine. A bot that
+    // downloads the stream first never plays it at all.
+    assert.ok(firstAudioMs < 20_000, `audio within 20 s of /play, not ${firstAudioMs} ms`);
 
     const card = await firstResponse(command(world, "nowplaying"));
     const description = (card.data as { embeds?: { description?: string }[] }).embeds?.[0]?.description ?? "";
