@@ -27,8 +27,7 @@ export const DEFAULT_TRACK_CAPS: TrackCaps = Object.freeze({
 export function assertLengthAllowed(durationSeconds: number | undefined, caps: TrackCaps): void {
   if (durationSeconds === undefined || durationSeconds <= caps.maxTrackSeconds) return;
   throw new UserError(
-    `That track is ${hoursAndMinutes(durationSeconds)} long; the longest I play is ` +
-      `${caps.maxTrackSeconds / 60} minutes.`,
+    `That track is ${hoursAndMinutes(durationSeconds)} long; the longest I play is ${capMinutes(caps)}.`,
   );
 }
 
@@ -90,13 +89,20 @@ export class DownloadMeter {
 
 const DISK_CHECK_BYTES = 4 * 1024 * 1024;
 
+/** The length cap as said to a user: "180 minutes", "1 minute". */
+export function capMinutes(caps: TrackCaps): string {
+  const minutes = Math.round(caps.maxTrackSeconds / 60);
+  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+}
+
 function megabytes(bytes: number): string {
-  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${Math.round(bytes / 1e6)} MB`;
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
+  return bytes >= 1e6 ? `${Math.round(bytes / 1e6)} MB` : `${Math.round(bytes / 1e3)} KB`;
 }
 
 function hoursAndMinutes(seconds: number): string {
   const minutes = Math.round(seconds / 60);
   const hours = Math.floor(minutes / 60);
-  if (hours === 0) return `${minutes} minutes`;
+  if (hours === 0) return `${minutes} minute${minutes === 1 ? "" : "s"}`;
   return minutes % 60 === 0 ? `${hours} hours` : `${hours} h ${minutes % 60} min`;
 }

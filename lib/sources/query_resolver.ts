@@ -7,6 +7,7 @@ import type { TrackInfo } from "../track.ts";
 import { UserError } from "../user_error.ts";
 import {
   assertLengthAllowed,
+  capMinutes,
   DEFAULT_TRACK_CAPS,
   lengthAllowed,
   type TrackCaps,
@@ -168,13 +169,12 @@ export function withinLength(answer: ResolverAnswer, caps: TrackCaps): ResolverA
   if (kept.length === answer.tracks.length) return answer;
   if (answer.tracks.length === 1) assertLengthAllowed(answer.tracks[0].durationSeconds, caps);
   const cut = answer.tracks.length - kept.length;
-  const note =
-    `${cut} track${cut === 1 ? " is" : "s are"} longer than ${caps.maxTrackSeconds / 60} minutes ` +
+  const note = `${cut} track${cut === 1 ? " is" : "s are"} longer than ${capMinutes(caps)} ` +
     `and ${cut === 1 ? "was" : "were"} left out.`;
   if (kept.length === 0) {
     return {
       outcome: "empty",
-      message: `Every track there is longer than ${caps.maxTrackSeconds / 60} minutes, the longest I play.`,
+      message: `Every track there is longer than ${capMinutes(caps)}, the longest I play.`,
     };
   }
   return { outcome: "tracks", tracks: kept, note: answer.note ? `${answer.note} ${note}` : note };
