@@ -1,20 +1,22 @@
 /**
  * Live sources through the transcoder worker's handler, with real ffmpeg, against a local media server that
  * streams MP3 without end and without a length: they are played as they come (never written to disk), at
- * the target loudness after the first seconds, and stopping them kills their ffmpeg.
+ * the target loudness after the first seconds and again a few seconds after the level changes, and
+ * stopping them kills their ffmpeg.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { loudnessTarget } from "../../../lib/audio/loudnorm.ts";
+import { oggPageBytes, parseOggPageHeader } from "../../../lib/audio/ogg_page.ts";
 import { createTranscoder } from "../../../lib/audio/transcoder.ts";
 import type { TranscoderAnswer, TranscoderRequest } from "../../../lib/channels/transcoder_messages.ts";
 import { integratedLoudness, runFfmpeg } from "../../fakes/audio_analysis.ts";
 import { startMediaServer } from "../../fakes/media_server.ts";
+import { waitUntil } from "../../fakes/wait_until.ts";
 import { liveEncoders } from "../process/proc_table.ts";
 
 const TARGET = loudnessTarget(-16);
-/** The running estimate is given this long to settle before the loudness is held to the target. */
-const SETTLE_SECONDS = 5;
+const never = () => new AbortController().signal;
 
 type Handler = (request: TranscoderRequest, signal: AbortSignal) => Promise<TranscoderAnswer>;
 
@@ -27,19 +29,36 @@ async function folderBytes(dir: string): Promise<number> {
   return total;
 }
 
-Deno.test("an endless MP3 plays live at the target loudness, writes nothing, and stops with its ffmpeg", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "trazom_live_" });
+/** Pink noise as MP3: `steps` of [seconds, amplitude] in turn. */
+async function noiseMp3(path: string, steps: [number, number][]): Promise<Uint8Array> {
+  const inputs = steps.flatMap(([seconds, amplitude]) => [
+    ...["-f", "lavfi", "-i", `anoisesrc=color=pink:amplitude=${amplitude}:duration=${seconds}`],
+  ]);
+  const concat = `${steps.map((_, i) => `[${i}:a]`).join("")}concat=n=${steps.length}:v=0:a=1`;
+  await runFfmpeg([
+    ...["-v", "error", "-y", ...inputs, "-filter_complex", concat],
+    ...["-ac", "2", "-c:a", "libmp3lame", "-b:a", "160k", path],
+  ]);
+  return await Deno.readFile(path);
+}
+
+/** Integrated loudness of `seconds` of `path` from `start`, measured by ffmpeg's ebur128. */
+async function loudnessBetween(path: string, start: number, seconds: number): Promise<number> {
+  const cut = `${path}-${start}.wav`;
+  await runFfmpeg(["-v", "error", "-y", "-ss", String(start), "-t", String(seconds), "-i", path, cut]);
+  return await integratedLoudness(cut);
+}
+
+/**
+ * Plays `mp3` as an endless stream through the transcoder and keeps `seconds` of what it sends, pulled as
+ * the player would; then checks that nothing was written and that cancelling kills the live ffmpeg.
+ */
+async function hearLive(mp3: Uint8Array, seconds: number, dir: string): Promise<string> {
   const work = await Deno.makeTempDir({ dir, prefix: "work_" });
   const media = startMediaServer();
   try {
-    const mp3 = join(dir, "radio.mp3");
-    // Steady pink noise around -40 LUFS, as a talk or music station between programmes: 24 dB to make up.
-    await runFfmpeg([
-      ...["-v", "error", "-y", "-f", "lavfi", "-i", "anoisesrc=color=pink:amplitude=0.02:duration=30"],
-      ...["-ac", "2", "-c:a", "libmp3lame", "-b:a", "160k", mp3],
-    ]);
     // Four times real time at 160 kb/s: faster than it plays, as a radio's first burst is.
-    const url = media.addEndless("radio", await Deno.readFile(mp3), 80_000);
+    const url = media.addEndless("radio", mp3, 80_000);
     const handle: Handler = await createTranscoder({
       ytdlpPath: "yt-dlp",
       allowPrivateUrls: true,
@@ -49,49 +68,82 @@ Deno.test("an endless MP3 plays live at the target loudness, writes nothing, and
     const outputPath = join(work, ".partial-out.ogg");
     const started = await handle(
       { kind: "start", job: "radio", source: { kind: "url", url }, outputPath, priority: "now" },
-      new AbortController().signal,
+      never(),
     );
     assert.deepEqual(started, { outcome: "streaming", gainDb: 0, live: true });
-
-    // 25 s of Ogg Opus, pulled as the player would.
     const heard = join(dir, "heard.ogg");
-    let seconds = 0;
-    while (seconds < 25) {
-      const answer = await handle({ kind: "read", job: "radio" }, new AbortController().signal);
+    const pages = new OggProgress();
+    while (pages.seconds < seconds) {
+      const answer = await handle({ kind: "read", job: "radio" }, never());
       assert.equal(answer.outcome, "audio", JSON.stringify(answer));
-      if (answer.outcome !== "audio") return;
+      if (answer.outcome !== "audio") break;
       assert.equal(answer.end, false, "an endless stream does not end");
       await Deno.writeFile(heard, answer.bytes, { append: true });
-      seconds = await playedSeconds(heard);
+      pages.add(answer.bytes);
     }
     assert.ok(liveEncoders().length >= 1, "ffmpeg encodes the stream");
     assert.equal(await folderBytes(work), 0, "nothing of the stream is written to the work folder");
-
-    const settled = join(dir, "settled.wav");
-    await runFfmpeg(["-v", "error", "-y", "-ss", String(SETTLE_SECONDS), "-i", heard, settled]);
-    const loudness = await integratedLoudness(settled);
-    console.log(`live loudness after ${SETTLE_SECONDS} s: ${loudness} LUFS (target ${TARGET.integrated})`);
-    assert.ok(Math.abs(loudness - TARGET.integrated) <= 1.5, `${loudness} LUFS`);
-
-    assert.deepEqual(await handle({ kind: "cancel", job: "radio" }, new AbortController().signal), {
-      outcome: "noted",
-    });
-    const deadline = Date.now() + 10_000;
-    while (liveEncoders().length > 0) {
-      assert.ok(Date.now() < deadline, "the live ffmpeg is gone within 10 s of the cancel");
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    assert.deepEqual(await handle({ kind: "cancel", job: "radio" }, never()), { outcome: "noted" });
+    await waitUntil(
+      () => liveEncoders().length === 0,
+      "the live ffmpeg to be killed after the cancel",
+      10_000,
+    );
+    return heard;
   } finally {
     await media.close();
+  }
+}
+
+/** How far an Ogg Opus stream has got, from the granule positions of its pages as they arrive. */
+class OggProgress {
+  #pending = new Uint8Array();
+  #granule = 0n;
+
+  get seconds(): number {
+    return Number(this.#granule) / 48_000;
+  }
+
+  add(bytes: Uint8Array): void {
+    const all = new Uint8Array(this.#pending.length + bytes.length);
+    all.set(this.#pending);
+    all.set(bytes, this.#pending.length);
+    let offset = 0;
+    while (true) {
+      // The offset only labels errors: the header is read from the start of what is passed.
+      const header = parseOggPageHeader(all.subarray(offset), offset);
+      if (!header || offset + oggPageBytes(header) > all.length) break;
+      if (header.granule > 0n) this.#granule = header.granule;
+      offset += oggPageBytes(header);
+    }
+    this.#pending = all.slice(offset);
+  }
+}
+
+Deno.test("an endless MP3 plays live at the target loudness, writes nothing, and stops with its ffmpeg", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "trazom_live_" });
+  try {
+    // Steady pink noise near -40 LUFS, as a station between programmes: 24 dB to make up.
+    const heard = await hearLive(await noiseMp3(join(dir, "steady.mp3"), [[30, 0.02]]), 25, dir);
+    const loudness = await loudnessBetween(heard, 5, 20);
+    console.log(`live loudness from 5 s to 25 s: ${loudness} LUFS (target ${TARGET.integrated})`);
+    assert.ok(Math.abs(loudness - TARGET.integrated) <= 1.5, `${loudness} LUFS`);
+  } finally {
     await Deno.remove(dir, { recursive: true });
   }
 });
 
-/** How much audio an Ogg Opus file (maybe cut mid-page) holds, as ffmpeg decodes it. */
-async function playedSeconds(path: string): Promise<number> {
-  const { stderr } = await runFfmpeg(["-v", "info", "-nostats", "-i", path, "-f", "null", "-"]).catch(() => ({
-    stderr: "",
-  }));
-  const times = [...stderr.matchAll(/time=(\d+):(\d+):(\d+\.\d+)/g)].at(-1);
-  return times ? Number(times[1]) * 3600 + Number(times[2]) * 60 + Number(times[3]) : 0;
-}
+Deno.test("a live stream whose level jumps by 20 dB is back at the target within five seconds", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "trazom_live_" });
+  try {
+    // A quiet programme for 15 s, then one 20 dB louder: a constant gain would stay 20 dB off.
+    const heard = await hearLive(await noiseMp3(join(dir, "step.mp3"), [[15, 0.02], [15, 0.2]]), 30, dir);
+    const before = await loudnessBetween(heard, 5, 10);
+    const after = await loudnessBetween(heard, 20, 10);
+    console.log(`live loudness before the jump ${before} LUFS, from 5 s after it ${after} LUFS`);
+    assert.ok(Math.abs(before - TARGET.integrated) <= 1.5, `before: ${before} LUFS`);
+    assert.ok(Math.abs(after - TARGET.integrated) <= 1.5, `after: ${after} LUFS`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
