@@ -11,8 +11,8 @@
 import type { KnownMedia, TranscoderSource } from "../channels/transcoder_messages.ts";
 import { type AddressPolicy, assertFetchable } from "../sources/address_guard.ts";
 import { refusalError, startEgressProxy } from "../sources/egress_proxy.ts";
-import { guardedYtdlpRun } from "../sources/guarded_ytdlp.ts";
-import { downloadArgs } from "../sources/ytdlp_args.ts";
+import { guardedYtdlpRun, guardedYtdlpStream } from "../sources/guarded_ytdlp.ts";
+import { downloadArgs, liveStreamArgs } from "../sources/ytdlp_args.ts";
 import type { YtdlpOperatorOptions } from "../sources/ytdlp_operator.ts";
 import { UserError } from "../user_error.ts";
 import { DEFAULT_TRACK_CAPS, DownloadMeter, tooLargeError, type TrackCaps } from "./track_caps.ts";
@@ -51,6 +51,8 @@ export interface FetchRequest {
   source: TranscoderSource;
   media?: KnownMedia;
   durationSeconds?: number;
+  /** The resolver found it live (a live video): yt-dlp streams it, nothing is downloaded. */
+  live?: boolean;
   destination: string;
 }
 
@@ -79,6 +81,7 @@ export async function fetchSource(
     if (fetched) return fetched;
   }
   const url = source.kind === "youtube" ? `https://www.youtube.com/watch?v=${source.videoId}` : source.url;
+  if (request.live) return await ytdlpLive(settings, url, signal);
   if (source.kind === "url") {
     // Other links were checked when queued, but may come back from saved state.
     await assertFetchable(new URL(url), settings.policy);
@@ -95,6 +98,17 @@ export async function fetchSource(
   }
   await ytdlpDownload(settings, url, destination, meter(), signal);
   return { kind: "file" };
+}
+
+/** A live item yt-dlp streams to its stdout (HLS as MPEG-TS), through its own egress proxy. */
+async function ytdlpLive(settings: FetchSettings, url: string, signal: AbortSignal): Promise<LiveSource> {
+  const stream = await guardedYtdlpStream((common) => liveStreamArgs(url, common), {
+    ytdlpPath: settings.ytdlpPath,
+    operator: settings.ytdlpOperator,
+    policy: settings.policy,
+    signal,
+  });
+  return { kind: "live", body: stream.stdout, close: stream.close };
 }
 
 /** A yt-dlp download, its file measured as it grows: `--max-filesize` alone trusts the announced size. */

@@ -51,6 +51,8 @@ export interface JobOrder {
   media?: KnownMedia;
   /** What the resolver said; spares probing the file. */
   durationSeconds?: number;
+  /** The resolver found it live. */
+  live?: boolean;
   outputPath: string;
   priority: JobPriority;
 }

@@ -53,6 +53,8 @@ export type TranscoderRequest =
     media?: KnownMedia;
     /** The track's length as the resolver reported it, if it did. */
     durationSeconds?: number;
+    /** The resolver found it live: it is streamed by yt-dlp and played as it comes. */
+    live?: boolean;
     /** Where to write the normalized Ogg Opus; the cache moves it into place after `finish`. */
     outputPath: string;
     priority: JobPriority;

@@ -33,7 +33,7 @@ const FINISH_TIMEOUT_MS = 30 * 60_000;
 /** A file being made, and how many holders still want it. */
 interface Making {
   job: string;
-  what: { source: TranscoderSource; durationSeconds?: number; media?: MediaLocation };
+  what: { source: TranscoderSource; durationSeconds?: number; media?: MediaLocation; live?: boolean };
   /** Once committed the cache holds one pin for the making, given back when the last holder lets go. */
   status: "making" | "committed" | "failed";
   /** Resolves once the first audio is on disk at `path` (or, for a live source, encoded in the worker). */
@@ -74,7 +74,7 @@ export class TrackPreparer implements Preparer {
     // duration may not match its video, and it has no media of its own.
     const learned = track.source.kind === "spotify"
       ? {}
-      : { durationSeconds: track.durationSeconds, media: track.media };
+      : { durationSeconds: track.durationSeconds, media: track.media, ...(track.live ? { live: true } : {}) };
     return await this.#streamingTrack(key, { source, ...learned }, options);
   }
 

@@ -10,8 +10,9 @@ import { audioAfter, loudnessOf, packetsFor } from "./received_audio.ts";
 import type { TestWorld } from "./test_world.ts";
 import { worldTest } from "./with_world.ts";
 import { runFfmpeg } from "../fakes/audio_analysis.ts";
+import { FakeYoutube } from "../fakes/fake_youtube.ts";
 import { waitUntil } from "../fakes/wait_until.ts";
-import { liveEncoders } from "../lib/process/proc_table.ts";
+import { liveEncoders, processesWhoseCommand } from "../lib/process/proc_table.ts";
 
 /** How long the stream plays before the folder is measured: well past any download's first minute of data. */
 const WINDOW_SECONDS = 20;
@@ -92,5 +93,47 @@ worldTest(
     const skipped = await answerText(command(world, "skip"));
     assert.ok(/skip/i.test(skipped), skipped);
     await waitUntil(() => liveEncoders().length === 0, "the live ffmpeg to be killed after /skip", 10_000);
+  },
+);
+
+worldTest(
+  "a YouTube live video plays live through yt-dlp, and /skip ends yt-dlp and ffmpeg",
+  async (world) => {
+    const video = {
+      id: "liveRadio01",
+      title: "Harbour Radio Live",
+      frequencyHz: 440,
+      seconds: 2,
+      live: true as const,
+    };
+    const youtube = await FakeYoutube.create(world, { version: "2026.08.19", videos: [video] });
+    const sources = await Deno.makeTempDir({ prefix: "trazom_radio_" });
+    world.closeWith(() => Deno.remove(sources, { recursive: true }));
+    const mp3 = join(sources, "live.mp3");
+    await runFfmpeg([
+      ...["-v", "error", "-y", "-f", "lavfi", "-i", "anoisesrc=color=pink:amplitude=0.05:duration=20"],
+      ...["-ac", "2", "-c:a", "libmp3lame", "-b:a", "160k", mp3],
+    ]);
+    // The live video's stream: without end, as yt-dlp would follow its HLS playlist.
+    world.media.addEndless(`youtube-${video.id}.mp3`, await Deno.readFile(mp3), 2 * SOURCE_BYTES_PER_SECOND);
+    await world.startBot(youtube.env);
+
+    const reply = await answerText(world.play(`https://www.youtube.com/watch?v=${video.id}`));
+    assert.ok(reply.includes(video.title), reply);
+    await audioAfter(world.voice, 0, packetsFor(3), 60_000);
+    const card = await firstResponse(command(world, "nowplaying"));
+    const description = (card.data as { embeds?: { description?: string }[] }).embeds?.[0]?.description ?? "";
+    assert.ok(description.includes("LIVE"), description);
+    const streamers = () =>
+      processesWhoseCommand((line) => line.includes("--hls-use-mpegts") && line.includes(video.id));
+    assert.ok(streamers().length >= 1, "yt-dlp streams the live video");
+    assert.ok(liveEncoders().length >= 1, "an ffmpeg encodes it");
+
+    await answerText(command(world, "skip"));
+    await waitUntil(
+      () => streamers().length === 0 && liveEncoders().length === 0,
+      "yt-dlp and ffmpeg to be killed after /skip",
+      10_000,
+    );
   },
 );
