@@ -16,8 +16,16 @@ export function escapeMarkdown(text: string): string {
 }
 
 /** "**Title** (3:07)", linked to the track's page. */
-export function trackLabel(track: Pick<Track, "title" | "url" | "durationSeconds">): string {
-  return `[**${escapeMarkdown(track.title)}**](<${track.url}>) (${formatDuration(track.durationSeconds)})`;
+export function trackLabel(track: Pick<Track, "title" | "url" | "durationSeconds" | "live">): string {
+  return `[**${escapeMarkdown(track.title)}**](<${track.url}>) (${lengthLabel(track)})`;
+}
+
+/** What a live stream shows in place of a length. */
+export const LIVE_LABEL = "🔴 LIVE";
+
+/** A track's length as shown, or LIVE for a live stream. */
+export function lengthLabel(track: Pick<Track, "durationSeconds" | "live">): string {
+  return track.live ? LIVE_LABEL : formatDuration(track.durationSeconds);
 }
 
 /** Escapes `text` and cuts it, on a character boundary and never inside an escape, to at most `max`. */

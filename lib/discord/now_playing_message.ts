@@ -3,9 +3,8 @@ import { type ButtonComponent, ButtonStyles, MessageComponentTypes } from "disco
 import type { Track } from "../track.ts";
 import type { GuildSession } from "../guild/guild_session.ts";
 import { UserError } from "../user_error.ts";
-import { escapedWithin, formatDuration, linkableUrl } from "./format.ts";
+import { escapedWithin, formatDuration, lengthLabel, linkableUrl, LIVE_LABEL } from "./format.ts";
 import type { ReplyBody } from "./interaction_reply.ts";
-import { LIVE_LABEL } from "./queue_page.ts";
 
 /** The custom ids of the now-playing buttons, for the interaction router. */
 export const CONTROL_IDS = {
@@ -97,7 +96,7 @@ function shortLabel(track: Track): string {
   const title = `**${escapedWithin(track.title, UP_NEXT_TITLE_MAX)}**`;
   const url = linkableUrl(track.url, LINK_URL_MAX);
   const label = url === undefined ? title : `[${title}](<${url}>)`;
-  return `${label} (${track.live ? LIVE_LABEL : formatDuration(track.durationSeconds)})`;
+  return `${label} (${lengthLabel(track)})`;
 }
 
 function controlButtons(paused: boolean): [ButtonComponent, ButtonComponent, ButtonComponent] {

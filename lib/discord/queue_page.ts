@@ -1,7 +1,7 @@
 /** One page of the /queue listing, with ◀ ▶ buttons to turn pages. */
 import { type ButtonComponent, ButtonStyles, MessageComponentTypes } from "discordeno";
 import type { Track } from "../track.ts";
-import { escapedWithin, formatDuration, linkableUrl } from "./format.ts";
+import { escapedWithin, formatDuration, lengthLabel, linkableUrl } from "./format.ts";
 import type { ReplyBody } from "./interaction_reply.ts";
 
 /** Tracks listed per page. */
@@ -54,8 +54,6 @@ export function queuePage(info: QueuePageInfo): ReplyBody {
 }
 
 const PAGE_ID_PREFIX = "queue:page:";
-/** What a live stream shows in place of a length. */
-export const LIVE_LABEL = "🔴 LIVE";
 
 // Discord allows 4096 characters of description; ten lines at their longest stay well inside that:
 // 80 characters of title and a 200-character link make at most ~360 per line.
@@ -93,8 +91,7 @@ function entryLabel(track: Track): string {
   const title = `**${escapedWithin(track.title, TITLE_MAX)}**`;
   const url = linkableUrl(track.url, LINK_URL_MAX);
   const label = url === undefined ? title : `[${title}](<${url}>)`;
-  const length = track.live ? LIVE_LABEL : formatDuration(track.durationSeconds);
-  return `${label} (${length}) · ${who}`;
+  return `${label} (${lengthLabel(track)}) · ${who}`;
 }
 
 function pageButtons(page: number, pages: number): [ButtonComponent, ButtonComponent] {

@@ -207,3 +207,17 @@ Deno.test("controlOf reads back only the ids it draws", () => {
   assert.equal(controlOf("toString"), undefined);
   assert.equal(controlOf(""), undefined);
 });
+
+Deno.test("a live stream shows LIVE and the time listened, with no length or progress bar", () => {
+  const { embed } = message({
+    track: track({ durationSeconds: undefined, live: true }),
+    live: true,
+    positionSeconds: 95,
+  });
+  assert.equal(embed.description, "▶️ Playing\n🔴 LIVE · listening for 1:35");
+  const upNext = message({
+    upNext: track({ id: "t2", live: true, durationSeconds: undefined }),
+    queueLength: 1,
+  });
+  assert.match(upNext.field("Up next"), /\(🔴 LIVE\)/);
+});

@@ -273,3 +273,13 @@ Deno.test("queuePage with 10000 tracks still builds a small last page", () => {
   assert.equal(embed.footer!.text, "Page 1000/1000 · fair queue");
   assert.ok(embed.description!.startsWith("**10000 tracks** · 166:40:00 in total"), embed.description);
 });
+
+Deno.test("a live stream is listed as LIVE, playing or waiting", () => {
+  const live = track(1, { live: true, durationSeconds: undefined });
+  const { embed } = render({
+    entries: schedule([live]),
+    current: track(2, { live: true, durationSeconds: undefined }),
+  });
+  assert.match(embed.fields![0].value, /\(🔴 LIVE\)/);
+  assert.match(embed.description!, /\(🔴 LIVE\)/);
+});
