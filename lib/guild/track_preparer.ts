@@ -43,6 +43,8 @@ interface Making {
   path: string;
   controller: AbortController;
   holders: number;
+  /** A live making's job has been taken by one holder (or dropped): any other starts a job of its own. */
+  liveTaken?: boolean;
 }
 
 /** Turns queued tracks into playable files, each made at most once at a time. */
@@ -154,8 +156,13 @@ export class TrackPreparer implements Preparer {
     priority: Priority,
   ): PreparedTrack {
     if (this.#making.get(key) === making) this.#making.delete(key);
-    let unclaimed: string | undefined = priority === "now" ? making.job : undefined;
-    if (unclaimed === undefined) cancelLiveJob(this.transcoder, making.job);
+    // Only one holder may read the job (two guilds that asked at once each get their own stream).
+    let unclaimed: string | undefined;
+    if (!making.liveTaken) {
+      making.liveTaken = true;
+      if (priority === "now") unclaimed = making.job;
+      else cancelLiveJob(this.transcoder, making.job);
+    }
     const opened: Promise<string>[] = [];
     return {
       cacheKey: key,
