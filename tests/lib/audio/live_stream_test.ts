@@ -12,6 +12,7 @@ import { createTranscoder } from "../../../lib/audio/transcoder.ts";
 import type { TranscoderAnswer, TranscoderRequest } from "../../../lib/channels/transcoder_messages.ts";
 import { integratedLoudness, runFfmpeg } from "../../fakes/audio_analysis.ts";
 import { startMediaServer } from "../../fakes/media_server.ts";
+import { writeMusicLike } from "../../fakes/music_like.ts";
 import { waitUntil } from "../../fakes/wait_until.ts";
 import { liveEncoders } from "../process/proc_table.ts";
 
@@ -143,6 +144,22 @@ Deno.test("a live stream whose level jumps by 20 dB is back at the target within
     console.log(`live loudness before the jump ${before} LUFS, from 5 s after it ${after} LUFS`);
     assert.ok(Math.abs(before - TARGET.integrated) <= 1.5, `before: ${before} LUFS`);
     assert.ok(Math.abs(after - TARGET.integrated) <= 1.5, `after: ${after} LUFS`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("music with quiet verses and loud choruses is within 1.5 LU of the target once a whole verse and chorus were heard", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "trazom_live_" });
+  try {
+    // About -38 LUFS with a 16 LU range: 12 s verses a third of the choruses' level, and a slow swell. A
+    // running estimate cannot know the first chorus is coming: the first 30 s read about 2 LU loud.
+    const path = join(dir, "music.mp3");
+    await writeMusicLike(path, 80, { level: 0.3 });
+    const heard = await hearLive(await Deno.readFile(path), 80, dir);
+    const loudness = await loudnessBetween(heard, 40, 40);
+    console.log(`live loudness of music from 40 s to 80 s: ${loudness} LUFS`);
+    assert.ok(Math.abs(loudness - TARGET.integrated) <= 1.5, `${loudness} LUFS`);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
