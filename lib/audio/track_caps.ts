@@ -104,5 +104,5 @@ function hoursAndMinutes(seconds: number): string {
   const minutes = Math.round(seconds / 60);
   const hours = Math.floor(minutes / 60);
   if (hours === 0) return `${minutes} minute${minutes === 1 ? "" : "s"}`;
-  return minutes % 60 === 0 ? `${hours} hours` : `${hours} h ${minutes % 60} min`;
+  return minutes % 60 === 0 ? `${hours} hour${hours === 1 ? "" : "s"}` : `${hours} h ${minutes % 60} min`;
 }

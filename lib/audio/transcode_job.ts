@@ -138,8 +138,11 @@ export class TranscodeJob {
     const download = join(context.workDir, `.partial-download-${crypto.randomUUID()}`);
     const exact = `${order.outputPath}-exact`;
     try {
+      const caps = context.fetch.caps ?? DEFAULT_TRACK_CAPS;
+      // A length known already (an autoplay pick, a saved track) is refused before any download.
+      assertLengthAllowed(order.durationSeconds, caps);
       // Before anything is written: a nearly full disk must not reach the state store.
-      assertDiskRoom(context.workDir, context.fetch.caps ?? DEFAULT_TRACK_CAPS);
+      assertDiskRoom(context.workDir, caps);
       const fetched = await fetchSource(context.fetch, { ...order, destination: download }, signal);
       if (fetched.kind === "live") {
         const stream = new LiveStream(context.ffmpeg, context.target, fetched.body, fetched.close, signal);

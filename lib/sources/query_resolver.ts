@@ -140,8 +140,12 @@ export async function createQueryResolver(settings: ResolverSettings) {
       }
       case "radio":
         await youtubeReady();
-        return tracks(
-          tracksFromPlaylistJson(await ytdlp((c) => radioArgs(request.videoId, RADIO_LENGTH, c), signal)),
+        // Autoplay picks are held to the length cap like anyone's request.
+        return withinLength(
+          tracks(
+            tracksFromPlaylistJson(await ytdlp((c) => radioArgs(request.videoId, RADIO_LENGTH, c), signal)),
+          ),
+          caps,
         );
     }
   }

@@ -177,3 +177,12 @@ Deno.test("below the free-disk floor the transcoder starts no download", async (
     assert.equal(media.count("song.mp3"), 0, "nothing was requested");
   });
 });
+
+Deno.test("a length already known to be over the cap is refused before any download", async () => {
+  await withCappedTranscoder(CAPS, async (handle, work, media) => {
+    const url = media.add("known.mp3", await mp3Of(5));
+    const answer = await startAnswer(handle, work, { source: { kind: "url", url }, durationSeconds: 3600 });
+    assert.match((answer as { message: string }).message, /1 hour long; the longest I play is 1 minute/);
+    assert.equal(media.count("known.mp3"), 0, "nothing was requested");
+  });
+});
