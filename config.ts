@@ -4,6 +4,7 @@
  * Every problem is collected and reported together, so an operator fixes them in one go.
  */
 import { join } from "node:path";
+import type { TrackCaps } from "./lib/audio/track_caps.ts";
 import { DEFAULT_TOOL_JOBS, type ToolJobs } from "./lib/process/tool_caps.ts";
 import { parseRate, type RateLimit } from "./lib/limits/rate_limiter.ts";
 import { parseYtdlpArgs, type YtdlpOperatorOptions } from "./lib/sources/ytdlp_operator.ts";
@@ -53,6 +54,8 @@ export interface Config {
   readonly queueLimits: { readonly perGuild: number; readonly perUser: number };
   /** Saved playlists: how many one person may keep, and how many tracks one may hold. */
   readonly playlistCaps: { readonly perUser: number; readonly tracks: number };
+  /** Caps on what one track may cost: its length, its download, and the free space downloads leave. */
+  readonly trackCaps: TrackCaps;
 }
 
 /** Thrown when the environment holds missing or bad values; the message lists all of them. */
@@ -88,6 +91,9 @@ export const CONFIG_VARIABLES = [
   "TRAZOM_PLAY_RATE",
   "TRAZOM_QUEUE_LIMIT",
   "TRAZOM_QUEUE_LIMIT_PER_USER",
+  "TRAZOM_MAX_TRACK_MINUTES",
+  "TRAZOM_MAX_SOURCE_MB",
+  "TRAZOM_MIN_FREE_DISK",
   "FFMPEG_PATH",
   "YTDLP_PATH",
   "YTDLP_COOKIES",
@@ -157,6 +163,11 @@ export function parseConfig(env: Env): Config {
       perUser: read.integer("TRAZOM_PLAYLISTS_PER_USER", { min: 1, max: 500 }) ?? 50,
       // Bounded so that a playlist at the cap always fits one Deno KV commit (see lib/playlists/).
       tracks: read.integer("TRAZOM_PLAYLIST_TRACKS", { min: 1, max: 1000 }) ?? 1000,
+    },
+    trackCaps: {
+      maxTrackSeconds: 60 * (read.integer("TRAZOM_MAX_TRACK_MINUTES", { min: 1, max: 24 * 60 }) ?? 180),
+      maxSourceBytes: 1e6 * (read.integer("TRAZOM_MAX_SOURCE_MB", { min: 1, max: 100_000 }) ?? 1024),
+      minFreeDiskBytes: read.size("TRAZOM_MIN_FREE_DISK", { allowZero: true }) ?? 1024 ** 3,
     },
   };
   if ((config.spotify.clientId === undefined) !== (config.spotify.clientSecret === undefined)) {
@@ -247,9 +258,10 @@ class EnvReader {
     return DEFAULT_PLAY_RATE;
   }
 
-  size(name: string): number | undefined {
+  size(name: string, options: { allowZero?: boolean } = {}): number | undefined {
     const value = this.text(name);
     if (value === undefined) return undefined;
+    if (options.allowZero && value === "0") return 0;
     const bytes = parseByteSize(value);
     if (bytes === undefined) this.problems.push(`${name} must be a size like 500MB or 2GiB, not "${value}".`);
     return bytes;

@@ -252,6 +252,7 @@ function startWorkers(
       ytdlpOperator: config.ytdlpOperator,
       allowPrivateUrls: config.allowPrivateUrls,
       playlistLimit: config.playlistLimit,
+      maxTrackSeconds: config.trackCaps.maxTrackSeconds,
       spotify: config.spotify,
       youtubeUrl: config.youtubeUrl,
       sponsorBlockUrl: config.sponsorBlockUrl,
@@ -270,6 +271,7 @@ function startWorkers(
       target,
       workDir: config.cacheDir,
       toolJobs: config.toolJobs,
+      caps: config.trackCaps,
     } satisfies TranscoderSettings,
     { onRestart: () => onRestart("transcoder"), toolJobs: config.toolJobs },
   );

@@ -39,6 +39,8 @@ export interface TrackInfo {
   url: string;
   /** Unknown for some direct links and live streams. */
   durationSeconds?: number;
+  /** A live stream (a radio stream, a live video): it has no length and is played as it comes, never cached. */
+  live?: boolean;
   /**
    * The audio itself, when the resolver's extraction found it: the download then needs no second one.
    * Not saved: after a restart the source is looked up again.

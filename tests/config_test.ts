@@ -132,3 +132,37 @@ Deno.test("SponsorBlock is on by default, can be turned off, and its and LRCLIB'
       error.problems.some((p) => p.includes("LRCLIB_URL")),
   );
 });
+
+Deno.test("track caps have sensible defaults, can be set, and bad values are named", () => {
+  assert.deepEqual(parseConfig(minimal).trackCaps, {
+    maxTrackSeconds: 180 * 60,
+    maxSourceBytes: 1024e6,
+    minFreeDiskBytes: 1024 ** 3,
+  });
+  const set = parseConfig({
+    ...minimal,
+    TRAZOM_MAX_TRACK_MINUTES: "45",
+    TRAZOM_MAX_SOURCE_MB: "200",
+    TRAZOM_MIN_FREE_DISK: "0",
+  });
+  assert.deepEqual(set.trackCaps, { maxTrackSeconds: 2700, maxSourceBytes: 200e6, minFreeDiskBytes: 0 });
+  assert.equal(
+    parseConfig({ ...minimal, TRAZOM_MIN_FREE_DISK: "5GiB" }).trackCaps.minFreeDiskBytes,
+    5 * 1024 ** 3,
+  );
+  let error: unknown;
+  try {
+    parseConfig({
+      ...minimal,
+      TRAZOM_MAX_TRACK_MINUTES: "0",
+      TRAZOM_MAX_SOURCE_MB: "1.5",
+      TRAZOM_MIN_FREE_DISK: "plenty",
+    });
+  } catch (thrown) {
+    error = thrown;
+  }
+  assert.ok(error instanceof ConfigError);
+  assert.match(error.problems[0], /TRAZOM_MAX_TRACK_MINUTES must be a number from 1 to 1440, not "0"/);
+  assert.match(error.problems[1], /TRAZOM_MAX_SOURCE_MB must be a whole number, not "1.5"/);
+  assert.match(error.problems[2], /TRAZOM_MIN_FREE_DISK must be a size like 500MB or 2GiB, not "plenty"/);
+});

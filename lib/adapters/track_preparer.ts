@@ -11,6 +11,7 @@ import { cacheKeyFor } from "../cache/cache_key.ts";
 import type { LoudnessTarget } from "../audio/loudnorm.ts";
 import { openOggOpusAt } from "../audio/ogg_seek.ts";
 import { openGrowingOggOpus } from "../audio/growing_ogg.ts";
+import { cancelLiveJob, openLiveJob } from "../audio/live_track.ts";
 import type { WorkerClient } from "../channels/worker_client.ts";
 import type { Failed } from "../channels/worker_protocol.ts";
 import type { ResolverAnswer, ResolverRequest } from "../channels/resolver_messages.ts";
@@ -34,16 +35,18 @@ const SEGMENTS_TIMEOUT_MS = 3_000;
 /** A file being made, and how many holders still want it. */
 interface Making {
   job: string;
-  what: { source: TranscoderSource; durationSeconds?: number; media?: MediaLocation };
+  what: { source: TranscoderSource; durationSeconds?: number; media?: MediaLocation; live?: boolean };
   /** Once committed the cache holds one pin for the making, given back when the last holder lets go. */
   status: "making" | "committed" | "failed";
-  /** Resolves once the first audio is on disk at `path`. */
-  streaming: Promise<{ durationSeconds?: number }>;
+  /** Resolves once the first audio is on disk at `path` (or, for a live source, encoded in the worker). */
+  streaming: Promise<{ durationSeconds?: number; live?: boolean }>;
   /** Resolves true once the file is complete and in the cache, false if it never will be. */
   complete: Promise<boolean>;
   path: string;
   controller: AbortController;
   holders: number;
+  /** A live making's job has been taken by one holder (or dropped): any other starts a job of its own. */
+  liveTaken?: boolean;
 }
 
 /** Turns queued tracks into playable files, each made at most once at a time. */
@@ -106,7 +109,7 @@ export class TrackPreparer implements Preparer {
     // duration may not match its video, and it has no media of its own.
     const learned = track.source.kind === "spotify"
       ? {}
-      : { durationSeconds: track.durationSeconds, media: track.media };
+      : { durationSeconds: track.durationSeconds, media: track.media, ...(track.live ? { live: true } : {}) };
     // Read only now: a raise that came while the cache was asked must not be lost.
     const priority = this.#urgent.has(track.id) ? "now" : options.priority;
     this.#keysOfTracks.set(track.id, key);
@@ -168,7 +171,8 @@ export class TrackPreparer implements Preparer {
       making.controller.abort(new DOMException("Nobody wants this track any more.", "AbortError"));
     });
     try {
-      const { durationSeconds } = await abortable(making.streaming, options.signal);
+      const { durationSeconds, live } = await abortable(making.streaming, options.signal);
+      if (live) return this.#liveTrack(key, making, what, letGo, options.priority);
       return {
         cacheKey: key,
         durationSeconds,
@@ -190,6 +194,63 @@ export class TrackPreparer implements Preparer {
     }
   }
 
+  /**
+   * A live source: never cached. The first play takes over the job that found it live, if it is still
+   * fresh (a prefetched one is dropped at once, or it would play stale audio later); any later play (a
+   * loop, a resume after a restart) starts a new job on the same source.
+   */
+  #liveTrack(
+    key: string,
+    making: Making,
+    what: Making["what"],
+    letGo: () => void,
+    priority: Priority,
+  ): PreparedTrack {
+    if (this.#making.get(key) === making) this.#making.delete(key);
+    // Only one holder may read the job (two guilds that asked at once each get their own stream).
+    let unclaimed: string | undefined;
+    if (!making.liveTaken) {
+      making.liveTaken = true;
+      if (priority === "now") unclaimed = making.job;
+      else cancelLiveJob(this.transcoder, making.job);
+    }
+    const opened: Promise<string>[] = [];
+    return {
+      cacheKey: key,
+      fromCache: false,
+      live: true,
+      open: () => {
+        const job = unclaimed !== undefined ? Promise.resolve(unclaimed) : this.#startLive(what);
+        unclaimed = undefined;
+        opened.push(job);
+        return openLiveJob(this.transcoder, job);
+      },
+      release: once(() => {
+        if (unclaimed !== undefined) cancelLiveJob(this.transcoder, unclaimed);
+        for (const job of opened) job.then((id) => cancelLiveJob(this.transcoder, id), () => {});
+        letGo();
+      }),
+    };
+  }
+
+  /** A new live job on a source already known to be live. */
+  async #startLive(what: Making["what"]): Promise<string> {
+    const job = `job-${++this.#jobs}`;
+    const outputPath = this.cache.temporaryPathFor("live");
+    const started = await this.#start(
+      { kind: "start", job, ...what, outputPath, priority: "now" },
+      AbortSignal.timeout(START_TIMEOUT_MS),
+    ).catch(async (error) => {
+      await this.cache.discard(outputPath);
+      throw error;
+    });
+    if (started.live) return job;
+    // It has a length after all this time: play it from the cache on the next try.
+    cancelLiveJob(this.transcoder, job);
+    await this.cache.discard(outputPath);
+    throw new TemporaryFailure("The stream is no longer live");
+  }
+
   #startMaking(key: string, what: Making["what"], priority: Priority): Making {
     const controller = new AbortController();
     const job = `job-${++this.#jobs}`;
@@ -198,7 +259,10 @@ export class TrackPreparer implements Preparer {
       { kind: "start", job, ...what, outputPath: path, priority },
       controller.signal,
     );
-    const finished = streaming.then(() => this.#finish(key, job, path, controller.signal));
+    // A live source has no finished file: there is nothing to commit.
+    const finished = streaming.then((started) =>
+      started.live ? Promise.reject(LIVE) : this.#finish(key, job, path, controller.signal)
+    );
     const making: Making = {
       job,
       what,
@@ -215,19 +279,23 @@ export class TrackPreparer implements Preparer {
       if (making.holders === 0) void this.cache.release(key);
     }, async (error) => {
       making.status = "failed";
-      if (!controller.signal.aborted) console.error(`Finishing ${sourceKey(what.source)}:`, error);
+      if (!controller.signal.aborted && error !== LIVE) {
+        console.error(`Finishing ${sourceKey(what.source)}:`, error);
+      }
       await this.cache.discard(path);
     }).finally(() => {
       if (this.#making.get(key) === making) this.#making.delete(key);
     });
     streaming.catch(() => {});
+    // Downloads in progress count against the cache limit: once this one has begun, make room for it.
+    streaming.then(() => this.cache.evict(), () => {});
     this.#making.set(key, making);
     return making;
   }
 
   async #start(request: Extract<TranscoderRequest, { kind: "start" }>, signal: AbortSignal) {
     const answer = await this.transcoder.request(request, { timeoutMs: START_TIMEOUT_MS, signal });
-    if (answer.outcome === "streaming") return { durationSeconds: answer.durationSeconds };
+    if (answer.outcome === "streaming") return { durationSeconds: answer.durationSeconds, live: answer.live };
     throw answer.outcome === "failed"
       ? failureOf(answer)
       : new Error(`The transcoder answered ${answer.outcome}`);
@@ -280,6 +348,9 @@ export class TrackPreparer implements Preparer {
     );
   }
 }
+
+/** Why a live making is never committed (not an error worth a log line). */
+const LIVE = new Error("A live stream is not cached");
 
 /** A worker's failure as the engine's kind of error: worth retrying, the user's to read, or a bug. */
 function failureOf(answer: Failed): Error {

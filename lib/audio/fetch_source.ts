@@ -1,20 +1,27 @@
 /**
  * Brings a track's audio to a local file, with one extraction at most: a media URL the resolver already
  * found, or a direct media link, is fetched as it is (through the same egress proxy yt-dlp uses, so every
- * connection and redirect passes the address rule); anything else goes to yt-dlp.
+ * connection and redirect passes the address rule); anything else goes to yt-dlp. Every download is
+ * counted while it arrives against the operator's byte cap and disk floor.
+ *
+ * A direct link that answers with no length (no Content-Length, and no duration known from the resolver),
+ * or with Icecast/Shoutcast headers, is a live stream: it is not downloaded but handed back open, to be
+ * played as it comes.
  */
 import type { KnownMedia, TranscoderSource } from "../channels/transcoder_messages.ts";
 import { type AddressPolicy, assertFetchable } from "../sources/address_guard.ts";
 import { refusalError, startEgressProxy } from "../sources/egress_proxy.ts";
-import { guardedYtdlpRun } from "../sources/guarded_ytdlp.ts";
-import { downloadArgs } from "../sources/ytdlp_args.ts";
+import { guardedYtdlpRun, guardedYtdlpStream } from "../sources/guarded_ytdlp.ts";
+import { downloadArgs, liveStreamArgs } from "../sources/ytdlp_args.ts";
 import type { YtdlpOperatorOptions } from "../sources/ytdlp_operator.ts";
 import { UserError } from "../user_error.ts";
+import { DEFAULT_TRACK_CAPS, DownloadMeter, tooLargeError, type TrackCaps } from "./track_caps.ts";
 
 const DOWNLOAD_TIMEOUT_MS = 10 * 60_000;
 /** A response that sends nothing for this long is given up on. */
 const STALL_TIMEOUT_MS = 20_000;
-export const MAX_DOWNLOAD_BYTES = 300 * 1024 * 1024;
+/** How often a yt-dlp download's file is measured against the caps. */
+const METER_POLL_MS = 250;
 /** A resolver's media URL this close to its expiry is not tried. */
 const EXPIRY_MARGIN_MS = 60_000;
 
@@ -23,55 +30,161 @@ export interface FetchSettings {
   ytdlpPath: string;
   ytdlpOperator?: YtdlpOperatorOptions;
   policy: AddressPolicy;
+  /** The operator's caps on one download; no disk floor and 1024 MB when unset. */
+  caps?: TrackCaps;
+  /** The folder whose disk the floor is kept on (where downloads go). */
+  workDir?: string;
 }
 
-/** Writes the audio of `source` to `destination`; rejects with a UserError a person can read. */
+/** A live stream, open: its bytes as they come, and what to close once they are no longer read. */
+export interface LiveSource {
+  kind: "live";
+  body: ReadableStream<Uint8Array>;
+  close(): Promise<void>;
+}
+
+/** What a fetch brought: the whole source at `destination`, or a live stream to play as it comes. */
+export type FetchedSource = { kind: "file" } | LiveSource;
+
+/** What to fetch; `durationSeconds` (the resolver's) marks a source as having a length. */
+export interface FetchRequest {
+  source: TranscoderSource;
+  media?: KnownMedia;
+  durationSeconds?: number;
+  /** The resolver found it live (a live video): yt-dlp streams it, nothing is downloaded. */
+  live?: boolean;
+  destination: string;
+}
+
+/** Writes the audio of `source` to `destination`, or opens it live; rejects with a UserError a person can read. */
 export async function fetchSource(
   settings: FetchSettings,
-  request: { source: TranscoderSource; media?: KnownMedia; destination: string },
+  request: FetchRequest,
   signal: AbortSignal,
-): Promise<void> {
+): Promise<FetchedSource> {
   const { source, media, destination } = request;
+  const meter = () => new DownloadMeter(settings.workDir ?? ".", settings.caps ?? DEFAULT_TRACK_CAPS);
+  const lengthKnown = request.durationSeconds !== undefined;
   if (media && (media.expiresAt ?? Infinity) > Date.now() + EXPIRY_MARGIN_MS) {
-    // An expired or refused media URL is no reason to fail: yt-dlp looks the source up afresh.
-    if (await fetchDirect(settings.policy, media, destination, signal).catch(() => signal.throwIfAborted())) {
-      return;
-    }
+    // An expired or refused media URL is no reason to fail: yt-dlp looks the source up afresh; a cap is.
+    const fetched = await fetchDirect(
+      settings.policy,
+      media,
+      { destination, lengthKnown, meter: meter() },
+      signal,
+    )
+      .catch((error) => {
+        signal.throwIfAborted();
+        if (error instanceof CapReached) throw error.userError;
+        return undefined;
+      });
+    if (fetched) return fetched;
   }
   const url = source.kind === "youtube" ? `https://www.youtube.com/watch?v=${source.videoId}` : source.url;
+  if (request.live) return await ytdlpLive(settings, url, signal);
   if (source.kind === "url") {
     // Other links were checked when queued, but may come back from saved state.
     await assertFetchable(new URL(url), settings.policy);
-    if (await fetchDirect(settings.policy, { url }, destination, signal)) return;
+    const fetched = await fetchDirect(
+      settings.policy,
+      { url },
+      { destination, lengthKnown, meter: meter() },
+      signal,
+    )
+      .catch((error) => {
+        throw error instanceof CapReached ? error.userError : error;
+      });
+    if (fetched) return fetched;
   }
-  await guardedYtdlpRun((common) => downloadArgs(url, destination, common), {
+  await ytdlpDownload(settings, url, destination, meter(), signal);
+  return { kind: "file" };
+}
+
+/** A live item yt-dlp streams to its stdout (HLS as MPEG-TS), through its own egress proxy. */
+async function ytdlpLive(settings: FetchSettings, url: string, signal: AbortSignal): Promise<LiveSource> {
+  const stream = await guardedYtdlpStream((common) => liveStreamArgs(url, common), {
     ytdlpPath: settings.ytdlpPath,
     operator: settings.ytdlpOperator,
     policy: settings.policy,
-    timeoutMs: DOWNLOAD_TIMEOUT_MS,
     signal,
   });
+  return { kind: "live", body: stream.stdout, close: stream.close };
+}
+
+/** A yt-dlp download, its file measured as it grows: `--max-filesize` alone trusts the announced size. */
+async function ytdlpDownload(
+  settings: FetchSettings,
+  url: string,
+  destination: string,
+  meter: DownloadMeter,
+  signal: AbortSignal,
+): Promise<void> {
+  const capped = new AbortController();
+  let reached: UserError | undefined;
+  const poll = setInterval(async () => {
+    const size = await Deno.stat(destination).then((info) => info.size, () => 0);
+    try {
+      meter.total(size);
+    } catch (error) {
+      reached ??= error as UserError;
+      capped.abort(reached);
+    }
+  }, METER_POLL_MS);
+  const maxBytes = settings.caps?.maxSourceBytes ?? DEFAULT_TRACK_CAPS.maxSourceBytes;
+  try {
+    await guardedYtdlpRun(
+      (common) => downloadArgs(url, destination, { ...common, maxFilesizeBytes: maxBytes }),
+      {
+        ytdlpPath: settings.ytdlpPath,
+        operator: settings.ytdlpOperator,
+        policy: settings.policy,
+        timeoutMs: DOWNLOAD_TIMEOUT_MS,
+        signal: AbortSignal.any([signal, capped.signal]),
+      },
+    );
+  } catch (error) {
+    signal.throwIfAborted();
+    throw reached ?? error;
+  } finally {
+    clearInterval(poll);
+  }
+  if (reached) throw reached;
   // yt-dlp exits 0 without writing anything when a file is over --max-filesize.
-  await Deno.stat(destination).catch(() => {
-    throw new UserError("That file is too large for me to play (over 300 MB).");
-  });
+  const size = await Deno.stat(destination).then((info) => info.size, () => undefined);
+  if (size === undefined) throw tooLargeError(settings.caps ?? DEFAULT_TRACK_CAPS);
+  meter.total(size);
+}
+
+/** A cap stopped a download: this is what the user is told, whichever way the source was being fetched. */
+class CapReached extends Error {
+  constructor(readonly userError: UserError) {
+    super(userError.message);
+  }
 }
 
 /**
- * Downloads `media` if it answers with audio or video; false when it is a web page (or anything else
- * yt-dlp may know how to read), so the caller can hand the link to yt-dlp instead.
+ * Downloads `media` if it answers with audio or video, or opens it live if it answers with no length;
+ * undefined when it is a web page (or anything else yt-dlp may know how to read), so the caller can hand
+ * the link to yt-dlp instead.
  */
 async function fetchDirect(
   policy: AddressPolicy,
   media: KnownMedia,
-  destination: string,
+  options: { destination: string; lengthKnown: boolean; meter: DownloadMeter },
   signal: AbortSignal,
-): Promise<boolean> {
+): Promise<FetchedSource | undefined> {
   const proxy = startEgressProxy(policy);
   const client = Deno.createHttpClient({ proxy: { url: proxy.url } });
-  const stalled = new AbortController();
-  let stallTimer = setTimeout(() => stalled.abort(), STALL_TIMEOUT_MS);
-  const stop = AbortSignal.any([signal, stalled.signal, AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS)]);
+  const close = async () => {
+    client.close();
+    await proxy.close();
+  };
+  // Aborted by a silence or the overall deadline, both cleared once a live stream is handed over.
+  const deadline = new AbortController();
+  let stallTimer = setTimeout(() => deadline.abort(), STALL_TIMEOUT_MS);
+  const overallTimer = setTimeout(() => deadline.abort(), DOWNLOAD_TIMEOUT_MS);
+  const stop = AbortSignal.any([signal, deadline.signal]);
+  let live = false;
   try {
     const response = await fetch(media.url, { client, headers: media.httpHeaders, signal: stop });
     if (!response.ok) {
@@ -80,43 +193,57 @@ async function fetchDirect(
     }
     if (!isMedia(response.headers.get("content-type"), response.url)) {
       await response.body?.cancel();
-      return false;
+      return undefined;
     }
-    const announced = Number(response.headers.get("content-length") ?? 0);
-    if (announced > MAX_DOWNLOAD_BYTES) {
-      await response.body?.cancel();
-      throw new UserError("That file is too large for me to play (over 300 MB).");
+    if (response.body && isLive(response.headers, options.lengthKnown)) {
+      // A live stream outlives the download deadline: only the caller's signal ends it.
+      clearTimeout(stallTimer);
+      clearTimeout(overallTimer);
+      live = true;
+      return { kind: "live", body: response.body, close };
     }
-    const file = await Deno.open(destination, { write: true, create: true, truncate: true });
     try {
-      let written = 0;
+      options.meter.announced(Number(response.headers.get("content-length") ?? 0));
+    } catch (error) {
+      await response.body?.cancel();
+      throw new CapReached(error as UserError);
+    }
+    const file = await Deno.open(options.destination, { write: true, create: true, truncate: true });
+    try {
       for await (const chunk of response.body ?? []) {
         clearTimeout(stallTimer);
-        stallTimer = setTimeout(() => stalled.abort(), STALL_TIMEOUT_MS);
-        written += chunk.length;
-        if (written > MAX_DOWNLOAD_BYTES) {
-          throw new UserError("That file is too large for me to play (over 300 MB).");
+        stallTimer = setTimeout(() => deadline.abort(), STALL_TIMEOUT_MS);
+        try {
+          options.meter.add(chunk.length);
+        } catch (error) {
+          throw new CapReached(error as UserError);
         }
         for (let offset = 0; offset < chunk.length;) offset += await file.write(chunk.subarray(offset));
       }
     } finally {
       file.close();
     }
-    return true;
+    return { kind: "file" };
   } catch (error) {
     signal.throwIfAborted();
-    if (error instanceof UserError) throw error;
+    if (error instanceof UserError || error instanceof CapReached) throw error;
     const refused = refusalError(proxy);
     if (refused) throw refused;
-    if (stalled.signal.aborted || stop.aborted) {
+    if (deadline.signal.aborted) {
       throw new UserError("The server took too long to answer.", { cause: error });
     }
     throw new UserError("I couldn't connect to that website.", { cause: error });
   } finally {
     clearTimeout(stallTimer);
-    client.close();
-    await proxy.close();
+    clearTimeout(overallTimer);
+    if (!live) await close();
   }
+}
+
+/** No length and none known from the resolver, or a radio server's own headers: it will not end. */
+function isLive(headers: Headers, lengthKnown: boolean): boolean {
+  if (headers.has("icy-metaint") || headers.has("icy-name") || headers.has("icy-br")) return true;
+  return !lengthKnown && !headers.has("content-length");
 }
 
 /** Audio or video by its type; a generic binary type counts only with a media file's extension. */

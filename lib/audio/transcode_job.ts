@@ -4,6 +4,9 @@
  * page by page, so the player can start on the first pages. Stage two makes the file fit for the cache: it
  * measures what was written (integrated loudness and true peak) and, when it misses the tolerance or the
  * peak ceiling, measures the source exactly and encodes it again before the file is handed over.
+ *
+ * A source found to be live (see fetch_source.ts) skips both stages: it is encoded as it comes by a
+ * LiveStream, normalized by a running estimate, never written to disk, and the job lasts as long as it plays.
  */
 import { join } from "node:path";
 import type { JobPriority, KnownMedia, TranscoderSource } from "../channels/transcoder_messages.ts";
@@ -13,10 +16,12 @@ import { type FetchSettings, fetchSource } from "./fetch_source.ts";
 import { gainEncodeArgs } from "./gain_encode.ts";
 import { waitForOggPages } from "./growing_ogg.ts";
 import type { JobSlots } from "./job_slots.ts";
+import { LiveStream } from "./live_stream.ts";
 import { estimateLoudness } from "./loudness_estimate.ts";
 import type { LoudnessTarget } from "./loudnorm.ts";
 import { oggOpusDurationSeconds } from "./ogg_seek.ts";
 import { runTool } from "./run_tool.ts";
+import { assertDiskRoom, assertLengthAllowed, DEFAULT_TRACK_CAPS } from "./track_caps.ts";
 
 /** The finished file is re-encoded when it misses the target by more than this (the promise is 0.5 LU). */
 export const CORRECTION_THRESHOLD_LU = 0.4;
@@ -46,14 +51,18 @@ export interface JobOrder {
   media?: KnownMedia;
   /** What the resolver said; spares probing the file. */
   durationSeconds?: number;
+  /** The resolver found it live. */
+  live?: boolean;
   outputPath: string;
   priority: JobPriority;
 }
 
-/** Stage one is done: the file starts with playable audio at this gain. */
+/** Stage one is done: the file starts with playable audio at this gain (or a live stream has audio). */
 export interface Streaming {
   durationSeconds?: number;
   gainDb: number;
+  /** The source is live: its audio is read with `live.read()`, nothing is written to `outputPath`. */
+  live?: boolean;
 }
 
 /** Stage two is done: the file is complete, measured and within tolerance. */
@@ -66,6 +75,7 @@ export interface Finished {
 
 type JobState =
   | { status: "fetching" }
+  | { status: "live"; stream: LiveStream }
   | { status: "waiting" }
   | { status: "encoding"; gainDb: number }
   | { status: "checking"; gainDb: number }
@@ -95,6 +105,11 @@ export class TranscodeJob {
     return this.#state.status;
   }
 
+  /** The live stream this job plays, once it was found to be one. */
+  get live(): LiveStream | undefined {
+    return this.#state.status === "live" ? this.#state.stream : undefined;
+  }
+
   get priority(): JobPriority {
     return this.#priority;
   }
@@ -111,6 +126,9 @@ export class TranscodeJob {
   }
 
   #set(state: JobState): void {
+    if (this.#state.status === "live" && this.#state.stream !== (state as { stream?: LiveStream }).stream) {
+      this.#state.stream.stop();
+    }
     this.#state = state;
   }
 
@@ -120,7 +138,19 @@ export class TranscodeJob {
     const download = join(context.workDir, `.partial-download-${crypto.randomUUID()}`);
     const exact = `${order.outputPath}-exact`;
     try {
-      await fetchSource(context.fetch, { ...order, destination: download }, signal);
+      const caps = context.fetch.caps ?? DEFAULT_TRACK_CAPS;
+      // A length known already (an autoplay pick, a saved track) is refused before any download.
+      assertLengthAllowed(order.durationSeconds, caps);
+      // Before anything is written: a nearly full disk must not reach the state store.
+      assertDiskRoom(context.workDir, caps);
+      const fetched = await fetchSource(context.fetch, { ...order, destination: download }, signal);
+      if (fetched.kind === "live") {
+        const stream = new LiveStream(context.ffmpeg, context.target, fetched.body, fetched.close, signal);
+        this.#set({ status: "live", stream });
+        await ffmpegStep(signal, () => stream.firstAudio());
+        streamed({ gainDb: 0, live: true });
+        return await this.#whileLive(stream, signal);
+      }
       this.#set({ status: "waiting" });
       const release = await context.slots.acquire(() => this.#priority, signal);
       let gainDb: number;
@@ -130,6 +160,7 @@ export class TranscodeJob {
           () =>
             estimateLoudness(context.ffmpeg, download, { durationSeconds: order.durationSeconds, signal }),
         );
+        assertLengthAllowed(estimate.durationSeconds, context.fetch.caps ?? DEFAULT_TRACK_CAPS);
         gainDb = gainFor(estimate.integrated, context.target);
         this.#set({ status: "encoding", gainDb });
         // Whatever an earlier attempt left there must not pass for the first pages of this one.
@@ -160,6 +191,13 @@ export class TranscodeJob {
       await Deno.remove(download).catch(() => {});
       await Deno.remove(exact).catch(() => {});
     }
+  }
+
+  /** A live job lasts until its stream ends or is stopped; it never has a finished file. */
+  async #whileLive(stream: LiveStream, signal: AbortSignal): Promise<never> {
+    await stream.over;
+    signal.throwIfAborted();
+    throw new Error("A live stream has no finished file");
   }
 
   /**

@@ -33,6 +33,8 @@ export async function createTranscoder(settings: TranscoderSettings) {
       ytdlpPath: settings.ytdlpPath,
       ytdlpOperator: settings.ytdlpOperator,
       policy: { allowPrivate: settings.allowPrivateUrls },
+      caps: settings.caps,
+      workDir: settings.workDir,
     },
   };
   const jobs = new Map<string, TranscodeJob>();
@@ -79,6 +81,11 @@ export async function createTranscoder(settings: TranscoderSettings) {
         } finally {
           if (jobs.get(request.job) === job) jobs.delete(request.job);
         }
+      }
+      case "read": {
+        const live = jobs.get(request.job)?.live;
+        if (!live) return failure(new Error(`No live job called "${request.job}" is running`));
+        return { outcome: "audio", ...await live.read() };
       }
       case "prioritize":
         jobs.get(request.job)?.prioritize(request.priority);

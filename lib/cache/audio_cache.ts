@@ -156,13 +156,17 @@ export class AudioCache {
     await this.files.remove(temporaryPath);
   }
 
-  /** Evicts least-recently-used files, never pinned ones (nor `alsoSpare`), until the total fits the limit. */
+  /**
+   * Evicts least-recently-used files, never pinned ones (nor `alsoSpare`), until the total fits the limit.
+   * Files still being written count too: a download in progress takes its room on the disk now.
+   */
   async evict(alsoSpare: ReadonlySet<string> = new Set()): Promise<string[]> {
     const evicted: string[] = [];
+    const partialBytes = await this.#partialBytes();
     const byAge = [...this.#entries.values()].sort((a, b) => a.lastUsedAt - b.lastUsedAt);
     for (const entry of byAge) {
       // Read afresh each time: lookups, commits and other evictions go on during the awaits below.
-      if (this.stats().sizeBytes <= this.limitBytes) break;
+      if (this.stats().sizeBytes + partialBytes <= this.limitBytes) break;
       if (this.#entries.get(entry.key) !== entry || this.#pins.has(entry.key) || alsoSpare.has(entry.key)) {
         continue;
       }
@@ -185,6 +189,15 @@ export class AudioCache {
       hits: this.#hits,
       misses: this.#misses,
     };
+  }
+
+  /** The bytes of the files being written in the folder (downloads and encodings in progress). */
+  async #partialBytes(): Promise<number> {
+    let total = 0;
+    for (const name of await this.files.list(this.dir).catch(() => [])) {
+      if (name.startsWith(TEMP_PREFIX)) total += await this.files.sizeOf(join(this.dir, name)) ?? 0;
+    }
+    return total;
   }
 
   /** Removes temp files, drops index entries whose file is gone, adopts files the index lacks. */

@@ -11,6 +11,8 @@ export interface ResolverSettings {
   ytdlpOperator: YtdlpOperatorOptions;
   allowPrivateUrls: boolean;
   playlistLimit: number;
+  /** Longer tracks are refused (one asked for) or left out (a playlist's); no cap when unset. */
+  maxTrackSeconds?: number;
   spotify: {
     clientId?: string;
     clientSecret?: string;

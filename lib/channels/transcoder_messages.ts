@@ -5,11 +5,16 @@
  * right loudness (the player can follow it while it grows), and `finish` answers once the file is complete,
  * measured and, where needed, corrected; only then may it enter the cache. Aborting either request cancels
  * the job and kills its processes.
+ *
+ * A source found to be live is not written anywhere: `start` answers `streaming` with `live: true` once its
+ * first audio is encoded, and the main thread pulls the Ogg Opus with `read` requests, one chunk each, as
+ * the player needs it (so the worker never holds more than a chunk). `finish` does not apply to it.
  */
 import type { MediaLocation, TrackSource } from "../track.ts";
 import type { LoudnessTarget } from "../audio/loudnorm.ts";
 import type { YtdlpOperatorOptions } from "../sources/ytdlp_operator.ts";
 import type { ToolJobs } from "../process/tool_caps.ts";
+import type { TrackCaps } from "../audio/track_caps.ts";
 import type { Failed } from "./worker_protocol.ts";
 
 /** Fixed for the worker's life; sent once when it starts. */
@@ -25,6 +30,8 @@ export interface TranscoderSettings {
   workDir: string;
   /** Caps on tools at once (TRAZOM_FFMPEG_JOBS, TRAZOM_YTDLP_JOBS); unset, one ffmpeg job per core. */
   toolJobs?: ToolJobs;
+  /** The operator's caps on one track (length, download size, free disk); the defaults when unset. */
+  caps?: TrackCaps;
 }
 
 /** "now": the track about to play; "later": prefetch, which never holds up a "now" job. */
@@ -46,11 +53,15 @@ export type TranscoderRequest =
     media?: KnownMedia;
     /** The track's length as the resolver reported it, if it did. */
     durationSeconds?: number;
+    /** The resolver found it live: it is streamed by yt-dlp and played as it comes. */
+    live?: boolean;
     /** Where to write the normalized Ogg Opus; the cache moves it into place after `finish`. */
     outputPath: string;
     priority: JobPriority;
   }
   | { kind: "finish"; job: string }
+  /** The next chunk of a live job's Ogg Opus. */
+  | { kind: "read"; job: string }
   /** A prefetched job whose track is now about to play. */
   | { kind: "prioritize"; job: string; priority: JobPriority }
   /** Drops a job whatever its stage (the same as aborting its request in flight). */
@@ -61,6 +72,15 @@ export interface StreamingAnswer {
   outcome: "streaming";
   durationSeconds?: number;
   gainDb: number;
+  /** The source is live: read it with `read`, nothing is written to `outputPath`. */
+  live?: boolean;
+}
+
+/** The answer to `read`: encoded bytes, and whether the live stream has ended. */
+export interface AudioAnswer {
+  outcome: "audio";
+  bytes: Uint8Array;
+  end: boolean;
 }
 
 /** The answer to `finish`: the file is complete and valid. */
@@ -78,6 +98,7 @@ export interface ReadyAnswer {
 export type TranscoderAnswer =
   | StreamingAnswer
   | ReadyAnswer
+  | AudioAnswer
   /** The answer to `prioritize` and `cancel`. */
   | { outcome: "noted" }
   | Failed;

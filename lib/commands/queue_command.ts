@@ -51,7 +51,8 @@ export function queueBody(session: GuildSession | undefined, page: number): Repl
   return queuePage({
     entries: session?.queue.schedule(Math.max(0, remaining)) ?? [],
     page,
-    current: session?.current,
+    // The current track is known to be live once it plays, even when its link did not say so.
+    current: session?.current && (playing?.live ? { ...session.current, live: true } : session.current),
     mode: session?.queue.mode ?? "fair",
   });
 }

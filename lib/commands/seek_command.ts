@@ -30,6 +30,9 @@ export function seekCommand(deps: CommandDeps): Command {
       const session = authorizeControl(deps, context, "seek");
       const playing = session.nowPlaying();
       if (!playing) throw new UserError("Nothing is playing, so there is nothing to seek in.");
+      if (playing.live) {
+        throw new UserError("This is a live stream: it plays as it comes, so there is no seeking in it.");
+      }
       // Times are as heard: skipped non-music parts do not count, as on the now-playing card.
       const segments = playing.skipSegments ?? [];
       const heard = playing.durationSeconds === undefined

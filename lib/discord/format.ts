@@ -17,8 +17,18 @@ export function escapeMarkdown(text: string): string {
 }
 
 /** "**Title** (3:07)", linked to the track's page; the length is what is heard (skipped parts left out). */
-export function trackLabel(track: Pick<Track, "title" | "url" | "durationSeconds" | "skipSegments">): string {
-  return `[**${escapeMarkdown(track.title)}**](<${track.url}>) (${formatDuration(heardLength(track))})`;
+export function trackLabel(
+  track: Pick<Track, "title" | "url" | "durationSeconds" | "skipSegments" | "live">,
+): string {
+  return `[**${escapeMarkdown(track.title)}**](<${track.url}>) (${lengthLabel(track)})`;
+}
+
+/** What a live stream shows in place of a length. */
+export const LIVE_LABEL = "🔴 LIVE";
+
+/** A track's length as heard, or LIVE for a live stream. */
+export function lengthLabel(track: Pick<Track, "durationSeconds" | "skipSegments" | "live">): string {
+  return track.live ? LIVE_LABEL : formatDuration(heardLength(track));
 }
 
 /** Escapes `text` and cuts it, on a character boundary and never inside an escape, to at most `max`. */

@@ -1,11 +1,11 @@
 /** The "now playing" message: the current track, how far along it is, what comes next, and its buttons. */
 import { type ButtonComponent, ButtonStyles, MessageComponentTypes } from "discordeno";
 import type { LyricLine } from "../lyrics/lyrics.ts";
-import { heardLength, heardSeconds, type SkipSegment } from "../skip_segments.ts";
+import { heardSeconds, type SkipSegment } from "../skip_segments.ts";
 import type { Track } from "../track.ts";
 import type { GuildSession } from "../guild/guild_session.ts";
 import { UserError } from "../user_error.ts";
-import { escapedWithin, formatDuration, linkableUrl } from "./format.ts";
+import { escapedWithin, formatDuration, lengthLabel, linkableUrl, LIVE_LABEL } from "./format.ts";
 import type { ReplyBody } from "./interaction_reply.ts";
 
 /** The custom ids of the now-playing buttons, for the interaction router. */
@@ -43,6 +43,8 @@ export interface NowPlayingInfo {
   track: Track;
   positionSeconds: number;
   paused: boolean;
+  /** A live stream: shown as LIVE with the time listened, no length and no progress bar. */
+  live?: boolean;
   loop: "off" | "track" | "queue";
   upNext?: Track;
   /** Tracks waiting, including `upNext`. */
@@ -72,11 +74,14 @@ export function nowPlayingMessage(info: NowPlayingInfo): ReplyBody {
     name: "Non-music parts (SponsorBlock)",
     value: segments.map((segment) => skipLine(segment, info.positionSeconds)).join("\n"),
   }];
+  const progress = info.live
+    ? `${LIVE_LABEL} · listening for ${formatDuration(Math.max(0, info.positionSeconds))}`
+    : progressBar(position, duration);
   return {
     embeds: [{
       title: escapedWithin(track.title, TITLE_MAX),
       ...(url === undefined ? {} : { url }),
-      description: `${state}\n${progressBar(position, duration)}`,
+      description: `${state}\n${progress}`,
       fields: [
         { name: "Requested by", value: requesterOf(track), inline: true },
         { name: "Loop", value: LOOP_LABELS[info.loop], inline: true },
@@ -157,7 +162,7 @@ function shortLabel(track: Track): string {
   const title = `**${escapedWithin(track.title, UP_NEXT_TITLE_MAX)}**`;
   const url = linkableUrl(track.url, LINK_URL_MAX);
   const label = url === undefined ? title : `[${title}](<${url}>)`;
-  return `${label} (${formatDuration(heardLength(track))})`;
+  return `${label} (${lengthLabel(track)})`;
 }
 
 function controlButtons(paused: boolean): [ButtonComponent, ButtonComponent, ButtonComponent] {
@@ -183,6 +188,7 @@ export function nowPlayingBody(session: GuildSession | undefined, lyrics?: CardL
     track: { ...playing.track, durationSeconds: playing.durationSeconds },
     positionSeconds: playing.positionSeconds,
     paused: playing.paused,
+    ...(playing.live ? { live: true } : {}),
     loop: session.loop,
     upNext,
     queueLength: session.queue.length,

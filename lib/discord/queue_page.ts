@@ -2,7 +2,7 @@
 import { type ButtonComponent, ButtonStyles, MessageComponentTypes } from "discordeno";
 import { heardLength } from "../skip_segments.ts";
 import type { Track } from "../track.ts";
-import { escapedWithin, formatDuration, linkableUrl } from "./format.ts";
+import { escapedWithin, formatDuration, lengthLabel, linkableUrl } from "./format.ts";
 import type { ReplyBody } from "./interaction_reply.ts";
 
 /** Tracks listed per page. */
@@ -93,7 +93,7 @@ function entryLabel(track: Track): string {
   const title = `**${escapedWithin(track.title, TITLE_MAX)}**`;
   const url = linkableUrl(track.url, LINK_URL_MAX);
   const label = url === undefined ? title : `[${title}](<${url}>)`;
-  return `${label} (${formatDuration(heardLength(track))}) · ${who}`;
+  return `${label} (${lengthLabel(track)}) · ${who}`;
 }
 
 function pageButtons(page: number, pages: number): [ButtonComponent, ButtonComponent] {

@@ -40,6 +40,8 @@ export interface NowPlaying {
   paused: boolean;
   /** Non-music parts that are jumped over (SponsorBlock), in the file's time. */
   skipSegments?: readonly SkipSegment[];
+  /** A live stream: no length, no seeking. */
+  live?: boolean;
 }
 
 /** Saved music to bring back, with the plays that seed autoplay. */
@@ -156,6 +158,7 @@ export class GuildSession {
       durationSeconds: state.prepared.durationSeconds ?? state.track.durationSeconds,
       paused: state.paused,
       skipSegments: state.prepared.skipSegments ?? state.track.skipSegments,
+      ...(state.prepared.live ? { live: true } : {}),
     };
   }
 
@@ -308,7 +311,7 @@ export class GuildSession {
       this.#setState({ ...state, positionSeconds });
       return true;
     }
-    if (state.status !== "playing") return false;
+    if (state.status !== "playing" || state.prepared.live) return false;
     if (state.paused) this.#setState({ ...state, playId: undefined, positionSeconds });
     else this.#load(state.track, state.prepared, positionSeconds, state.recoveries);
     return true;
@@ -594,7 +597,8 @@ export class GuildSession {
         return this.#recover(state, event);
       case "ended":
         if (this.#loop === "track") return this.#load(state.track, state.prepared, 0, 0);
-        if (this.#loop === "queue") {
+        // A live stream that ended is not queued again: it would only play whatever the station sends next.
+        if (this.#loop === "queue" && !state.prepared.live) {
           this.#queue.enqueue({
             ...state.track,
             id: crypto.randomUUID(),

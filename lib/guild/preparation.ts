@@ -15,6 +15,8 @@ export interface PreparedTrack {
   fromCache: boolean;
   /** Non-music parts to jump over (SponsorBlock), looked up while the track was made ready. */
   skipSegments?: readonly SkipSegment[];
+  /** A live stream: no length, never cached, no seeking; `open` ignores `startSeconds` and plays it as it comes. */
+  live?: boolean;
   /** Ogg Opus from `startSeconds` on; may be called again (seek, loop). */
   open(startSeconds: number): Readable;
   /** The session no longer needs it: unpins the file, and stops its making if nobody else waits for it. */

@@ -7,7 +7,7 @@ import { refusalError, startEgressProxy } from "./egress_proxy.ts";
 import type { YtdlpCommonOptions } from "./ytdlp_args.ts";
 import { explainYtdlpFailure } from "./ytdlp_errors.ts";
 import type { YtdlpOperatorOptions } from "./ytdlp_operator.ts";
-import { runYtdlp, ytdlpJson } from "./ytdlp_runner.ts";
+import { runYtdlp, spawnYtdlpStream, ytdlpJson } from "./ytdlp_runner.ts";
 import { assertRunnable, probeYtdlpVersion } from "./ytdlp_version.ts";
 
 /** How every guarded run is made. */
@@ -47,6 +47,31 @@ export async function guardedYtdlpRun(
     const result = await runYtdlp(build({ ...common, proxy }), options);
     if (result.code !== 0) throw explainYtdlpFailure(result.stderr, result.code);
   });
+}
+
+/**
+ * Starts yt-dlp streaming to its stdout through a fresh egress proxy, kept open as long as the stream:
+ * `close` kills yt-dlp's process group and closes the proxy.
+ */
+export async function guardedYtdlpStream(
+  build: ArgsBuilder,
+  options: GuardedYtdlpOptions & { signal: AbortSignal },
+): Promise<{ stdout: ReadableStream<Uint8Array>; close(): Promise<void> }> {
+  const common = await commonOptions(options);
+  const proxy = startEgressProxy(options.policy);
+  try {
+    const tool = spawnYtdlpStream(build({ ...common, proxy: proxy.url }), options.ytdlpPath, options.signal);
+    return {
+      stdout: tool.child.stdout,
+      close: async () => {
+        tool.kill();
+        await proxy.close();
+      },
+    };
+  } catch (error) {
+    await proxy.close();
+    throw error;
+  }
 }
 
 /** The settings every run shares: the bot's own Deno for yt-dlp versions that take one, and the operator's. */

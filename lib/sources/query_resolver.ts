@@ -5,6 +5,13 @@
 import type { ResolverAnswer, ResolverRequest, ResolverSettings } from "../channels/resolver_messages.ts";
 import type { TrackInfo } from "../track.ts";
 import { UserError } from "../user_error.ts";
+import {
+  assertLengthAllowed,
+  capMinutes,
+  DEFAULT_TRACK_CAPS,
+  lengthAllowed,
+  type TrackCaps,
+} from "../audio/track_caps.ts";
 import type { AddressPolicy } from "./address_guard.ts";
 import { assertFetchable } from "./address_guard.ts";
 import { guardedYtdlpJson } from "./guarded_ytdlp.ts";
@@ -108,12 +115,17 @@ export async function createQueryResolver(settings: ResolverSettings) {
     }
   }
 
+  const caps = { ...DEFAULT_TRACK_CAPS, maxTrackSeconds: settings.maxTrackSeconds ?? Infinity };
+
   async function handle(request: ResolverRequest, signal: AbortSignal): Promise<ResolverAnswer> {
     switch (request.kind) {
       case "resolve":
-        return await resolutions.get(
-          request.query.trim(),
-          async (query) => segments.addTo(await resolve(classifyQuery(query), signal)),
+        return withinLength(
+          await resolutions.get(
+            request.query.trim(),
+            async (query) => segments.addTo(await resolve(classifyQuery(query), signal)),
+          ),
+          caps,
         );
       case "suggest":
         return await suggestions.get(searchKey(request.text), async () => {
@@ -133,9 +145,13 @@ export async function createQueryResolver(settings: ResolverSettings) {
       }
       case "radio":
         await youtubeReady();
-        return await segments.addTo(tracks(
-          tracksFromPlaylistJson(await ytdlp((c) => radioArgs(request.videoId, RADIO_LENGTH, c), signal)),
-        ));
+        // Autoplay picks are held to the length cap like anyone's request.
+        return withinLength(
+          await segments.addTo(tracks(
+            tracksFromPlaylistJson(await ytdlp((c) => radioArgs(request.videoId, RADIO_LENGTH, c), signal)),
+          )),
+          caps,
+        );
       case "segments":
         return {
           outcome: "segments",
@@ -155,6 +171,27 @@ export async function createQueryResolver(settings: ResolverSettings) {
       throw error;
     }
   };
+}
+
+/**
+ * The operator's longest track: one track over it is refused with the cap named, a playlist's are left out
+ * with a note (the transcoder checks again the lengths only a download reveals).
+ */
+export function withinLength(answer: ResolverAnswer, caps: TrackCaps): ResolverAnswer {
+  if (answer.outcome !== "tracks") return answer;
+  const kept = answer.tracks.filter((track) => lengthAllowed(track.durationSeconds, caps));
+  if (kept.length === answer.tracks.length) return answer;
+  if (answer.tracks.length === 1) assertLengthAllowed(answer.tracks[0].durationSeconds, caps);
+  const cut = answer.tracks.length - kept.length;
+  const note = `${cut} track${cut === 1 ? " is" : "s are"} longer than ${capMinutes(caps)} ` +
+    `and ${cut === 1 ? "was" : "were"} left out.`;
+  if (kept.length === 0) {
+    return {
+      outcome: "empty",
+      message: `Every track there is longer than ${capMinutes(caps)}, the longest I play.`,
+    };
+  }
+  return { outcome: "tracks", tracks: kept, note: answer.note ? `${answer.note} ${note}` : note };
 }
 
 function tracks(list: TrackInfo[]): ResolverAnswer {

@@ -108,6 +108,20 @@ export function downloadArgs(url: string, outputPath: string, options: DownloadO
   ];
 }
 
+/**
+ * Streams one live item's audio to stdout as it comes (`-o -`); HLS, which live video uses, is written as
+ * MPEG-TS, the one container that can be read from a pipe while it grows.
+ */
+export function liveStreamArgs(url: string, options: YtdlpCommonOptions = {}): string[] {
+  return [
+    ...["-f", AUDIO_FORMAT, "--no-playlist", "--quiet", "--no-progress", "--hls-use-mpegts"],
+    ...["-o", "-"],
+    ...commonArgs(options),
+    "--",
+    url,
+  ];
+}
+
 function clampCount(count: number, max: number): number {
   if (!Number.isFinite(count)) return 1;
   return Math.min(max, Math.max(1, Math.trunc(count)));

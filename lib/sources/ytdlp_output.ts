@@ -22,10 +22,18 @@ export function trackFromVideoJson(json: unknown, link: string): TrackInfo {
   if (info._type === "playlist") {
     throw new UserError(`That link is a page with several videos, not one: "${link}".`);
   }
-  rejectLive(info);
+  rejectNotPlaying(info);
+  // A live video plays as it comes: it has no length, and its HLS manifest is for yt-dlp to follow.
+  if (isLive(info)) return { ...trackFromInfo(info, link), live: true };
+  return trackFromInfo(info, link);
+}
+
+function trackFromInfo(info: Json, link: string): TrackInfo {
+  const live = isLive(info);
   const id = requireString(info, "id");
   const title = optionalString(info, "title") ?? id;
-  const durationSeconds = optionalNumber(info, "duration");
+  const durationSeconds = live ? undefined : optionalNumber(info, "duration");
+  const media = live ? undefined : mediaOf(info);
   if (info.extractor_key === "Youtube") {
     if (!VIDEO_ID.test(id)) {
       throw new Error(`yt-dlp gave a YouTube id that is not one: ${JSON.stringify(id)}`);
@@ -33,7 +41,7 @@ export function trackFromVideoJson(json: unknown, link: string): TrackInfo {
     const url = `https://www.youtube.com/watch?v=${id}`;
     return withMedia(
       withDuration({ source: { kind: "youtube", videoId: id }, title, url }, durationSeconds),
-      mediaOf(info),
+      media,
     );
   }
   const site = SITE_EXTRACTORS[String(info.extractor_key)];
@@ -42,7 +50,7 @@ export function trackFromVideoJson(json: unknown, link: string): TrackInfo {
     const page = canonical !== undefined && /^https?:\/\//.test(canonical) ? canonical : link;
     return withMedia(
       withDuration({ source: { kind: "site", site, id, url: page }, title, url: page }, durationSeconds),
-      mediaOf(info),
+      media,
     );
   }
   return withDuration({ source: { kind: "url", url: link }, title, url: link }, durationSeconds);
@@ -110,7 +118,8 @@ function trackFromFlatEntry(entry: Json): TrackInfo | undefined {
   const id = optionalString(entry, "id");
   const title = optionalString(entry, "title");
   if (id === undefined || title === undefined || UNAVAILABLE_TITLES.has(title)) return undefined;
-  if (isLive(entry)) return undefined;
+  // Searches, playlists and mixes leave live streams out: a listener asks for one by its link.
+  if (isLive(entry) || entry.live_status === "is_upcoming") return undefined;
   if (entry.ie_key !== "Youtube" || !VIDEO_ID.test(id)) return undefined;
   const url = `https://www.youtube.com/watch?v=${id}`;
   return withDuration(
@@ -120,14 +129,12 @@ function trackFromFlatEntry(entry: Json): TrackInfo | undefined {
 }
 
 function isLive(info: Json): boolean {
-  return info.is_live === true || info.live_status === "is_live" || info.live_status === "is_upcoming";
+  return info.is_live === true || info.live_status === "is_live";
 }
 
-function rejectLive(info: Json): void {
+/** Refuses what cannot play now: a premiere not started, a stream just ended and still being processed. */
+function rejectNotPlaying(info: Json): void {
   if (info.live_status === "is_upcoming") throw new UserError("That premiere or stream has not started yet.");
-  if (isLive(info)) {
-    throw new UserError("Live streams are not supported; they never end, so they can't be queued.");
-  }
   if (info.live_status === "post_live") {
     throw new UserError("That stream has just ended and YouTube is still processing it; try again later.");
   }

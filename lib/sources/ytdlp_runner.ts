@@ -65,9 +65,22 @@ export async function ytdlpJson(args: string[], options: YtdlpRunOptions): Promi
   }
 }
 
-function spawn(args: string[], ytdlpPath: string, signal: AbortSignal): ToolProcess {
+/**
+ * Starts yt-dlp writing a stream to its stdout (a live stream, `-o -`), outside the slots: it runs as long
+ * as the stream plays, and would otherwise hold a slot that lookups wait for. Aborting kills its group.
+ */
+export function spawnYtdlpStream(args: string[], ytdlpPath: string, signal: AbortSignal): ToolProcess {
+  return spawn(args, ytdlpPath, signal, "null");
+}
+
+function spawn(
+  args: string[],
+  ytdlpPath: string,
+  signal: AbortSignal,
+  stderr: "piped" | "null" = "piped",
+): ToolProcess {
   try {
-    return ToolProcess.spawn(ytdlpPath, { args, env: NO_PROXY_BYPASS, signal });
+    return ToolProcess.spawn(ytdlpPath, { args, env: NO_PROXY_BYPASS, signal, stderr });
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
       throw new Error(`yt-dlp was not found at "${ytdlpPath}"; install it or configure its path.`, {

@@ -12,7 +12,7 @@ export interface PendingPreparation {
   track: Track;
   priority: Priority;
   signal: AbortSignal;
-  ready(options?: { durationSeconds?: number; fromCache?: boolean }): void;
+  ready(options?: { durationSeconds?: number; fromCache?: boolean; live?: boolean }): void;
   fail(error: Error): void;
 }
 
@@ -27,10 +27,13 @@ export class FakePreparer implements Preparer {
 
   prepare(track: Track, options: { signal: AbortSignal; priority: Priority }): Promise<PreparedTrack> {
     return new Promise((resolve, reject) => {
-      const make = (settings: { durationSeconds?: number; fromCache?: boolean } = {}): PreparedTrack => ({
+      const make = (
+        settings: { durationSeconds?: number; fromCache?: boolean; live?: boolean } = {},
+      ): PreparedTrack => ({
         cacheKey: `key-${track.title}`,
         durationSeconds: settings.durationSeconds ?? track.durationSeconds,
         fromCache: settings.fromCache ?? false,
+        ...(settings.live ? { live: true } : {}),
         open: () => Readable.from([]),
         release: () => void this.released.push(track.title),
       });

@@ -18,7 +18,7 @@ import {
 } from "./fake_youtube_catalog.ts";
 import { classifyRequest, type FakeYtdlpRequest, selectItems } from "./fake_ytdlp_args.ts";
 import { flatJson, siteJson, videoJson } from "./fake_ytdlp_output.ts";
-import { proxiedGet } from "./proxied_download.ts";
+import { proxiedGet, proxiedStream } from "./proxied_download.ts";
 
 /** One line of the invocation log. */
 export interface LoggedInvocation {
@@ -120,6 +120,12 @@ function knownVideo(catalog: Catalog, videoId: string) {
 
 /** Fetches the media like yt-dlp would: through the proxy it was given, straight to the output path. */
 async function download(mediaUrl: string, output: string, proxy: string | undefined): Promise<void> {
+  // `-o -`: a live stream, written to stdout as it comes until the server or the reader goes.
+  if (output === "-") {
+    const status = await proxiedStream(mediaUrl, proxy, Deno.stdout.writable).catch(() => 200);
+    if (status !== 200) throw new YtdlpFailure(`ERROR: unable to download video data: HTTP Error ${status}`);
+    return;
+  }
   let answer;
   try {
     answer = await proxiedGet(mediaUrl, proxy);

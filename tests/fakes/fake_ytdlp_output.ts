@@ -35,6 +35,8 @@ export async function videoJson(video: CatalogVideo): Promise<Json> {
     formats,
     url: video.mediaUrl,
     epoch: epoch(),
+    // A live video has no length, as yt-dlp reports it.
+    ...(video.live ? { is_live: true, live_status: "is_live", duration: null, duration_string: null } : {}),
   };
 }
 

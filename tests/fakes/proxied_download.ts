@@ -71,3 +71,86 @@ function unchunk(data: Uint8Array): Uint8Array {
   }
   return joined;
 }
+
+/**
+ * GETs an http:// URL like `proxiedGet`, but streams the body into `sink` as it arrives, for a live stream
+ * that never ends (yt-dlp's `-o -`); a chunked body is unchunked on the way.
+ */
+export async function proxiedStream(
+  target: string,
+  proxyUrl: string | undefined,
+  sink: WritableStream<Uint8Array>,
+): Promise<number> {
+  const url = new URL(target);
+  if (url.protocol !== "http:") throw new Error(`Only http:// media is supported, not ${url.protocol}`);
+  const via = proxyUrl === undefined ? url : new URL(proxyUrl);
+  const conn = await Deno.connect({ hostname: via.hostname, port: Number(via.port || 80) });
+  const path = proxyUrl === undefined ? `${url.pathname}${url.search}` : url.href;
+  const head = `GET ${path} HTTP/1.0\r\nHost: ${url.host}\r\nUser-Agent: fake-yt-dlp\r\nAccept: */*\r\n\r\n`;
+  const writer = conn.writable.getWriter();
+  await writer.write(new TextEncoder().encode(head));
+  writer.releaseLock();
+  const reader = conn.readable.getReader();
+  let raw = new Uint8Array();
+  while (true) {
+    const end = LATIN1.decode(raw).indexOf("\r\n\r\n");
+    if (end >= 0) {
+      const headText = LATIN1.decode(raw.subarray(0, end));
+      const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(headText)?.[1]);
+      if (status !== 200) return status;
+      const chunked = /^transfer-encoding:\s*chunked/im.test(headText);
+      const leftover = raw.slice(end + 4);
+      const source = new ReadableStream<Uint8Array>({
+        start(controller) {
+          if (leftover.length > 0) controller.enqueue(leftover);
+        },
+        async pull(controller) {
+          const { done, value } = await reader.read();
+          if (done) controller.close();
+          else controller.enqueue(value);
+        },
+        cancel: () => reader.cancel(),
+      });
+      await source.pipeThrough(new TransformStream(chunked ? unchunker() : {})).pipeTo(sink);
+      return status;
+    }
+    const { done, value } = await reader.read();
+    if (done) throw new Error("The server closed the connection before a complete answer");
+    const joined = new Uint8Array(raw.length + value.length);
+    joined.set(raw);
+    joined.set(value, raw.length);
+    raw = joined;
+  }
+}
+
+/** Takes a chunked body apart as it streams: size line, that many bytes, CRLF, and again. */
+function unchunker(): Transformer<Uint8Array, Uint8Array> {
+  let pending = new Uint8Array();
+  let remaining = -1;
+  return {
+    transform(chunk, controller) {
+      const joined = new Uint8Array(pending.length + chunk.length);
+      joined.set(pending);
+      joined.set(chunk, pending.length);
+      let offset = 0;
+      while (offset < joined.length) {
+        if (remaining < 0) {
+          const lineEnd = LATIN1.decode(joined.subarray(offset, offset + 32)).indexOf("\r\n");
+          if (lineEnd === -1) break;
+          remaining = parseInt(LATIN1.decode(joined.subarray(offset, offset + lineEnd)), 16);
+          offset += lineEnd + 2;
+          if (remaining === 0) return controller.terminate();
+        }
+        const take = Math.min(remaining, joined.length - offset);
+        if (take > 0) controller.enqueue(joined.slice(offset, offset + take));
+        offset += take;
+        remaining -= take;
+        if (remaining > 0) break;
+        if (joined.length - offset < 2) break;
+        offset += 2;
+        remaining = -1;
+      }
+      pending = joined.slice(offset);
+    },
+  };
+}

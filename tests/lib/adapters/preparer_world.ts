@@ -149,7 +149,7 @@ export async function withPreparer(test: (world: PreparerWorld) => Promise<void>
                 answer({ outcome: "streaming", durationSeconds: 4, gainDb: -3 });
               },
             });
-          } else {
+          } else if (request.kind === "finish") {
             finishes.push({
               request,
               signal,

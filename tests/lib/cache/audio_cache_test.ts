@@ -183,6 +183,21 @@ Deno.test("eviction returns what it removed, oldest first, and stops once under 
   });
 });
 
+Deno.test("files still being written count against the limit: room is made for a download in progress", async () => {
+  await withWorld(async (world) => {
+    const cache = await world.open(250);
+    await store(world, cache, "a", 100);
+    await store(world, cache, "b", 100);
+    assert.deepEqual(await cache.evict(), [], "200 of 250 bytes: nothing to evict");
+    // A download and an encoding under way, 120 bytes so far: 320 in all.
+    await Deno.writeFile(join(world.cacheDir, ".partial-download-x"), new Uint8Array(70));
+    await Deno.writeFile(cache.temporaryPathFor("c"), new Uint8Array(50));
+    assert.deepEqual(await cache.evict(), ["a"]);
+    const finished = (await namesIn(world.cacheDir)).filter((name) => !name.startsWith(".partial-"));
+    assert.deepEqual(finished, ["b.ogg"]);
+  });
+});
+
 Deno.test("pinned files are never evicted, so pins alone may keep the cache over its soft limit", async () => {
   await withWorld(async (world) => {
     const cache = await world.open(150);

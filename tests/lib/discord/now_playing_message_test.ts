@@ -233,3 +233,17 @@ Deno.test("skipped parts shorten the length and position shown, and are listed",
   assert.match(embed.description!, / 0:20 \/ 2:27$/);
   assert.equal(field("Non-music parts (SponsorBlock)"), "Skipped 0:00–0:10\nSkipping 2:30–3:00");
 });
+
+Deno.test("a live stream shows LIVE and the time listened, with no length or progress bar", () => {
+  const { embed } = message({
+    track: track({ durationSeconds: undefined, live: true }),
+    live: true,
+    positionSeconds: 95,
+  });
+  assert.equal(embed.description, "▶️ Playing\n🔴 LIVE · listening for 1:35");
+  const upNext = message({
+    upNext: track({ id: "t2", live: true, durationSeconds: undefined }),
+    queueLength: 1,
+  });
+  assert.match(upNext.field("Up next"), /\(🔴 LIVE\)/);
+});

@@ -280,3 +280,13 @@ Deno.test("a track's skipped parts are left out of its length and of the total",
   assert.match(lines[0], /\(3:00\)/);
   assert.match(embed.description!, /4:00 in total/);
 });
+
+Deno.test("a live stream is listed as LIVE, playing or waiting", () => {
+  const live = track(1, { live: true, durationSeconds: undefined });
+  const { embed } = render({
+    entries: schedule([live]),
+    current: track(2, { live: true, durationSeconds: undefined }),
+  });
+  assert.match(embed.fields![0].value, /\(🔴 LIVE\)/);
+  assert.match(embed.description!, /\(🔴 LIVE\)/);
+});

@@ -154,6 +154,24 @@ Deno.test("seek while paused stays paused, and resume plays from the new positio
   }
 });
 
+Deno.test("a live track cannot be sought, shows as live, and loop queue does not queue it again", async () => {
+  const world = sessionWorld();
+  try {
+    (await world.obtain()).setLoop("queue");
+    await world.play("Radio");
+    world.preparer.callFor("Radio").ready({ live: true });
+    await until(() => world.output.current !== undefined, "the radio plays");
+    assert.equal(world.session.nowPlaying()?.live, true);
+    assert.equal(world.session.seek(42), false, "no seeking in a live stream");
+    assert.equal(world.output.plays.length, 1, "the play was not restarted");
+    world.output.finish();
+    await until(() => world.session.status === "idle", "the stream ended and nothing follows");
+    assert.equal(world.session.queue.length, 0, "the live track was not queued again");
+  } finally {
+    world.close();
+  }
+});
+
 Deno.test("a restart during preparation continues that track from its saved position", async () => {
   const before = sessionWorld();
   await before.play("A");

@@ -37,3 +37,24 @@ function readStat(pid: number): ProcInfo | undefined {
   if (state === "Z" || state === "X") return undefined;
   return { pid, pgid: Number(pgrp), command };
 }
+
+/** Pids of live processes whose command line (arguments joined by spaces) passes `matches`. */
+export function processesWhoseCommand(matches: (commandLine: string) => boolean): number[] {
+  const found: number[] = [];
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    let commandLine: string;
+    try {
+      commandLine = Deno.readTextFileSync(`/proc/${entry.name}/cmdline`).replaceAll("\0", " ");
+    } catch {
+      continue;
+    }
+    if (matches(commandLine) && isAlive(Number(entry.name))) found.push(Number(entry.name));
+  }
+  return found;
+}
+
+/** The ffmpeg processes encoding a live stream (reading a pipe through loudnorm's running estimate). */
+export function liveEncoders(): number[] {
+  return processesWhoseCommand((line) => line.includes("pipe:0") && line.includes("loudnorm=I="));
+}

@@ -50,12 +50,13 @@ Deno.test("a direct media link (generic extractor) keeps the user's link and has
   });
 });
 
-Deno.test("a live video is refused with a reason", async () => {
+Deno.test("a live video is a live track with no length and no media; one not started yet is refused", async () => {
   const live = await fixture("video_live.json");
-  assert.throws(
-    () => trackFromVideoJson(live, "https://youtu.be/jfKfPfyJRdk"),
-    (error: unknown) => error instanceof UserError && /Live streams are not supported/.test(error.message),
-  );
+  const track = trackFromVideoJson(live, "https://youtu.be/jfKfPfyJRdk");
+  assert.equal(track.live, true);
+  assert.deepEqual(track.source, { kind: "youtube", videoId: "jfKfPfyJRdk" });
+  assert.equal(track.durationSeconds, undefined);
+  assert.equal(track.media, undefined, "its HLS manifest is left to yt-dlp");
   const upcoming = { id: "abcdefghijk", title: "Soon", live_status: "is_upcoming", extractor_key: "Youtube" };
   assert.throws(() => trackFromVideoJson(upcoming, "x"), /not started yet/);
 });
