@@ -38,6 +38,7 @@ import { SessionStateKeeper } from "./lib/guild/session_state_keeper.ts";
 import { TrackPreparer } from "./lib/guild/track_preparer.ts";
 import { liveTools } from "./lib/process/live_tools.ts";
 import { Shutdown } from "./lib/shutdown.ts";
+import { preparePrivateFolder } from "./lib/sources/cookies_copy.ts";
 import { systemClock } from "./lib/clock.ts";
 import { GuildStateStore } from "./lib/state/guild_state_store.ts";
 import { GatewayVoiceAdapters } from "./lib/voice/gateway_voice_adapter.ts";
@@ -184,11 +185,17 @@ async function main(): Promise<void> {
   }
 }
 
+/** Where each yt-dlp run's private copy of the cookies file goes. */
+function privateDir(config: Config): string {
+  return join(config.dataDir, "private");
+}
+
 /** The data and cache folders, created and proven writable, or a sentence and exit code 1. */
 async function prepareFolders(config: Config): Promise<void> {
   try {
     await ensureWritableFolder(config.dataDir, "TRAZOM_DATA_DIR");
     await ensureWritableFolder(config.cacheDir, "TRAZOM_CACHE_DIR");
+    await preparePrivateFolder(privateDir(config));
   } catch (error) {
     if (!(error instanceof FolderError)) throw error;
     console.error(error.message);
@@ -225,7 +232,7 @@ function startWorkers(
     () => startWorker("./workers/resolver_worker.ts"),
     {
       ytdlpPath: config.ytdlpPath,
-      ytdlpOperator: config.ytdlpOperator,
+      ytdlpOperator: { ...config.ytdlpOperator, privateDir: privateDir(config) },
       allowPrivateUrls: config.allowPrivateUrls,
       playlistLimit: config.playlistLimit,
       spotify: config.spotify,
@@ -239,7 +246,7 @@ function startWorkers(
     () => startWorker("./workers/transcoder_worker.ts"),
     {
       ytdlpPath: config.ytdlpPath,
-      ytdlpOperator: config.ytdlpOperator,
+      ytdlpOperator: { ...config.ytdlpOperator, privateDir: privateDir(config) },
       ffmpegPath: config.ffmpegPath,
       allowPrivateUrls: config.allowPrivateUrls,
       target,

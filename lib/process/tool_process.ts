@@ -4,11 +4,12 @@
  */
 import { type LiveTools, liveTools } from "./live_tools.ts";
 import { killProcessGroup } from "./process_group.ts";
+import { toolEnvironment } from "./tool_env.ts";
 
 /** How to start a tool. */
 export interface ToolSpawnOptions {
   args: string[];
-  /** Variables added to the inherited environment. */
+  /** Variables the bot sets for this tool; it inherits nothing else but {@linkcode toolEnvironment}'s few. */
   env?: Record<string, string>;
   stdout?: "piped" | "null";
   stderr?: "piped" | "null";
@@ -46,7 +47,9 @@ export class ToolProcess {
     options.signal?.throwIfAborted();
     const child = new Deno.Command(command, {
       args: options.args,
-      env: options.env,
+      // The bot's environment holds its token and secrets: a tool gets only what it needs.
+      clearEnv: true,
+      env: toolEnvironment(options.env),
       stdin: "null",
       stdout: options.stdout ?? "piped",
       stderr: options.stderr ?? "piped",

@@ -8,6 +8,8 @@
 export interface YtdlpOperatorOptions {
   /** A Netscape cookies file passed as `--cookies`; never logged. */
   cookiesPath?: string;
+  /** Where each run's private copy of the cookies file goes (the system's temporary folder if unset). */
+  privateDir?: string;
   /** Already split and checked by {@linkcode parseYtdlpArgs}. */
   extraArgs: readonly string[];
 }

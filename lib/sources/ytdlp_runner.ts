@@ -24,9 +24,6 @@ export interface YtdlpResult {
   code: number;
 }
 
-// A proxy exception list in the environment would let yt-dlp (and the ffmpeg it starts) bypass the
-// egress proxy for matching hosts; clear it so every connection goes through `--proxy`.
-const NO_PROXY_BYPASS = { no_proxy: "", NO_PROXY: "" };
 const KILL_GRACE_MS = 2_000;
 
 /** Runs yt-dlp with the given arguments, once a slot is free, killing it (and its ffmpeg) on timeout or abort. */
@@ -67,7 +64,7 @@ export async function ytdlpJson(args: string[], options: YtdlpRunOptions): Promi
 
 function spawn(args: string[], ytdlpPath: string, signal: AbortSignal): ToolProcess {
   try {
-    return ToolProcess.spawn(ytdlpPath, { args, env: NO_PROXY_BYPASS, signal });
+    return ToolProcess.spawn(ytdlpPath, { args, signal });
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
       throw new Error(`yt-dlp was not found at "${ytdlpPath}"; install it or configure its path.`, {
