@@ -39,13 +39,20 @@ export class SessionStateKeeper {
     this.#savesQueued.add(guildId);
     return this.#write(guildId, async () => {
       this.#savesQueued.delete(guildId);
-      await this.store.saveQueue(guildId, session.queue.snapshot());
-      await this.store.saveSettings(guildId, {
-        mode: session.queue.mode,
-        loop: session.loop,
-        autoplay: session.autoplay,
-      });
-      await this.store.savePlayback(guildId, this.#playbackOf(session));
+      // Each part on its own: one that cannot be saved (too large, say) must not keep the others from it.
+      const parts = await Promise.allSettled([
+        this.store.saveQueue(guildId, session.queue.snapshot()),
+        this.store.saveSettings(guildId, {
+          mode: session.queue.mode,
+          loop: session.loop,
+          autoplay: session.autoplay,
+        }),
+        this.store.savePlayback(guildId, this.#playbackOf(session)),
+      ]);
+      const failed = parts.filter((part) => part.status === "rejected");
+      if (failed.length > 0) {
+        throw new AggregateError(failed.map((part) => part.reason), "some parts were not saved");
+      }
     });
   }
 

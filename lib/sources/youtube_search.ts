@@ -8,6 +8,7 @@
 import { Innertube, Log, YTNodes } from "youtubei.js";
 import { abortable } from "../abortable.ts";
 import type { TrackInfo } from "../track.ts";
+import { boundedTitle } from "./bounded_text.ts";
 
 /** Where the web API lives, and how long one request may take. */
 export interface YoutubeSearchOptions {
@@ -65,7 +66,7 @@ function trackFromVideo(video: YTNodes.Video): TrackInfo | undefined {
   const seconds = video.duration.seconds;
   const track: TrackInfo = {
     source: { kind: "youtube", videoId: id },
-    title,
+    title: boundedTitle(title),
     url: `${YOUTUBE_ORIGIN}/watch?v=${id}`,
   };
   return seconds > 0 ? { ...track, durationSeconds: seconds } : track;

@@ -4,6 +4,7 @@
  */
 import type { MediaLocation, MusicSite, TrackInfo } from "../track.ts";
 import { UserError } from "../user_error.ts";
+import { boundedTitle } from "./bounded_text.ts";
 
 /** Discord's limit on an autocomplete choice's name (and value). */
 export const MAX_CHOICE_NAME = 100;
@@ -24,7 +25,7 @@ export function trackFromVideoJson(json: unknown, link: string): TrackInfo {
   }
   rejectLive(info);
   const id = requireString(info, "id");
-  const title = optionalString(info, "title") ?? id;
+  const title = boundedTitle(optionalString(info, "title") ?? id);
   const durationSeconds = optionalNumber(info, "duration");
   if (info.extractor_key === "Youtube") {
     if (!VIDEO_ID.test(id)) {
@@ -114,7 +115,7 @@ function trackFromFlatEntry(entry: Json): TrackInfo | undefined {
   if (entry.ie_key !== "Youtube" || !VIDEO_ID.test(id)) return undefined;
   const url = `https://www.youtube.com/watch?v=${id}`;
   return withDuration(
-    { source: { kind: "youtube", videoId: id }, title, url },
+    { source: { kind: "youtube", videoId: id }, title: boundedTitle(title), url },
     optionalNumber(entry, "duration"),
   );
 }
