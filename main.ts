@@ -39,6 +39,7 @@ import { TrackPreparer } from "./lib/guild/track_preparer.ts";
 import { liveTools } from "./lib/process/live_tools.ts";
 import { Shutdown } from "./lib/shutdown.ts";
 import { preparePrivateFolder } from "./lib/sources/cookies_copy.ts";
+import { clearProxyEnvironment } from "./lib/sources/proxy_environment.ts";
 import { systemClock } from "./lib/clock.ts";
 import { GuildStateStore } from "./lib/state/guild_state_store.ts";
 import { GatewayVoiceAdapters } from "./lib/voice/gateway_voice_adapter.ts";
@@ -48,6 +49,7 @@ import { GuildPlayer } from "./lib/voice/guild_player.ts";
 const FORGET_SESSION_AFTER_MS = 10 * 60_000;
 
 async function main(): Promise<void> {
+  forgetProxyEnvironment();
   const config = readConfig();
   await prepareFolders(config);
   void warnAboutSetup(config);
@@ -207,6 +209,16 @@ async function prepareFolders(config: Config): Promise<void> {
 async function warnAboutSetup(config: Config): Promise<void> {
   for (const result of [await checkDave(), await checkFfmpeg(config.ffmpegPath)]) {
     if (result.status !== "ok") console.warn(`${result.detail} ${result.fix ?? ""}`.trim());
+  }
+}
+
+/** Before any request: the environment's proxy settings could route the bot's fetches around its guard. */
+function forgetProxyEnvironment(): void {
+  try {
+    clearProxyEnvironment();
+  } catch (error) {
+    console.error((error as Error).message);
+    Deno.exit(1);
   }
 }
 
