@@ -25,8 +25,13 @@ export interface DownloadOptions extends YtdlpCommonOptions {
   maxFilesizeBytes?: number;
 }
 
-/** Preferred audio: Opus needs no re-encode for Discord; then any audio-only stream; then anything. */
-export const AUDIO_FORMAT = "bestaudio[acodec=opus]/bestaudio/best";
+/**
+ * Preferred audio: Opus needs no re-encode for Discord; then any audio-only stream; then anything; each
+ * fetched over HTTP(S) only (plain or in DASH segments), never HLS playlists, RTMP or other protocols that
+ * would hand yt-dlp or ffmpeg a list of further places to read.
+ */
+export const AUDIO_FORMAT =
+  "bestaudio[acodec=opus][protocol^=http]/bestaudio[protocol^=http]/best[protocol^=http]";
 /** Upper bound on search results (Discord shows at most 25 autocomplete choices). */
 export const MAX_SEARCH_RESULTS = 25;
 const DEFAULT_SOCKET_TIMEOUT_SECONDS = 20;
