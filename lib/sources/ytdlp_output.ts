@@ -5,6 +5,7 @@
 import type { MediaLocation, MusicSite, TrackInfo } from "../track.ts";
 import { UserError } from "../user_error.ts";
 import { boundedTitle } from "./bounded_text.ts";
+import { ownValue } from "../own_value.ts";
 
 /** Discord's limit on an autocomplete choice's name (and value). */
 export const MAX_CHOICE_NAME = 100;
@@ -37,7 +38,7 @@ export function trackFromVideoJson(json: unknown, link: string): TrackInfo {
       mediaOf(info),
     );
   }
-  const site = SITE_EXTRACTORS[String(info.extractor_key)];
+  const site = ownValue(SITE_EXTRACTORS, String(info.extractor_key));
   if (site !== undefined) {
     const canonical = optionalString(info, "webpage_url");
     const page = canonical !== undefined && /^https?:\/\//.test(canonical) ? canonical : link;
