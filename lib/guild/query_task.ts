@@ -1,10 +1,10 @@
 /**
- * The query task: turns /play requests into queued tracks, one request at a time per guild, so
- * songs asked for in quick succession are queued in the order they were asked for.
+ * The query task: turns /play requests into queued tracks, one request at a time per person, so one
+ * person's songs asked for in quick succession are queued in the order they were asked for, while a slow
+ * lookup (a server that sends a byte every few seconds) holds up nobody else's.
  */
 import type { WorkerClient } from "../channels/worker_client.ts";
 import type { ResolverAnswer, ResolverRequest } from "../channels/resolver_messages.ts";
-import { Mailbox } from "../mailbox.ts";
 import type { Track, TrackInfo } from "../track.ts";
 import { UserError } from "../user_error.ts";
 
@@ -34,41 +34,35 @@ export interface Queued {
 /** Resolution runs yt-dlp or Spotify requests in the resolver worker; a playlist can take a while. */
 const RESOLVE_TIMEOUT_MS = 60_000;
 
-interface Pending {
-  job: QueryJob;
-  resolve(result: QueryResult): void;
-  reject(error: unknown): void;
-}
-
 /** Resolves queries in order and hands the tracks to `enqueue`. */
 export class QueryTask {
-  #jobs = new Mailbox<Pending>();
+  /** Each person's latest request, settled or not: the next one of theirs starts after it. */
+  #lines = new Map<string, Promise<unknown>>();
+  #closed = false;
 
   constructor(
     private readonly resolver: WorkerClient<ResolverRequest, ResolverAnswer>,
     private readonly enqueue: (tracks: Track[], options: { next: boolean }) => Promise<Queued>,
     private readonly now: () => number = Date.now,
   ) {
-    this.#run();
   }
 
   /** Queues what `job.query` names; rejects with a UserError the requester should read. */
   submit(job: QueryJob): Promise<QueryResult> {
-    return new Promise((resolve, reject) => this.#jobs.send({ job, resolve, reject }));
+    const person = job.requesterId;
+    // A request not begun when the task closes is dropped, never answered: the session is gone.
+    const result = (this.#lines.get(person) ?? Promise.resolve())
+      .then(() => this.#closed ? new Promise<never>(() => {}) : this.#handle(job));
+    const line = result.catch(() => {});
+    this.#lines.set(person, line);
+    line.then(() => {
+      if (this.#lines.get(person) === line) this.#lines.delete(person);
+    });
+    return result;
   }
 
   close(): void {
-    this.#jobs.close();
-  }
-
-  async #run(): Promise<void> {
-    for await (const { job, resolve, reject } of this.#jobs) {
-      try {
-        resolve(await this.#handle(job));
-      } catch (error) {
-        reject(error);
-      }
-    }
+    this.#closed = true;
   }
 
   async #handle(job: QueryJob): Promise<QueryResult> {
