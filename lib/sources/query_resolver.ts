@@ -56,10 +56,10 @@ export async function createQueryResolver(settings: ResolverSettings) {
     sure: (text, count, signal) =>
       ytdlp((common) => searchArgs(text, count, common), signal).then(tracksFromPlaylistJson),
   });
-  const search = async (text: string, count: number, signal: AbortSignal) => {
+  const search = async (text: string, count: number, signal: AbortSignal, sureOnEmpty = true) => {
     // An old yt-dlp could not play what is found: say so before searching at all.
     await youtubeReady();
-    return await youtubeSearch.search(text, count, signal);
+    return await youtubeSearch.search(text, count, signal, { sureOnEmpty });
   };
   const matcher = createSpotifyMatcher({
     memory: createSpotifyMatchMemory(await Deno.openKv(settings.kvPath)),
@@ -112,7 +112,7 @@ export async function createQueryResolver(settings: ResolverSettings) {
         return await resolutions.get(request.query.trim(), (query) => resolve(classifyQuery(query), signal));
       case "suggest":
         return await suggestions.get(searchKey(request.text), async () => {
-          const found = await search(request.text, SUGGESTIONS, signal);
+          const found = await search(request.text, SUGGESTIONS, signal, false);
           for (const track of found) suggestedVideos.get(track.url, () => Promise.resolve(track));
           return {
             outcome: "suggestions",
