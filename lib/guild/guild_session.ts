@@ -88,10 +88,15 @@ export class GuildSession {
       this.#reportFailure(track, error);
       this.#changed();
     });
-    this.#queries = new QueryTask(parts.resolver, async (tracks, options) => {
-      await this.#restored;
-      return this.#enqueue(tracks, options);
-    });
+    this.#queries = new QueryTask(
+      parts.resolver,
+      async (tracks, options) => {
+        await this.#restored;
+        return this.#enqueue(tracks, options);
+      },
+      undefined,
+      parts.guildId,
+    );
     this.#autoplay = new AutoplayFeeder(async (videoId) => {
       const answer = await parts.resolver.request({ kind: "radio", videoId }, { timeoutMs: 60_000 });
       return answer.outcome === "tracks" ? answer.tracks : [];

@@ -44,6 +44,8 @@ export class QueryTask {
     private readonly resolver: WorkerClient<ResolverRequest, ResolverAnswer>,
     private readonly enqueue: (tracks: Track[], options: { next: boolean }) => Promise<Queued>,
     private readonly now: () => number = Date.now,
+    /** Whose lookups these are (the guild), so no one guild holds every yt-dlp slot. */
+    private readonly owner?: string,
   ) {
   }
 
@@ -66,7 +68,12 @@ export class QueryTask {
   }
 
   async #handle(job: QueryJob): Promise<QueryResult> {
-    const answer = await this.resolver.request({ kind: "resolve", query: job.query }, {
+    const request = {
+      kind: "resolve",
+      query: job.query,
+      ...(this.owner ? { owner: this.owner } : {}),
+    } as const;
+    const answer = await this.resolver.request(request, {
       timeoutMs: RESOLVE_TIMEOUT_MS,
     });
     if (answer.outcome === "failed") {

@@ -24,7 +24,7 @@ type ArgsBuilder = (common: YtdlpCommonOptions) => string[];
 /** Runs yt-dlp for JSON through a fresh egress proxy. */
 export async function guardedYtdlpJson(
   build: ArgsBuilder,
-  options: GuardedYtdlpOptions & { timeoutMs: number; signal?: AbortSignal },
+  options: GuardedYtdlpOptions & { timeoutMs: number; signal?: AbortSignal; owner?: string },
 ): Promise<unknown> {
   const common = await commonOptions(options);
   return await withCookies(options, common, (withCopy) =>
@@ -35,6 +35,7 @@ export async function guardedYtdlpJson(
           ytdlpPath: options.ytdlpPath,
           timeoutMs: options.timeoutMs,
           signal: options.signal,
+          owner: options.owner,
         }),
     ));
 }

@@ -35,13 +35,14 @@ export async function createQueryResolver(settings: ResolverSettings) {
     (line.level === "warn" ? console.warn : console.info)(line.text);
   });
   const youtubeReady = async () => assertYoutubeReady(await version);
-  const ytdlp = (build: Parameters<typeof guardedYtdlpJson>[0], signal: AbortSignal) =>
+  const ytdlp = (build: Parameters<typeof guardedYtdlpJson>[0], signal: AbortSignal, owner?: string) =>
     guardedYtdlpJson(build, {
       ytdlpPath: settings.ytdlpPath,
       operator: settings.ytdlpOperator,
       policy,
       timeoutMs: YTDLP_TIMEOUT_MS,
       signal,
+      owner,
     });
   const spotify = createSpotifyResolver({ ...settings.spotify, log: (line) => console.warn(line) });
   const suggestions = new SearchCache<ResolverAnswer>({ maxEntries: 500, ttlMs: 10 * 60_000 });
@@ -66,7 +67,7 @@ export async function createQueryResolver(settings: ResolverSettings) {
     search: (text) => search(text, SUGGESTIONS, AbortSignal.timeout(YTDLP_TIMEOUT_MS)),
   });
 
-  async function resolve(query: Query, signal: AbortSignal): Promise<ResolverAnswer> {
+  async function resolve(query: Query, signal: AbortSignal, owner?: string): Promise<ResolverAnswer> {
     switch (query.kind) {
       case "search": {
         const [best] = await search(query.text, 1, signal);
@@ -78,14 +79,14 @@ export async function createQueryResolver(settings: ResolverSettings) {
         if (suggested) return tracks([suggested]);
         await youtubeReady();
         return tracks([
-          trackFromVideoJson(await ytdlp((c) => metadataArgs(query.url, c), signal), query.url),
+          trackFromVideoJson(await ytdlp((c) => metadataArgs(query.url, c), signal, owner), query.url),
         ]);
       }
       case "youtube-playlist":
         await youtubeReady();
         return playlist(
           tracksFromPlaylistJson(
-            await ytdlp((c) => playlistArgs(query.url, settings.playlistLimit + 1, c), signal),
+            await ytdlp((c) => playlistArgs(query.url, settings.playlistLimit + 1, c), signal, owner),
           ),
           settings.playlistLimit,
         );
@@ -95,13 +96,16 @@ export async function createQueryResolver(settings: ResolverSettings) {
       }
       case "site":
         return tracks([
-          trackFromVideoJson(await ytdlp((c) => metadataArgs(query.url, c), signal), query.url),
+          trackFromVideoJson(await ytdlp((c) => metadataArgs(query.url, c), signal, owner), query.url),
         ]);
       case "http":
         // Checked before yt-dlp starts, so a private link costs no request at all.
         await assertFetchable(query.url, policy);
         return tracks([
-          trackFromVideoJson(await ytdlp((c) => metadataArgs(query.url.href, c), signal), query.url.href),
+          trackFromVideoJson(
+            await ytdlp((c) => metadataArgs(query.url.href, c), signal, owner),
+            query.url.href,
+          ),
         ]);
     }
   }
@@ -109,7 +113,10 @@ export async function createQueryResolver(settings: ResolverSettings) {
   async function handle(request: ResolverRequest, signal: AbortSignal): Promise<ResolverAnswer> {
     switch (request.kind) {
       case "resolve":
-        return await resolutions.get(request.query.trim(), (query) => resolve(classifyQuery(query), signal));
+        return await resolutions.get(
+          request.query.trim(),
+          (query) => resolve(classifyQuery(query), signal, request.owner),
+        );
       case "suggest":
         return await suggestions.get(searchKey(request.text), async () => {
           const found = await search(request.text, SUGGESTIONS, signal, false);

@@ -15,6 +15,8 @@ export interface YtdlpRunOptions {
   priority?: ToolPriority;
   /** The process is killed after this long and the run fails with a UserError. */
   timeoutMs: number;
+  /** Whose run this is (a guild): no owner holds every slot. */
+  owner?: string;
 }
 
 /** What a finished yt-dlp run printed, and how it exited. */
@@ -28,7 +30,12 @@ const KILL_GRACE_MS = 2_000;
 
 /** Runs yt-dlp with the given arguments, once a slot is free, killing it (and its ffmpeg) on timeout or abort. */
 export async function runYtdlp(args: string[], options: YtdlpRunOptions): Promise<YtdlpResult> {
-  return await toolCaps.ytdlp.run(options.priority ?? "now", () => runNow(args, options), options.signal);
+  return await toolCaps.ytdlp.run(
+    options.priority ?? "now",
+    () => runNow(args, options),
+    options.signal,
+    options.owner,
+  );
 }
 
 async function runNow(args: string[], options: YtdlpRunOptions): Promise<YtdlpResult> {

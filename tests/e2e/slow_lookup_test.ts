@@ -1,6 +1,7 @@
 /**
  * One slow server delays only its own request: while Alice's /play waits on a link that sends a byte every
- * 15 s, Bob's /play of an ordinary link in the same guild is looked up, answered and played.
+ * 15 s, Bob's /play of an ordinary link in the same guild is looked up, answered and played; and while two
+ * such lookups of one guild are under way, another guild's /play still gets a yt-dlp slot.
  */
 import assert from "node:assert/strict";
 import { answerText } from "./bot_answers.ts";
@@ -40,7 +41,14 @@ function startTricklingServer(stop: AbortSignal) {
     });
     return new Response(body, { headers: { "content-type": "text/html" } });
   });
-  return { url: `http://127.0.0.1:${server.addr.port}/page`, requested: requested.promise, server };
+  return {
+    url: `http://127.0.0.1:${server.addr.port}/page`,
+    requested: requested.promise,
+    server,
+    get requests() {
+      return requests;
+    },
+  };
 }
 
 worldTest("a link that sends a byte every 15 s does not delay another member's /play", async (world) => {
@@ -67,3 +75,44 @@ worldTest("a link that sends a byte every 15 s does not delay another member's /
   await world.voice.waitForPackets(50, 30_000);
   assert.ok(!aliceAnswered, "Bob's song plays while Alice's lookup still waits on its slow server");
 });
+
+worldTest(
+  "two slow lookups of one guild: the second waits (no request for 5 s), and another guild's /play gets a slot",
+  async (world) => {
+    const stop = new AbortController();
+    const slow = startTricklingServer(stop.signal);
+    world.closeWith(async () => {
+      stop.abort();
+      await slow.server.finished;
+    });
+    const song = await addTone(world, "elsewhere.mp3", 440, 3);
+    const [first, second] = world.discord.guilds;
+    world.discord.setVoiceState(world.bob, first.voiceChannelId);
+    // Two yt-dlp runs at once in the resolver, as by default; the test says so rather than rely on it.
+    await world.startBot({ TRAZOM_YTDLP_JOBS: "2" });
+
+    let slowAnswered = 0;
+    for (const [user, page] of [[world.alice, "a"], [world.bob, "b"]]) {
+      const counted = () => void slowAnswered++;
+      answerText(world.playIn(first.id, `${slow.url}?${page}`, user)).then(counted, counted);
+    }
+    await slow.requested;
+    // Watched for a stated window: the guild's second lookup must wait for its first, leaving a slot free.
+    const windowEnds = Date.now() + 5_000;
+    while (Date.now() < windowEnds && slow.requests < 2) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.equal(
+      slow.requests,
+      1,
+      "within 5 s, one guild's second slow lookup did not take the last yt-dlp slot",
+    );
+
+    const startedAt = Date.now();
+    const reply = await answerText(world.playIn(second.id, song));
+    console.log(`the other guild's answer after ${Date.now() - startedAt} ms: ${reply}`);
+    assert.match(reply, /elsewhere/);
+    assert.equal(slowAnswered, 0, "both slow lookups were still under way");
+  },
+  { daveProtocolVersion: 0, discord: { extraGuilds: 1 } },
+);
