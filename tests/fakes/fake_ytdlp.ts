@@ -88,6 +88,8 @@ async function rewriteCookies(args: string[]): Promise<{ finish(): Promise<void>
 async function answer(catalog: Catalog, request: Exclude<FakeYtdlpRequest, { kind: "passthrough" }>) {
   switch (request.kind) {
     case "search": {
+      // A slow search stands in for a slow YouTube, so a test can supersede it while it runs.
+      if (catalog.searchDelayMs) await new Promise((resolve) => setTimeout(resolve, catalog.searchDelayMs));
       const found = searchMatches(catalog, request.text).slice(0, request.count);
       const webpageUrl = `ytsearch${request.count}:${request.text}`;
       const fields = { id: request.text, title: request.text, webpageUrl, count: found.length };
