@@ -38,7 +38,7 @@ import { SessionStateKeeper } from "./lib/guild/session_state_keeper.ts";
 import { TrackPreparer } from "./lib/guild/track_preparer.ts";
 import { liveTools } from "./lib/process/live_tools.ts";
 import { Shutdown } from "./lib/shutdown.ts";
-import { preparePrivateFolder } from "./lib/sources/cookies_copy.ts";
+import { cookiesProblem, preparePrivateFolder } from "./lib/sources/cookies_copy.ts";
 import { clearProxyEnvironment } from "./lib/sources/proxy_environment.ts";
 import { systemClock } from "./lib/clock.ts";
 import { GuildStateStore } from "./lib/state/guild_state_store.ts";
@@ -198,6 +198,11 @@ async function prepareFolders(config: Config): Promise<void> {
     await ensureWritableFolder(config.dataDir, "TRAZOM_DATA_DIR");
     await ensureWritableFolder(config.cacheDir, "TRAZOM_CACHE_DIR");
     await preparePrivateFolder(privateDir(config));
+    const cookies = await cookiesProblem(config.ytdlpOperator.cookiesPath);
+    if (cookies !== undefined) {
+      console.error(cookies);
+      Deno.exit(1);
+    }
   } catch (error) {
     if (!(error instanceof FolderError)) throw error;
     console.error(error.message);

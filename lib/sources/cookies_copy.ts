@@ -12,6 +12,17 @@ export async function preparePrivateFolder(dir: string): Promise<void> {
   await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
 }
 
+/** A sentence for the operator when YTDLP_COOKIES names a file the bot cannot read, else undefined. */
+export async function cookiesProblem(cookiesPath: string | undefined): Promise<string | undefined> {
+  if (cookiesPath === undefined) return undefined;
+  try {
+    await Deno.readFile(cookiesPath);
+    return undefined;
+  } catch (error) {
+    return `YTDLP_COOKIES names "${cookiesPath}", which the bot cannot read (${(error as Error).name}).`;
+  }
+}
+
 /** Runs `run` with the path of a fresh private copy of `cookiesPath` (or undefined without one). */
 export async function withCookiesCopy<T>(
   cookiesPath: string | undefined,

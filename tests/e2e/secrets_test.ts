@@ -20,7 +20,9 @@ worldTest(
     const youtube = await FakeYoutube.create(world, {
       videos: [{ id: "secretHum01", title: "Secret Hum", frequencyHz: 440, seconds: 3 }],
     });
-    const cookiesPath = join(world.dataDir, "operator-cookies.txt");
+    // Outside the data folder, as an operator would keep it: the bot may read that one file.
+    const cookiesPath = await Deno.makeTempFile({ prefix: "trazom_cookies_", suffix: ".txt" });
+    world.closeWith(() => Deno.remove(cookiesPath));
     await Deno.writeTextFile(cookiesPath, COOKIES);
     const bot = await world.startBot({
       ...youtube.env,

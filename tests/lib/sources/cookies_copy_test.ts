@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { preparePrivateFolder, withCookiesCopy } from "../../../lib/sources/cookies_copy.ts";
+import { cookiesProblem, preparePrivateFolder, withCookiesCopy } from "../../../lib/sources/cookies_copy.ts";
 import { ToolProcess } from "../../../lib/process/tool_process.ts";
 import { LiveTools } from "../../../lib/process/live_tools.ts";
 
@@ -53,4 +53,13 @@ Deno.test("copies a killed bot left behind are swept at start", async () => {
 
 Deno.test("without a cookies file the run gets no copy", async () => {
   assert.equal(await withCookiesCopy(undefined, undefined, (copy) => Promise.resolve(copy)), undefined);
+});
+
+Deno.test("a cookies file that cannot be read is named in one sentence", async () => {
+  assert.equal(await cookiesProblem(undefined), undefined);
+  const problem = await cookiesProblem("/nonexistent/cookies.txt");
+  assert.match(
+    problem ?? "",
+    /^YTDLP_COOKIES names "\/nonexistent\/cookies.txt", which the bot cannot read \(NotFound\)\.$/,
+  );
 });
