@@ -40,6 +40,8 @@ import { TrackPreparer } from "./lib/adapters/track_preparer.ts";
 import { WorkerResolver } from "./lib/adapters/worker_resolver.ts";
 import { liveTools } from "./lib/process/live_tools.ts";
 import { Shutdown } from "./lib/shutdown.ts";
+import { cookiesProblem, preparePrivateFolder } from "./lib/sources/cookies_copy.ts";
+import { clearProxyEnvironment } from "./lib/sources/proxy_environment.ts";
 import { systemClock } from "./lib/clock.ts";
 import { GuildStateStore } from "./lib/state/guild_state_store.ts";
 import { PlaylistStore } from "./lib/playlists/playlist_store.ts";
@@ -54,6 +56,7 @@ import { GuildPlayer } from "./lib/voice/guild_player.ts";
 const FORGET_SESSION_AFTER_MS = 10 * 60_000;
 
 async function main(): Promise<void> {
+  forgetProxyEnvironment();
   const config = readConfig();
   await prepareFolders(config);
   void warnAboutSetup(config);
@@ -208,11 +211,22 @@ async function main(): Promise<void> {
   }
 }
 
+/** Where each yt-dlp run's private copy of the cookies file goes. */
+function privateDir(config: Config): string {
+  return join(config.dataDir, "private");
+}
+
 /** The data and cache folders, created and proven writable, or a sentence and exit code 1. */
 async function prepareFolders(config: Config): Promise<void> {
   try {
     await ensureWritableFolder(config.dataDir, "TRAZOM_DATA_DIR");
     await ensureWritableFolder(config.cacheDir, "TRAZOM_CACHE_DIR");
+    await preparePrivateFolder(privateDir(config));
+    const cookies = await cookiesProblem(config.ytdlpOperator.cookiesPath);
+    if (cookies !== undefined) {
+      console.error(cookies);
+      Deno.exit(1);
+    }
   } catch (error) {
     if (!(error instanceof FolderError)) throw error;
     console.error(error.message);
@@ -224,6 +238,16 @@ async function prepareFolders(config: Config): Promise<void> {
 async function warnAboutSetup(config: Config): Promise<void> {
   for (const result of [await checkDave(), await checkFfmpeg(config.ffmpegPath)]) {
     if (result.status !== "ok") console.warn(`${result.detail} ${result.fix ?? ""}`.trim());
+  }
+}
+
+/** Before any request: the environment's proxy settings could route the bot's fetches around its guard. */
+function forgetProxyEnvironment(): void {
+  try {
+    clearProxyEnvironment();
+  } catch (error) {
+    console.error((error as Error).message);
+    Deno.exit(1);
   }
 }
 
@@ -249,7 +273,7 @@ function startWorkers(
     () => startWorker("./workers/resolver_worker.ts"),
     {
       ytdlpPath: config.ytdlpPath,
-      ytdlpOperator: config.ytdlpOperator,
+      ytdlpOperator: { ...config.ytdlpOperator, privateDir: privateDir(config) },
       allowPrivateUrls: config.allowPrivateUrls,
       playlistLimit: config.playlistLimit,
       maxTrackSeconds: config.trackCaps.maxTrackSeconds,
@@ -265,7 +289,7 @@ function startWorkers(
     () => startWorker("./workers/transcoder_worker.ts"),
     {
       ytdlpPath: config.ytdlpPath,
-      ytdlpOperator: config.ytdlpOperator,
+      ytdlpOperator: { ...config.ytdlpOperator, privateDir: privateDir(config) },
       ffmpegPath: config.ffmpegPath,
       allowPrivateUrls: config.allowPrivateUrls,
       target,

@@ -11,10 +11,9 @@ const RADIO_TIMEOUT_MS = 60_000;
 export class WorkerResolver implements Resolver {
   constructor(private readonly worker: WorkerClient<ResolverRequest, ResolverAnswer>) {}
 
-  async resolve(query: string): Promise<Resolution> {
-    return resolutionOf(
-      await this.worker.request({ kind: "resolve", query }, { timeoutMs: RESOLVE_TIMEOUT_MS }),
-    );
+  async resolve(query: string, owner?: string): Promise<Resolution> {
+    const request = { kind: "resolve", query, ...(owner ? { owner } : {}) } as const;
+    return resolutionOf(await this.worker.request(request, { timeoutMs: RESOLVE_TIMEOUT_MS }));
   }
 
   async radio(videoId: string): Promise<Resolution> {

@@ -4,6 +4,7 @@
  * faster than loudnorm's pass 1, which oversamples to 192 kHz.
  */
 import { runTool } from "./run_tool.ts";
+import { guardedInput } from "./input_guard.ts";
 
 /** What ebur128 reported for the audio it was given. */
 export interface Ebur128Summary {
@@ -24,7 +25,7 @@ export async function measureLoudness(
   path: string,
   options: { truePeak: boolean; signal?: AbortSignal },
 ): Promise<Ebur128Summary> {
-  const args = ["-hide_banner", "-nostdin", "-nostats", "-i", path, "-vn", "-sn", "-dn"];
+  const args = ["-hide_banner", "-nostdin", "-nostats", ...guardedInput(path), "-vn", "-sn", "-dn"];
   args.push("-af", ebur128Filter(options.truePeak), "-f", "null", "-");
   const { stderr } = await runTool(ffmpeg, args, options.signal);
   return parseEbur128Summary(stderr);

@@ -8,6 +8,7 @@
  * about 1.6 dB on top of the sample peak (measured here: a -4 dBFS ceiling gave -2.4 dBTP after Opus).
  */
 import type { LoudnessTarget } from "./loudnorm.ts";
+import { guardedInput } from "./input_guard.ts";
 
 /** Room between the limiter's sample-peak ceiling and the target true peak. */
 const LIMITER_MARGIN_DB = 2;
@@ -38,8 +39,7 @@ export function gainEncodeArgs(
       "-v",
       "error",
       "-y",
-      "-i",
-      input,
+      ...guardedInput(input),
       "-vn",
       "-sn",
       "-dn",

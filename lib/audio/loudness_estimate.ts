@@ -9,6 +9,7 @@
 import { parseDurationSeconds } from "./loudnorm.ts";
 import { ebur128Filter, measureLoudness, parseEbur128Summary } from "./ebur128.ts";
 import { runTool } from "./run_tool.ts";
+import { guardedInput } from "./input_guard.ts";
 
 const WINDOWS = 12;
 const WINDOW_SECONDS = 3;
@@ -55,7 +56,8 @@ function windowArgs(input: string, durationSeconds: number, seek: string[]): str
   const starts = windowStarts(durationSeconds);
   const inputs = starts.flatMap((start) => [
     ...seek,
-    ...["-ss", start.toFixed(3), "-t", String(WINDOW_SECONDS), "-i", input],
+    ...["-ss", start.toFixed(3), "-t", String(WINDOW_SECONDS)],
+    ...guardedInput(input),
   ]);
   // Each input is made 48 kHz stereo first: concat needs one format, and ebur128 reads that one anyway.
   const prepare = starts.map((_, i) => `[${i}:a:0]aformat=sample_rates=48000:channel_layouts=stereo[w${i}]`);
@@ -88,6 +90,6 @@ async function probeDuration(
   input: string,
   signal?: AbortSignal,
 ): Promise<number | undefined> {
-  const args = ["-hide_banner", "-nostdin", "-i", input, "-vn", "-t", "0", "-f", "null", "-"];
+  const args = ["-hide_banner", "-nostdin", ...guardedInput(input), "-vn", "-t", "0", "-f", "null", "-"];
   return parseDurationSeconds((await runTool(ffmpeg, args, signal)).stderr);
 }

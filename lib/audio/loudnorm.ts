@@ -2,6 +2,7 @@
  * Two-pass EBU R128 loudness normalization with ffmpeg's loudnorm filter, as ffmpeg-normalize does it:
  * pass 1 measures, pass 2 applies one linear gain computed from those measurements.
  */
+import { guardedInput } from "./input_guard.ts";
 
 /** What the listener hears: the loudness every track is brought to. */
 export interface LoudnessTarget {
@@ -53,8 +54,7 @@ export function measureArgs(input: string, target: LoudnessTarget): string[] {
   return [
     "-hide_banner",
     "-nostdin",
-    "-i",
-    input,
+    ...guardedInput(input),
     "-vn",
     "-sn",
     "-dn",
@@ -74,7 +74,7 @@ export function normalizeArgs(
   measured: LoudnessMeasurement,
 ): string[] {
   return [
-    ...["-hide_banner", "-nostdin", "-y", "-i", input, "-vn", "-sn", "-dn", "-map_metadata", "-1"],
+    ...["-hide_banner", "-nostdin", "-y", ...guardedInput(input), "-vn", "-sn", "-dn", "-map_metadata", "-1"],
     ...["-af", normalizeFilter(target, measured)],
     ...["-ar", "48000", "-ac", "2", "-c:a", "libopus", "-b:a", "128k", "-vbr", "on", "-frame_duration", "20"],
     ...["-f", "ogg", output],

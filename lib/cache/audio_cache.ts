@@ -8,6 +8,7 @@
  */
 import { join } from "node:path";
 import { type CacheFiles, denoCacheFiles } from "./cache_files.ts";
+import { CACHE_KEY_PATTERN } from "./cache_key.ts";
 
 /** What the index knows about one cached file. */
 export interface CacheEntry {
@@ -200,7 +201,7 @@ export class AudioCache {
     return total;
   }
 
-  /** Removes temp files, drops index entries whose file is gone, adopts files the index lacks. */
+  /** Removes temp files, drops index entries whose file is gone, adopts files of its own the index lacks. */
   async #reconcile(): Promise<void> {
     for await (const { key, value } of this.kv.list<CacheEntry>({ prefix: ["cache"] })) {
       if (isCacheEntry(value) && value.key === key[1]) {
@@ -215,7 +216,11 @@ export class AudioCache {
     const present = new Set<string>();
     for (const name of names) {
       if (name.startsWith(TEMP_PREFIX)) await this.files.remove(join(this.dir, name));
-      else if (name.endsWith(FILE_SUFFIX)) present.add(await this.#adopt(name.slice(0, -FILE_SUFFIX.length)));
+      else if (name.endsWith(FILE_SUFFIX)) {
+        const key = name.slice(0, -FILE_SUFFIX.length);
+        // Only files the cache made: an operator's own *.ogg in the folder is never indexed, so never evicted.
+        if (this.#entries.has(key) || CACHE_KEY_PATTERN.test(key)) present.add(await this.#adopt(key));
+      }
     }
     for (const key of [...this.#entries.keys()]) if (!present.has(key)) await this.#forget(key);
   }

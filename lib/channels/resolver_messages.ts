@@ -30,7 +30,7 @@ export interface ResolverSettings {
 
 export type ResolverRequest =
   /** Whatever a user typed into /play: a link or search words. */
-  | { kind: "resolve"; query: string }
+  | { kind: "resolve"; query: string; owner?: string }
   /** Autocomplete suggestions while typing. */
   | { kind: "suggest"; text: string }
   /** A Spotify track to a YouTube video, just before it is prepared. */

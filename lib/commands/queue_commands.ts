@@ -6,6 +6,7 @@ import { UserError } from "../user_error.ts";
 import type { Command, CommandContext } from "./command.ts";
 import type { CommandDeps } from "./command_deps.ts";
 import { authorizeControl } from "./control_access.ts";
+import { ownValue } from "../own_value.ts";
 
 const SORT_KEYS: Record<string, QueueSortKey> = {
   title: "title",
@@ -95,7 +96,7 @@ export function sortCommand(deps: CommandDeps): Command {
       }],
     },
     async run(context) {
-      const key = SORT_KEYS[String(context.options.get("by"))];
+      const key = ownValue(SORT_KEYS, String(context.options.get("by")));
       if (!key) throw new UserError("I can sort by title, duration or request time.");
       const session = authorizeControl(deps, context, "sort");
       session.sort(key);

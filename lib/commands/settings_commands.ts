@@ -5,6 +5,7 @@ import { UserError } from "../user_error.ts";
 import type { Command } from "./command.ts";
 import type { CommandDeps } from "./command_deps.ts";
 import { authorizeSetting } from "./control_access.ts";
+import { ownValue } from "../own_value.ts";
 
 const LOOP_MODES: Record<string, LoopMode> = { off: "off", track: "track", queue: "queue" };
 const LOOP_TEXT: Record<LoopMode, string> = {
@@ -29,7 +30,7 @@ export function loopCommand(deps: CommandDeps): Command {
       }],
     },
     async run(context) {
-      const mode = LOOP_MODES[String(context.options.get("mode"))];
+      const mode = ownValue(LOOP_MODES, String(context.options.get("mode")));
       if (!mode) throw new UserError("Loop can be off, track or queue.");
       const session = await authorizeSetting(deps, context, "loop");
       session.setLoop(mode);

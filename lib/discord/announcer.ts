@@ -3,6 +3,7 @@ import type { RestManager } from "discordeno";
 import type { GuildSession } from "../guild/guild_session.ts";
 import type { SessionEvent } from "../guild/session_events.ts";
 import { escapeMarkdown, formatDuration, trackLabel } from "./format.ts";
+import { fitMessage } from "./message_limits.ts";
 import { nowPlayingBody } from "./now_playing_message.ts";
 
 /** Sends session events worth a message to the session's text channel; a failed send is logged, never thrown. */
@@ -10,7 +11,7 @@ export function createAnnouncer(rest: RestManager): (session: GuildSession, even
   return (session, event) => {
     const body = announcement(session, event);
     if (!session.textChannelId || !body) return;
-    rest.sendMessage(session.textChannelId, { ...body, allowedMentions: { parse: [] } }).catch((error) => {
+    rest.sendMessage(session.textChannelId, fitMessage(body)).catch((error) => {
       console.error(`Could not post in channel ${session.textChannelId}:`, error);
     });
   };

@@ -9,11 +9,12 @@ import {
   MessageFlags,
   type RestManager,
 } from "discordeno";
+import { fitChoices, fitMessage } from "./message_limits.ts";
 
 /** A message body: text and/or embeds and components, in Discordeno's camelCase shape. */
 export type ReplyBody = InteractionCallbackData;
 
-/** The one object commands use to talk back to whoever invoked them. */
+/** The one object commands use to talk back to whoever invoked them; every body is fitted to Discord's limits. */
 export class InteractionReply {
   #responded = false;
   #deferredEphemeral = false;
@@ -37,7 +38,7 @@ export class InteractionReply {
   /** Sends the visible answer: the first response, or an edit of the deferred one. */
   async send(body: ReplyBody): Promise<void> {
     if (!this.#responded) return await this.#respond(InteractionResponseTypes.ChannelMessageWithSource, body);
-    await this.rest.editOriginalInteractionResponse(this.interaction.token, body);
+    await this.rest.editOriginalInteractionResponse(this.interaction.token, fitMessage(body));
   }
 
   /** Sends an answer only the invoker sees. After a public defer, the placeholder is removed first. */
@@ -51,7 +52,7 @@ export class InteractionReply {
       return void await this.rest.sendFollowupMessage(this.interaction.token, { ...body, flags });
     }
     await this.rest.deleteOriginalInteractionResponse(this.interaction.token);
-    await this.rest.sendFollowupMessage(this.interaction.token, { ...body, flags });
+    await this.rest.sendFollowupMessage(this.interaction.token, fitMessage({ ...body, flags }));
   }
 
   /** For buttons: replaces the message the button is on (after `deferUpdate`, by editing it). */
@@ -70,11 +71,18 @@ export class InteractionReply {
 
   /** For autocomplete: the suggestions to show while the user types. */
   async suggest(choices: { name: string; value: string }[]): Promise<void> {
-    await this.#respond(InteractionResponseTypes.ApplicationCommandAutocompleteResult, { choices });
+    this.#responded = true;
+    await this.rest.sendInteractionResponse(this.interaction.id, this.interaction.token, {
+      type: InteractionResponseTypes.ApplicationCommandAutocompleteResult,
+      data: { choices: fitChoices(choices) },
+    });
   }
 
   async #respond(type: InteractionResponseTypes, data: ReplyBody): Promise<void> {
     this.#responded = true;
-    await this.rest.sendInteractionResponse(this.interaction.id, this.interaction.token, { type, data });
+    await this.rest.sendInteractionResponse(this.interaction.id, this.interaction.token, {
+      type,
+      data: fitMessage(data),
+    });
   }
 }

@@ -99,6 +99,8 @@ export class GuildSession {
     this.#queries = new QueryTask(
       parts.resolver,
       (tracks, options) => Promise.resolve(this.#enqueue(tracks, options)),
+      undefined,
+      parts.guildId,
     );
     this.#autoplay = new AutoplayFeeder(async (videoId) => {
       const answer = await parts.resolver.radio(videoId);

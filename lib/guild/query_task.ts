@@ -1,8 +1,8 @@
 /**
- * The query task: turns /play requests into queued tracks, one request at a time per guild, so
- * songs asked for in quick succession are queued in the order they were asked for.
+ * The query task: turns /play requests into queued tracks, one request at a time per person, so one
+ * person's songs asked for in quick succession are queued in the order they were asked for, while a slow
+ * lookup (a server that sends a byte every few seconds) holds up nobody else's.
  */
-import { Mailbox } from "../mailbox.ts";
 import type { Track, TrackInfo } from "../track.ts";
 import { UserError } from "../user_error.ts";
 import type { Resolution, Resolver } from "./resolver_port.ts";
@@ -32,33 +32,37 @@ export interface Queued {
   note?: string;
 }
 
-interface Pending {
-  job: QueryJob;
-  resolve(result: QueryResult): void;
-  reject(error: unknown): void;
-}
-
-/** Resolves queries in order and hands the tracks to `enqueue`. */
+/** Resolves queries in order per person and hands the tracks to `enqueue`. */
 export class QueryTask {
-  #jobs = new Mailbox<Pending>();
-  /** Requests submitted and not yet answered, the one being looked up included. */
+  /** Each person's latest request, settled or not: the next one of theirs starts after it. */
+  #lines = new Map<string, Promise<unknown>>();
+  /** Requests submitted and not yet answered, those being looked up included. */
   #pending = 0;
+  #closed = false;
 
   constructor(
     private readonly resolver: Resolver,
     private readonly enqueue: (tracks: Track[], options: { next: boolean }) => Promise<Queued>,
     private readonly now: () => number = Date.now,
-  ) {
-    this.#run();
-  }
+    /** Whose lookups these are (the guild), so no one guild holds every yt-dlp slot. */
+    private readonly owner?: string,
+  ) {}
 
   /** Queues what `job.query` names; rejects with a UserError the requester should read. */
   submit(job: QueryJob): Promise<QueryResult> {
+    const person = job.requesterId;
     this.#pending++;
-    const result = new Promise<QueryResult>((resolve, reject) => this.#jobs.send({ job, resolve, reject }));
+    // A request not begun when the task closes is dropped, never answered: the session is gone.
+    const result = (this.#lines.get(person) ?? Promise.resolve())
+      .then(() => this.#closed ? new Promise<never>(() => {}) : this.#handle(job));
     // Counted down before whoever awaits the result runs, so it sees only the others still pending.
     const settled = () => void this.#pending--;
     result.then(settled, settled);
+    const line = result.catch(() => {});
+    this.#lines.set(person, line);
+    line.then(() => {
+      if (this.#lines.get(person) === line) this.#lines.delete(person);
+    });
     return result;
   }
 
@@ -68,17 +72,7 @@ export class QueryTask {
   }
 
   close(): void {
-    this.#jobs.close();
-  }
-
-  async #run(): Promise<void> {
-    for await (const { job, resolve, reject } of this.#jobs) {
-      try {
-        resolve(await this.#handle(job));
-      } catch (error) {
-        reject(error);
-      }
-    }
+    this.#closed = true;
   }
 
   async #handle(job: QueryJob): Promise<QueryResult> {
@@ -93,7 +87,7 @@ export class QueryTask {
   }
 
   async #resolve(job: QueryJob): Promise<{ tracks: TrackInfo[]; note?: string }> {
-    const answer = await this.resolver.resolve(job.query);
+    const answer = await this.resolver.resolve(job.query, this.owner);
     if (answer.outcome !== "tracks") throw failureOf(answer);
     return answer;
   }

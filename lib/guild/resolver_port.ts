@@ -17,7 +17,8 @@ export type Resolution =
 
 /** Resolves /play queries and autoplay radios. */
 export interface Resolver {
-  resolve(query: string): Promise<Resolution>;
+  /** `owner` (the guild) shares the lookup tools fairly: no one guild holds them all. */
+  resolve(query: string, owner?: string): Promise<Resolution>;
   /** Tracks like the video `videoId`, for autoplay. */
   radio(videoId: string): Promise<Resolution>;
 }

@@ -39,16 +39,30 @@ export class SessionStateKeeper {
     this.#savesQueued.add(guildId);
     return this.#write(guildId, async () => {
       this.#savesQueued.delete(guildId);
-      await this.store.saveQueue(guildId, session.queue.snapshot());
+      // Each part on its own, one after another: one that cannot be saved (too large, say) must not keep
+      // the others from being saved.
       const stayChannelId = session.stay ? session.channelId : undefined;
-      await this.store.saveSettings(guildId, {
-        mode: session.queue.mode,
-        loop: session.loop,
-        autoplay: session.autoplay,
-        stay: session.stay,
-        ...(stayChannelId && { stayChannelId }),
-      });
-      await this.store.savePlayback(guildId, this.#playbackOf(session));
+      const failures: unknown[] = [];
+      for (
+        const part of [
+          () => this.store.saveQueue(guildId, session.queue.snapshot()),
+          () =>
+            this.store.saveSettings(guildId, {
+              mode: session.queue.mode,
+              loop: session.loop,
+              autoplay: session.autoplay,
+              stay: session.stay,
+              ...(stayChannelId && { stayChannelId }),
+            }),
+          () => this.store.savePlayback(guildId, this.#playbackOf(session)),
+        ]
+      ) {
+        await part().catch((error) => failures.push(error));
+      }
+      if (failures.length > 0) {
+        const reasons = failures.map((error) => error instanceof Error ? error.message : String(error));
+        throw new AggregateError(failures, `some parts were not saved (${reasons.join("; ")})`);
+      }
     });
   }
 

@@ -10,10 +10,13 @@ export interface ToolJobs {
   ytdlpJobs: number;
 }
 
-/** The defaults: one ffmpeg per core, two yt-dlp (they mostly wait on the network). */
+/**
+ * The defaults: one ffmpeg per core, three yt-dlp (they mostly wait on the network): one server holds at
+ * most two, so a slow lookup there and another member's /play both run, and one is left for other servers.
+ */
 export const DEFAULT_TOOL_JOBS: Readonly<ToolJobs> = Object.freeze({
   ffmpegJobs: Math.max(1, navigator.hardwareConcurrency ?? 1),
-  ytdlpJobs: 2,
+  ytdlpJobs: 3,
 });
 
 /** The slots of this thread. */

@@ -4,11 +4,12 @@
  */
 import { type LiveTools, liveTools } from "./live_tools.ts";
 import { killProcessGroup } from "./process_group.ts";
+import { toolEnvironment } from "./tool_env.ts";
 
 /** How to start a tool. */
 export interface ToolSpawnOptions {
   args: string[];
-  /** Variables added to the inherited environment. */
+  /** Variables the bot sets for this tool; it inherits nothing else but {@linkcode toolEnvironment}'s few. */
   env?: Record<string, string>;
   /** "piped" for a tool fed by the bot (a live stream into ffmpeg); nothing by default. */
   stdin?: "piped" | "null";
@@ -48,7 +49,9 @@ export class ToolProcess {
     options.signal?.throwIfAborted();
     const child = new Deno.Command(command, {
       args: options.args,
-      env: options.env,
+      // The bot's environment holds its token and secrets: a tool gets only what it needs.
+      clearEnv: true,
+      env: toolEnvironment(options.env),
       stdin: options.stdin ?? "null",
       stdout: options.stdout ?? "piped",
       stderr: options.stderr ?? "piped",

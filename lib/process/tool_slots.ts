@@ -1,7 +1,8 @@
 /**
  * A cap on tool runs at once: a priority semaphore. Waiters of priority "now" (the track about to play, a
  * user's /play) are let in before those of priority "later" (prefetch), each kind in the order it came;
- * a waiter whose signal aborts leaves the line.
+ * a waiter whose signal aborts leaves the line. Runs may name an owner (a guild): no owner holds every
+ * slot, so one server's slow lookups leave room for everyone else's.
  */
 
 /** "now": someone is waiting for this run; "later": it is work ahead of time. */
@@ -9,6 +10,7 @@ export type ToolPriority = "now" | "later";
 
 interface Waiter {
   priority: ToolPriority;
+  owner?: string;
   admit(release: () => void): void;
 }
 
@@ -17,6 +19,8 @@ export class ToolSlots {
   #size: number;
   #held = 0;
   #waiting: Waiter[] = [];
+  /** Slots held per owner; runs without an owner are not counted. */
+  #byOwner = new Map<string, number>();
 
   constructor(size: number) {
     this.#size = checkedSize(size);
@@ -38,8 +42,16 @@ export class ToolSlots {
     this.#pump();
   }
 
-  /** Waits for a slot; resolves with the function that gives it back (calling it twice is harmless). */
-  acquire(priority: ToolPriority, signal?: AbortSignal): Promise<() => void> {
+  /** The most slots one owner may hold: all but one, when there is more than one. */
+  get perOwner(): number {
+    return Math.max(1, this.#size - 1);
+  }
+
+  /**
+   * Waits for a slot; resolves with the function that gives it back (calling it twice is harmless). An
+   * `owner` holding {@linkcode perOwner} slots waits even when one is free.
+   */
+  acquire(priority: ToolPriority, signal?: AbortSignal, owner?: string): Promise<() => void> {
     signal?.throwIfAborted();
     return new Promise((resolve, reject) => {
       const onAbort = () => {
@@ -48,6 +60,7 @@ export class ToolSlots {
       };
       const waiter: Waiter = {
         priority,
+        owner,
         admit: (release) => {
           signal?.removeEventListener("abort", onAbort);
           resolve(release);
@@ -60,8 +73,13 @@ export class ToolSlots {
   }
 
   /** Runs `work` holding a slot. */
-  async run<T>(priority: ToolPriority, work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    const release = await this.acquire(priority, signal);
+  async run<T>(
+    priority: ToolPriority,
+    work: () => Promise<T>,
+    signal?: AbortSignal,
+    owner?: string,
+  ): Promise<T> {
+    const release = await this.acquire(priority, signal, owner);
     try {
       return await work();
     } finally {
@@ -70,18 +88,33 @@ export class ToolSlots {
   }
 
   #pump(): void {
-    while (this.#held < this.#size && this.#waiting.length > 0) {
-      const next = this.#waiting.find((waiter) => waiter.priority === "now") ?? this.#waiting[0];
+    while (this.#held < this.#size) {
+      const admissible = this.#waiting.filter((waiter) => this.#ownerHas(waiter.owner) < this.perOwner);
+      const next = admissible.find((waiter) => waiter.priority === "now") ?? admissible[0];
+      if (next === undefined) return;
       this.#waiting = this.#waiting.filter((waiter) => waiter !== next);
       this.#held++;
+      this.#count(next.owner, +1);
       let released = false;
       next.admit(() => {
         if (released) return;
         released = true;
         this.#held--;
+        this.#count(next.owner, -1);
         this.#pump();
       });
     }
+  }
+
+  #ownerHas(owner: string | undefined): number {
+    return owner === undefined ? 0 : this.#byOwner.get(owner) ?? 0;
+  }
+
+  #count(owner: string | undefined, change: number): void {
+    if (owner === undefined) return;
+    const held = this.#ownerHas(owner) + change;
+    if (held > 0) this.#byOwner.set(owner, held);
+    else this.#byOwner.delete(owner);
   }
 }
 

@@ -29,6 +29,8 @@ export interface EgressProxy {
 
 const MAX_HEAD_BYTES = 32 * 1024;
 const HEAD_TIMEOUT_MS = 10_000;
+/** Per address: a host that drops packets would otherwise hold a run for the system's ~127 s. */
+export const CONNECT_TIMEOUT_MS = 10_000;
 // Hop-by-hop headers meant for the proxy, or that would keep the upstream connection open after one request.
 const HOP_HEADERS = new Set(["proxy-connection", "proxy-authorization", "connection", "keep-alive"]);
 // Header bytes are latin1 on the wire; one byte per character keeps indexes in step with the buffer.
@@ -199,12 +201,37 @@ function rewriteHead(head: Head, url: URL): string {
 async function connectFirst(addresses: string[], port: number): Promise<Deno.Conn | undefined> {
   for (const hostname of addresses) {
     try {
-      return await Deno.connect({ hostname, port });
+      return await connectWithin(hostname, port, CONNECT_TIMEOUT_MS);
     } catch {
       // Try the next checked address.
     }
   }
   return undefined;
+}
+
+/** Deno.connect with a deadline (its `signal` does not cut a connect short); a late connection is closed. */
+export async function connectWithin(
+  hostname: string,
+  port: number,
+  timeoutMs: number,
+  connect: (options: Deno.ConnectOptions) => Promise<Deno.Conn> = Deno.connect,
+): Promise<Deno.Conn> {
+  const connecting = connect({ hostname, port });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`connecting to ${hostname}:${port} took over ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([connecting, deadline]);
+  } catch (error) {
+    connecting.then(closeQuietly, () => {});
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Copies both ways until the upstream is done; a client that stops sending only half-closes the upstream. */

@@ -44,12 +44,21 @@ export class FallbackSearch {
       this.#options.clock.now() >= this.#state.until;
   }
 
-  async search(text: string, count: number, signal: AbortSignal): Promise<TrackInfo[]> {
+  /**
+   * Up to `count` videos for `text`. `sureOnEmpty: false` takes an empty answer of a working fast source as
+   * it is (suggestions while typing: a yt-dlp run per keystroke that finds nothing is not worth its cost).
+   */
+  async search(
+    text: string,
+    count: number,
+    signal: AbortSignal,
+    options: { sureOnEmpty?: boolean } = {},
+  ): Promise<TrackInfo[]> {
     if (this.trustsFastSource) {
       try {
         const found = await this.#options.fast(text, count, signal);
         this.#setState({ status: "trusted" });
-        if (found.length > 0) return found;
+        if (found.length > 0 || options.sureOnEmpty === false) return found;
         // Nothing read: there may be nothing, or a page the fast source could not read. The sure one says.
       } catch (error) {
         if (signal.aborted) throw error;

@@ -3,6 +3,7 @@
  * (a redirect to a private address, say) is explained to the user instead of a generic failure.
  */
 import type { AddressPolicy } from "./address_guard.ts";
+import { withCookiesCopy } from "./cookies_copy.ts";
 import { refusalError, startEgressProxy } from "./egress_proxy.ts";
 import type { YtdlpCommonOptions } from "./ytdlp_args.ts";
 import { explainYtdlpFailure } from "./ytdlp_errors.ts";
@@ -23,18 +24,20 @@ type ArgsBuilder = (common: YtdlpCommonOptions) => string[];
 /** Runs yt-dlp for JSON through a fresh egress proxy. */
 export async function guardedYtdlpJson(
   build: ArgsBuilder,
-  options: GuardedYtdlpOptions & { timeoutMs: number; signal?: AbortSignal },
+  options: GuardedYtdlpOptions & { timeoutMs: number; signal?: AbortSignal; owner?: string },
 ): Promise<unknown> {
   const common = await commonOptions(options);
-  return await throughProxy(
-    options.policy,
-    (proxy) =>
-      ytdlpJson(build({ ...common, proxy }), {
-        ytdlpPath: options.ytdlpPath,
-        timeoutMs: options.timeoutMs,
-        signal: options.signal,
-      }),
-  );
+  return await withCookies(options, common, (withCopy) =>
+    throughProxy(
+      options.policy,
+      (proxy) =>
+        ytdlpJson(build({ ...withCopy, proxy }), {
+          ytdlpPath: options.ytdlpPath,
+          timeoutMs: options.timeoutMs,
+          signal: options.signal,
+          owner: options.owner,
+        }),
+    ));
 }
 
 /** Runs a yt-dlp download through a fresh egress proxy; rejects with the reason it failed. */
@@ -43,10 +46,11 @@ export async function guardedYtdlpRun(
   options: GuardedYtdlpOptions & { timeoutMs: number; signal?: AbortSignal },
 ): Promise<void> {
   const common = await commonOptions(options);
-  await throughProxy(options.policy, async (proxy) => {
-    const result = await runYtdlp(build({ ...common, proxy }), options);
-    if (result.code !== 0) throw explainYtdlpFailure(result.stderr, result.code);
-  });
+  await withCookies(options, common, (withCopy) =>
+    throughProxy(options.policy, async (proxy) => {
+      const result = await runYtdlp(build({ ...withCopy, proxy }), options);
+      if (result.code !== 0) throw explainYtdlpFailure(result.stderr, result.code);
+    }));
 }
 
 /**
@@ -81,9 +85,22 @@ async function commonOptions(options: GuardedYtdlpOptions): Promise<YtdlpCommonO
   const denoPath = found.status === "current" ? ownDeno() : undefined;
   return {
     ...(denoPath === undefined ? {} : { denoPath }),
-    ...(options.operator?.cookiesPath === undefined ? {} : { cookiesPath: options.operator.cookiesPath }),
     extraArgs: options.operator?.extraArgs ?? [],
   };
+}
+
+/** Runs with a private copy of the operator's cookies file in the options, if there is one. */
+function withCookies<T>(
+  options: GuardedYtdlpOptions,
+  common: YtdlpCommonOptions,
+  run: (common: YtdlpCommonOptions) => Promise<T>,
+): Promise<T> {
+  const operator = options.operator;
+  return withCookiesCopy(
+    operator?.cookiesPath,
+    operator?.privateDir,
+    (cookiesPath) => run(cookiesPath === undefined ? common : { ...common, cookiesPath }),
+  );
 }
 
 /** The running Deno, unless this is a compiled bot: its binary is no JavaScript runtime for yt-dlp. */

@@ -43,13 +43,14 @@ export async function createQueryResolver(settings: ResolverSettings) {
     (line.level === "warn" ? console.warn : console.info)(line.text);
   });
   const youtubeReady = async () => assertYoutubeReady(await version);
-  const ytdlp = (build: Parameters<typeof guardedYtdlpJson>[0], signal: AbortSignal) =>
+  const ytdlp = (build: Parameters<typeof guardedYtdlpJson>[0], signal: AbortSignal, owner?: string) =>
     guardedYtdlpJson(build, {
       ytdlpPath: settings.ytdlpPath,
       operator: settings.ytdlpOperator,
       policy,
       timeoutMs: YTDLP_TIMEOUT_MS,
       signal,
+      owner,
     });
   const spotify = createSpotifyResolver({ ...settings.spotify, log: (line) => console.warn(line) });
   const suggestions = new SearchCache<ResolverAnswer>({ maxEntries: 500, ttlMs: 10 * 60_000 });
@@ -64,10 +65,10 @@ export async function createQueryResolver(settings: ResolverSettings) {
     sure: (text, count, signal) =>
       ytdlp((common) => searchArgs(text, count, common), signal).then(tracksFromPlaylistJson),
   });
-  const search = async (text: string, count: number, signal: AbortSignal) => {
+  const search = async (text: string, count: number, signal: AbortSignal, sureOnEmpty = true) => {
     // An old yt-dlp could not play what is found: say so before searching at all.
     await youtubeReady();
-    return await youtubeSearch.search(text, count, signal);
+    return await youtubeSearch.search(text, count, signal, { sureOnEmpty });
   };
   const segments = createSegmentFinder(settings.sponsorBlockUrl);
   const matcher = createSpotifyMatcher({
@@ -75,7 +76,7 @@ export async function createQueryResolver(settings: ResolverSettings) {
     search: (text) => search(text, SUGGESTIONS, AbortSignal.timeout(YTDLP_TIMEOUT_MS)),
   });
 
-  async function resolve(query: Query, signal: AbortSignal): Promise<ResolverAnswer> {
+  async function resolve(query: Query, signal: AbortSignal, owner?: string): Promise<ResolverAnswer> {
     switch (query.kind) {
       case "search": {
         const [best] = await search(query.text, 1, signal);
@@ -87,14 +88,14 @@ export async function createQueryResolver(settings: ResolverSettings) {
         if (suggested) return tracks([suggested]);
         await youtubeReady();
         return tracks([
-          trackFromVideoJson(await ytdlp((c) => metadataArgs(query.url, c), signal), query.url),
+          trackFromVideoJson(await ytdlp((c) => metadataArgs(query.url, c), signal, owner), query.url),
         ]);
       }
       case "youtube-playlist":
         await youtubeReady();
         return playlist(
           tracksFromPlaylistJson(
-            await ytdlp((c) => playlistArgs(query.url, settings.playlistLimit + 1, c), signal),
+            await ytdlp((c) => playlistArgs(query.url, settings.playlistLimit + 1, c), signal, owner),
           ),
           settings.playlistLimit,
         );
@@ -104,13 +105,16 @@ export async function createQueryResolver(settings: ResolverSettings) {
       }
       case "site":
         return tracks([
-          trackFromVideoJson(await ytdlp((c) => metadataArgs(query.url, c), signal), query.url),
+          trackFromVideoJson(await ytdlp((c) => metadataArgs(query.url, c), signal, owner), query.url),
         ]);
       case "http":
         // Checked before yt-dlp starts, so a private link costs no request at all.
         await assertFetchable(query.url, policy);
         return tracks([
-          trackFromVideoJson(await ytdlp((c) => metadataArgs(query.url.href, c), signal), query.url.href),
+          trackFromVideoJson(
+            await ytdlp((c) => metadataArgs(query.url.href, c), signal, owner),
+            query.url.href,
+          ),
         ]);
     }
   }
@@ -123,13 +127,13 @@ export async function createQueryResolver(settings: ResolverSettings) {
         return withinLength(
           await resolutions.get(
             request.query.trim(),
-            async (query) => segments.addTo(await resolve(classifyQuery(query), signal)),
+            async (query) => segments.addTo(await resolve(classifyQuery(query), signal, request.owner)),
           ),
           caps,
         );
       case "suggest":
         return await suggestions.get(searchKey(request.text), async () => {
-          const found = await search(request.text, SUGGESTIONS, signal);
+          const found = await search(request.text, SUGGESTIONS, signal, false);
           for (const track of found) suggestedVideos.get(track.url, () => Promise.resolve(track));
           return {
             outcome: "suggestions",

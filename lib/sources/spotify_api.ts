@@ -5,6 +5,7 @@
  */
 import { UserError } from "../user_error.ts";
 import { createTokenKeeper } from "./spotify_token.ts";
+import { boundedArtists, boundedTitle } from "./bounded_text.ts";
 
 /** A track as the Web API describes it; new apps get no ISRC, so none is kept. */
 export interface SpotifyApiTrack {
@@ -199,7 +200,7 @@ export function createSpotifyApi(config: SpotifyApiConfig): SpotifyApi {
       const first = pageItems(body?.tracks);
       const list: SpotifyApiList = {
         id,
-        name: stringOr(body?.name, "Unknown album"),
+        name: boundedTitle(stringOr(body?.name, "Unknown album")),
         total: Number(body?.total_tracks ?? body?.tracks?.total ?? first.length),
         tracks: first.map(toTrack).slice(0, limit),
       };
@@ -303,5 +304,10 @@ function toTrack(value: unknown): SpotifyApiTrack {
   const artists = (Array.isArray(track.artists) ? track.artists : [])
     .map((artist) => artist?.name)
     .filter((name): name is string => typeof name === "string");
-  return { id: track.id, name: track.name, artists, durationMs: track.duration_ms };
+  return {
+    id: track.id,
+    name: boundedTitle(track.name),
+    artists: boundedArtists(artists),
+    durationMs: track.duration_ms,
+  };
 }

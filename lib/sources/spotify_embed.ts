@@ -1,4 +1,5 @@
 import { UserError } from "../user_error.ts";
+import { boundedArtists, boundedTitle } from "./bounded_text.ts";
 
 /** A track as the public embed page shows it: no ISRC there. */
 export interface EmbedTrack {
@@ -110,8 +111,8 @@ export function parseEmbedTrack(html: string, id: string): EmbedTrack | undefine
   if (!title || artists.length === 0) throw new EmbedPageChangedError("track entity without name or artists");
   return {
     trackId: trackIdOf(entity.uri) ?? id,
-    title,
-    artists,
+    title: boundedTitle(title),
+    artists: boundedArtists(artists),
     ...durationOf(entity.duration),
   };
 }
@@ -128,7 +129,7 @@ export function parseEmbedCollection(html: string, type: "album" | "playlist"): 
     throw new EmbedPageChangedError(`${type} entries without uri`);
   }
   return {
-    name: firstString(entity.name, entity.title) ?? `Spotify ${type}`,
+    name: boundedTitle(firstString(entity.name, entity.title) ?? `Spotify ${type}`),
     tracks,
     capped: entity.trackList.length >= EMBED_ENTRY_LIMIT,
   };
@@ -167,7 +168,12 @@ function toEmbedTrack(entry: unknown): EmbedTrack | undefined {
   // "Tyler, The Creator", so it stays one entry.
   const artists = cleanText(field(entry, "subtitle"));
   if (!trackId || !title) return undefined;
-  return { trackId, title, artists: artists ? [artists] : [], ...durationOf(field(entry, "duration")) };
+  return {
+    trackId,
+    title: boundedTitle(title),
+    artists: boundedArtists(artists ? [artists] : []),
+    ...durationOf(field(entry, "duration")),
+  };
 }
 
 function field(value: unknown, key: string): unknown {

@@ -2,6 +2,7 @@ import type { TrackInfo } from "../track.ts";
 import { UserError } from "../user_error.ts";
 import { createSpotifyApi, type SpotifyApi, type SpotifyApiList } from "./spotify_api.ts";
 import { createSpotifyEmbed, EMBED_ENTRY_LIMIT, type EmbedCollection } from "./spotify_embed.ts";
+import { boundedTitle } from "./bounded_text.ts";
 
 /** A classified Spotify link. */
 export interface SpotifyLink {
@@ -123,7 +124,9 @@ export function toTrackInfo(facts: SpotifyTrackFacts): TrackInfo {
       artists: facts.artists,
       ...seconds,
     },
-    title: facts.artists.length > 0 ? `${facts.artists.join(", ")} - ${facts.title}` : facts.title,
+    title: boundedTitle(
+      facts.artists.length > 0 ? `${facts.artists.join(", ")} - ${facts.title}` : facts.title,
+    ),
     url: `https://open.spotify.com/track/${facts.trackId}`,
     ...seconds,
   };

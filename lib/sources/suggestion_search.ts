@@ -4,6 +4,7 @@
  * search it supersedes, so a user has at most one search in flight, and answers are remembered for a while.
  */
 import { type Clock, systemClock } from "../clock.ts";
+import { type RateLimit, RateLimiter } from "../limits/rate_limiter.ts";
 import { withoutInvisibles } from "./query_kind.ts";
 import { SearchCache, searchKey } from "./search_cache.ts";
 
@@ -22,7 +23,9 @@ export type SuggestionOutcome =
   /** A newer keystroke of the same user took over; the text is offered back as typed. */
   | { status: "superseded"; choices: Choice[] }
   /** The search failed or took too long; the text is offered back as typed. */
-  | { status: "failed"; choices: Choice[] };
+  | { status: "failed"; choices: Choice[] }
+  /** This user searched too often just now; the text is offered back as typed, with no search. */
+  | { status: "limited"; choices: Choice[] };
 
 /** A search for `text`; undefined when it failed. It must stop when `signal` aborts. */
 export type SuggestionSearcher = (text: string, signal: AbortSignal) => Promise<Choice[] | undefined>;
@@ -37,7 +40,12 @@ export interface SuggestionSearchOptions {
   timeoutMs?: number;
   cacheTtlMs?: number;
   cacheEntries?: number;
+  /** Searches one user may start; answers from memory do not count. */
+  perUser?: RateLimit;
 }
+
+/** Enough for anyone typing (a search waits for a pause in the keys), not for a script hammering away. */
+export const SUGGESTIONS_PER_USER: RateLimit = { limit: 20, windowMs: 10_000 };
 
 /**
  * Quiet time after a keystroke before searching. Short, because a search is one request from the worker
@@ -62,8 +70,9 @@ type UserState =
 
 /** Debounced, cancellable, cached suggestion searches, one in flight per user. */
 export class SuggestionSearch {
-  readonly #options: Required<Omit<SuggestionSearchOptions, "cacheTtlMs" | "cacheEntries">>;
+  readonly #options: Required<Omit<SuggestionSearchOptions, "cacheTtlMs" | "cacheEntries" | "perUser">>;
   readonly #cache: SearchCache<Choice[]>;
+  readonly #perUser: RateLimiter;
   readonly #users = new Map<string, UserState>();
 
   constructor(options: SuggestionSearchOptions) {
@@ -73,6 +82,7 @@ export class SuggestionSearch {
       ttlMs: options.cacheTtlMs ?? 10 * 60_000,
       now: () => this.#options.clock.now(),
     });
+    this.#perUser = new RateLimiter(options.perUser ?? SUGGESTIONS_PER_USER, () => this.#options.clock.now());
   }
 
   /** Suggestions for what `userId` has typed so far. */
@@ -114,6 +124,10 @@ export class SuggestionSearch {
     }
     const state = this.#state(userId);
     if (state.status !== "debouncing" || state.stop !== stop) return superseded;
+    if (!this.#perUser.take(userId).allowed) {
+      this.#set(userId, { status: "idle" });
+      return { status: "limited", choices: asTyped(text) };
+    }
     this.#set(userId, { ...state, status: "searching" });
     // A search that outlives Discord's patience still finishes and is remembered, so the next keystroke or
     // the same words again get its answer at once; only a newer keystroke (stop) cancels it.

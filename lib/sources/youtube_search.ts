@@ -8,6 +8,7 @@
 import { Innertube, Log, YTNodes } from "youtubei.js";
 import { abortable } from "../abortable.ts";
 import type { TrackInfo } from "../track.ts";
+import { boundedTitle } from "./bounded_text.ts";
 
 /** Where the web API lives, and how long one request may take. */
 export interface YoutubeSearchOptions {
@@ -65,10 +66,28 @@ function trackFromVideo(video: YTNodes.Video): TrackInfo | undefined {
   const seconds = video.duration.seconds;
   const track: TrackInfo = {
     source: { kind: "youtube", videoId: id },
-    title,
+    title: boundedTitle(title),
     url: `${YOUTUBE_ORIGIN}/watch?v=${id}`,
   };
   return seconds > 0 ? { ...track, durationSeconds: seconds } : track;
+}
+
+/**
+ * Where a request youtubei.js makes for YouTube's origin goes: the same path and query on `base`. Throws
+ * for any other origin, and for a path that would leave `base` (a `//host/x` path read as a URL of its own).
+ */
+export function searchTarget(requestUrl: string, base: URL): URL {
+  const url = new URL(requestUrl);
+  if (url.origin !== YOUTUBE_ORIGIN) {
+    throw new Error(`youtubei.js asked for ${url.origin}, which search never needs`);
+  }
+  const target = new URL(base.origin);
+  target.pathname = url.pathname;
+  target.search = url.search;
+  if (target.origin !== base.origin) {
+    throw new Error(`youtubei.js asked for a path that leaves ${base.origin}`);
+  }
+  return target;
 }
 
 /**
@@ -79,11 +98,7 @@ function redirectedFetch(baseUrl: string, timeoutMs: number): typeof fetch {
   const base = new URL(baseUrl);
   return async (input, init) => {
     const request = new Request(input, init);
-    const url = new URL(request.url);
-    if (url.origin !== YOUTUBE_ORIGIN) {
-      throw new Error(`youtubei.js asked for ${url.origin}, which search never needs`);
-    }
-    return await fetch(new URL(url.pathname + url.search, base), {
+    return await fetch(searchTarget(request.url, base), {
       method: request.method,
       headers: request.headers,
       body: request.method === "GET" || request.method === "HEAD" ? undefined : await request.arrayBuffer(),

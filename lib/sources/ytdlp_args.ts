@@ -15,7 +15,7 @@ export interface YtdlpCommonOptions {
   denoPath?: string;
   /** A cookies file (`--cookies`). */
   cookiesPath?: string;
-  /** The operator's checked extra arguments; they come first, so the bot's own settings win. */
+  /** The operator's checked extra arguments; they come first on every line, so the bot's own settings win. */
   extraArgs?: readonly string[];
 }
 
@@ -25,8 +25,13 @@ export interface DownloadOptions extends YtdlpCommonOptions {
   maxFilesizeBytes?: number;
 }
 
-/** Preferred audio: Opus needs no re-encode for Discord; then any audio-only stream; then anything. */
-export const AUDIO_FORMAT = "bestaudio[acodec=opus]/bestaudio/best";
+/**
+ * Preferred audio: Opus needs no re-encode for Discord; then any audio-only stream; then anything; each
+ * fetched over HTTP(S) only (plain or in DASH segments), never HLS playlists, RTMP or other protocols that
+ * would hand yt-dlp or ffmpeg a list of further places to read.
+ */
+export const AUDIO_FORMAT =
+  "bestaudio[acodec=opus][protocol^=http]/bestaudio[protocol^=http]/best[protocol^=http]";
 /** Upper bound on search results (Discord shows at most 25 autocomplete choices). */
 export const MAX_SEARCH_RESULTS = 25;
 const DEFAULT_SOCKET_TIMEOUT_SECONDS = 20;
@@ -37,7 +42,7 @@ const DEFAULT_MAX_FILESIZE_BYTES = 300 * 1024 * 1024;
  * run for strangers), no colours or warnings in output we parse, and a bounded socket wait.
  */
 export function commonArgs(options: YtdlpCommonOptions = {}): string[] {
-  const args = [...options.extraArgs ?? [], "--ignore-config", "--no-warnings", "--no-colors"];
+  const args = ["--ignore-config", "--no-warnings", "--no-colors"];
   args.push("--socket-timeout", String(options.socketTimeoutSeconds ?? DEFAULT_SOCKET_TIMEOUT_SECONDS));
   args.push(...(options.cacheDir === undefined ? ["--no-cache-dir"] : ["--cache-dir", options.cacheDir]));
   if (options.proxy !== undefined) args.push("--proxy", options.proxy);
@@ -49,13 +54,29 @@ export function commonArgs(options: YtdlpCommonOptions = {}): string[] {
 /** A YouTube search, one result page, no per-video extraction. */
 export function searchArgs(text: string, count: number, options?: YtdlpCommonOptions): string[] {
   const n = clampCount(count, MAX_SEARCH_RESULTS);
-  return ["--flat-playlist", "-J", ...commonArgs(options), "--", `ytsearch${n}:${text}`];
+  return [
+    ...operatorArgs(options),
+    "--flat-playlist",
+    "-J",
+    ...commonArgs(options),
+    "--",
+    `ytsearch${n}:${text}`,
+  ];
 }
 
 /** Full metadata of one video or direct link, ignoring any playlist it belongs to. */
 export function metadataArgs(url: string, options?: YtdlpCommonOptions): string[] {
   // The audio format the download would pick, so the info names its URL and one extraction serves both.
-  return ["-J", "--no-playlist", "-f", AUDIO_FORMAT, ...commonArgs(options), "--", url];
+  return [
+    ...operatorArgs(options),
+    "-J",
+    "--no-playlist",
+    "-f",
+    AUDIO_FORMAT,
+    ...commonArgs(options),
+    "--",
+    url,
+  ];
 }
 
 /**
@@ -65,6 +86,7 @@ export function metadataArgs(url: string, options?: YtdlpCommonOptions): string[
 export function playlistArgs(url: string, limit: number, options?: YtdlpCommonOptions): string[] {
   const items = `1:${clampCount(limit, Number.MAX_SAFE_INTEGER)}`;
   return [
+    ...operatorArgs(options),
     "--flat-playlist",
     "-J",
     "--yes-playlist",
@@ -97,6 +119,7 @@ export function radioUrl(videoId: string): string {
 export function downloadArgs(url: string, outputPath: string, options: DownloadOptions = {}): string[] {
   const maxBytes = options.maxFilesizeBytes ?? DEFAULT_MAX_FILESIZE_BYTES;
   return [
+    ...operatorArgs(options),
     ...["-f", AUDIO_FORMAT, "--no-playlist", "--quiet", "--no-progress"],
     ...["--no-part", "--force-overwrites", "--no-mtime", "--max-filesize", String(maxBytes)],
     ...["--retries", "3", "--fragment-retries", "3"],
@@ -114,12 +137,18 @@ export function downloadArgs(url: string, outputPath: string, options: DownloadO
  */
 export function liveStreamArgs(url: string, options: YtdlpCommonOptions = {}): string[] {
   return [
+    ...operatorArgs(options),
     ...["-f", AUDIO_FORMAT, "--no-playlist", "--quiet", "--no-progress", "--hls-use-mpegts"],
     ...["-o", "-"],
     ...commonArgs(options),
     "--",
     url,
   ];
+}
+
+/** The operator's arguments, which go before all of the bot's own: yt-dlp keeps the last value it is given. */
+function operatorArgs(options: YtdlpCommonOptions | undefined): readonly string[] {
+  return options?.extraArgs ?? [];
 }
 
 function clampCount(count: number, max: number): number {

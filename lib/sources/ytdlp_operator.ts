@@ -1,55 +1,54 @@
 /**
  * What an operator may add to every yt-dlp run: a cookies file (YTDLP_COOKIES) and extra arguments
- * (YTDLP_ARGS, split like a shell would). Extra arguments may tune extraction, but never undo what keeps
- * the bot safe: the egress proxy, the ignored config files, where files go, or what programs run.
+ * (YTDLP_ARGS, split like a shell would). Extra arguments may tune extraction, and nothing else: not the
+ * egress proxy, config files, where files go or what programs run. They are an allow-list of full names.
  */
 
 /** The operator's additions, fixed for the bot's life. */
 export interface YtdlpOperatorOptions {
   /** A Netscape cookies file passed as `--cookies`; never logged. */
   cookiesPath?: string;
+  /** Where each run's private copy of the cookies file goes (the system's temporary folder if unset). */
+  privateDir?: string;
   /** Already split and checked by {@linkcode parseYtdlpArgs}. */
   extraArgs: readonly string[];
 }
 
-/** Options the bot sets itself, or that would let a run reach past the egress proxy or run programs. */
-const FORBIDDEN = new Map<string, string>([
-  ["--proxy", "the bot sets its own proxy"],
-  ["--geo-verification-proxy", "the bot sets its own proxy"],
-  ["--source-address", "the bot decides how to connect"],
-  ["--exec", "it runs programs"],
-  ["--exec-before-download", "it runs programs"],
-  ["--downloader", "it runs programs"],
-  ["--external-downloader", "it runs programs"],
-  ["--downloader-args", "it runs programs"],
-  ["--external-downloader-args", "it runs programs"],
-  ["--postprocessor-args", "it changes how ffmpeg runs"],
-  ["--ppa", "it changes how ffmpeg runs"],
-  ["--ffmpeg-location", "it runs programs"],
-  ["--netrc-cmd", "it runs programs"],
-  ["--plugin-dirs", "it loads code"],
-  ["--use-postprocessor", "it loads code"],
-  ["--config-location", "the bot ignores config files"],
-  ["--config-locations", "the bot ignores config files"],
-  ["-a", "it reads URLs from a file"],
-  ["--batch-file", "it reads URLs from a file"],
-  ["--load-info-json", "it reads a file"],
-  ["-o", "the bot decides where files go"],
-  ["--output", "the bot decides where files go"],
-  ["-P", "the bot decides where files go"],
-  ["--paths", "the bot decides where files go"],
-  ["--cache-dir", "the bot decides where files go"],
-  ["--print-to-file", "the bot decides where files go"],
-  ["-U", "updates belong to the operator's package manager"],
-  ["--update", "updates belong to the operator's package manager"],
-  ["--update-to", "updates belong to the operator's package manager"],
-  ["--cookies", "use YTDLP_COOKIES instead"],
-  ["--js-runtimes", "the bot passes its own Deno"],
+/**
+ * The options an operator may give, by full name, with how many values each takes. Only options that tune
+ * how pages and media are requested: yt-dlp also accepts any unique abbreviation (`--conf` for
+ * `--config-locations`), and those are refused along with every short option.
+ */
+export const ALLOWED_YTDLP_OPTIONS: ReadonlyMap<string, number> = new Map([
+  ["--extractor-args", 1],
+  ["--extractor-retries", 1],
+  ["--user-agent", 1],
+  ["--referer", 1],
+  ["--add-headers", 1],
+  ["--impersonate", 1],
+  ["--xff", 1],
+  ["--force-ipv4", 0],
+  ["--force-ipv6", 0],
+  ["--legacy-server-connect", 0],
+  ["--sleep-requests", 1],
+  ["--sleep-interval", 1],
+  ["--max-sleep-interval", 1],
+  ["--retries", 1],
+  ["--fragment-retries", 1],
+  ["--retry-sleep", 1],
+  ["--limit-rate", 1],
+  ["--throttled-rate", 1],
+  ["--http-chunk-size", 1],
+  ["--concurrent-fragments", 1],
+  ["--check-formats", 0],
+  ["--no-check-formats", 0],
+  ["--mark-watched", 0],
+  ["--no-mark-watched", 0],
 ]);
 
 /**
- * Splits YTDLP_ARGS like a POSIX shell (quotes and backslashes, no expansion) and checks each option.
- * Returns the arguments, or a problem to report; a value must follow the option it belongs to.
+ * Splits YTDLP_ARGS like a POSIX shell (quotes and backslashes, no expansion) and checks each option
+ * against {@linkcode ALLOWED_YTDLP_OPTIONS}. Returns the arguments, or a sentence naming what is refused.
  */
 export function parseYtdlpArgs(text: string): { args: string[] } | { problem: string } {
   const split = splitLikeShell(text);
@@ -59,15 +58,31 @@ export function parseYtdlpArgs(text: string): { args: string[] } | { problem: st
     const arg = args[i];
     if (arg === "--") return { problem: `"--" is not allowed: the bot adds the link itself.` };
     if (!arg.startsWith("-")) {
-      if (i === 0 || !args[i - 1].startsWith("-") || args[i - 1].includes("=")) {
-        return { problem: `"${arg}" is not an option; links and values without an option are not allowed.` };
-      }
+      return { problem: `"${arg}" is not an option; links and values without an option are not allowed.` };
+    }
+    if (!arg.startsWith("--")) {
+      return {
+        problem: `"${arg}" is not allowed: write options by their full name (short ones are refused).`,
+      };
+    }
+    const equals = arg.indexOf("=");
+    const name = equals < 0 ? arg : arg.slice(0, equals);
+    const values = ALLOWED_YTDLP_OPTIONS.get(name);
+    if (values === undefined) {
+      return {
+        problem: `"${name}" is not allowed: only these full option names are accepted: ${
+          [...ALLOWED_YTDLP_OPTIONS.keys()].join(", ")
+        }.`,
+      };
+    }
+    if (equals >= 0) {
+      if (values !== 1) return { problem: `"${name}" takes no value, so "${arg}" is not allowed.` };
       continue;
     }
-    const name = arg.includes("=") ? arg.slice(0, arg.indexOf("=")) : arg;
-    const reason = FORBIDDEN.get(name) ??
-      (/^-[a-zA-Z]{2,}$/.test(name) ? "write short options apart" : undefined);
-    if (reason !== undefined) return { problem: `"${name}" is not allowed (${reason}).` };
+    if (i + values >= args.length) {
+      return { problem: `"${name}" needs ${values} value${values === 1 ? "" : "s"} after it.` };
+    }
+    i += values;
   }
   return { args };
 }

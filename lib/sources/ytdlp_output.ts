@@ -4,6 +4,8 @@
  */
 import type { MediaLocation, MusicSite, TrackInfo } from "../track.ts";
 import { UserError } from "../user_error.ts";
+import { boundedTitle } from "./bounded_text.ts";
+import { ownValue } from "../own_value.ts";
 
 /** Discord's limit on an autocomplete choice's name (and value). */
 export const MAX_CHOICE_NAME = 100;
@@ -31,7 +33,7 @@ export function trackFromVideoJson(json: unknown, link: string): TrackInfo {
 function trackFromInfo(info: Json, link: string): TrackInfo {
   const live = isLive(info);
   const id = requireString(info, "id");
-  const title = optionalString(info, "title") ?? id;
+  const title = boundedTitle(optionalString(info, "title") ?? id);
   const durationSeconds = live ? undefined : optionalNumber(info, "duration");
   const media = live ? undefined : mediaOf(info);
   if (info.extractor_key === "Youtube") {
@@ -44,7 +46,7 @@ function trackFromInfo(info: Json, link: string): TrackInfo {
       media,
     );
   }
-  const site = SITE_EXTRACTORS[String(info.extractor_key)];
+  const site = ownValue(SITE_EXTRACTORS, String(info.extractor_key));
   if (site !== undefined) {
     const canonical = optionalString(info, "webpage_url");
     const page = canonical !== undefined && /^https?:\/\//.test(canonical) ? canonical : link;
@@ -123,7 +125,7 @@ function trackFromFlatEntry(entry: Json): TrackInfo | undefined {
   if (entry.ie_key !== "Youtube" || !VIDEO_ID.test(id)) return undefined;
   const url = `https://www.youtube.com/watch?v=${id}`;
   return withDuration(
-    { source: { kind: "youtube", videoId: id }, title, url },
+    { source: { kind: "youtube", videoId: id }, title: boundedTitle(title), url },
     optionalNumber(entry, "duration"),
   );
 }

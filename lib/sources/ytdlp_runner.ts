@@ -15,6 +15,8 @@ export interface YtdlpRunOptions {
   priority?: ToolPriority;
   /** The process is killed after this long and the run fails with a UserError. */
   timeoutMs: number;
+  /** Whose run this is (a guild): no owner holds every slot. */
+  owner?: string;
 }
 
 /** What a finished yt-dlp run printed, and how it exited. */
@@ -24,14 +26,16 @@ export interface YtdlpResult {
   code: number;
 }
 
-// A proxy exception list in the environment would let yt-dlp (and the ffmpeg it starts) bypass the
-// egress proxy for matching hosts; clear it so every connection goes through `--proxy`.
-const NO_PROXY_BYPASS = { no_proxy: "", NO_PROXY: "" };
 const KILL_GRACE_MS = 2_000;
 
 /** Runs yt-dlp with the given arguments, once a slot is free, killing it (and its ffmpeg) on timeout or abort. */
 export async function runYtdlp(args: string[], options: YtdlpRunOptions): Promise<YtdlpResult> {
-  return await toolCaps.ytdlp.run(options.priority ?? "now", () => runNow(args, options), options.signal);
+  return await toolCaps.ytdlp.run(
+    options.priority ?? "now",
+    () => runNow(args, options),
+    options.signal,
+    options.owner,
+  );
 }
 
 async function runNow(args: string[], options: YtdlpRunOptions): Promise<YtdlpResult> {
@@ -80,7 +84,7 @@ function spawn(
   stderr: "piped" | "null" = "piped",
 ): ToolProcess {
   try {
-    return ToolProcess.spawn(ytdlpPath, { args, env: NO_PROXY_BYPASS, signal, stderr });
+    return ToolProcess.spawn(ytdlpPath, { args, signal, stderr });
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
       throw new Error(`yt-dlp was not found at "${ytdlpPath}"; install it or configure its path.`, {

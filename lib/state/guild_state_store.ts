@@ -30,6 +30,11 @@ import {
 } from "./guild_state.ts";
 import { HistoryRing } from "./history_ring.ts";
 
+/**
+ * Deno KV refuses a value over 64 KiB; a record (playback, settings, one play in the history) is refused
+ * before that, with a sentence, so the other parts of a save still go through.
+ */
+export const MAX_RECORD_BYTES = 60_000;
 /** Deno KV's limit on mutations per atomic commit. */
 const MUTATION_LIMIT = 1000;
 
@@ -79,6 +84,7 @@ export class GuildStateStore {
 
   /** Records one play; the oldest falls out once there are 200. */
   async appendHistory(guildId: string, entry: HistoryEntry): Promise<void> {
+    assertFits(entry, "history entry");
     if (await this.#history(guildId).append(entry, (op) => this.#commit(guildId, op))) return;
     throw new Error(`Guild ${guildId}: could not append to the history; it kept changing underneath.`);
   }
@@ -164,7 +170,16 @@ export class GuildStateStore {
 function checked<T extends object>(value: T, parse: (stored: unknown) => unknown): Record<string, unknown> {
   const stored = { ...value, version: STATE_VERSION };
   parse(stored);
+  assertFits(stored, "record");
   return stored;
+}
+
+/** Throws when `value` would not fit in one KV value (measured as UTF-8 JSON, which is never smaller). */
+function assertFits(value: unknown, what: string): void {
+  const bytes = new TextEncoder().encode(JSON.stringify(value)).length;
+  if (bytes > MAX_RECORD_BYTES) {
+    throw new Error(`The ${what} is too large to save (${bytes} bytes; at most ${MAX_RECORD_BYTES}).`);
+  }
 }
 
 function messageOf(error: unknown): string {

@@ -35,6 +35,11 @@ export class BotProcess {
     return new BotProcess(env);
   }
 
+  /** The process group of the task shell and the bot (the pid of the process the test started). */
+  get pgid(): number {
+    return this.#child.pid;
+  }
+
   /** Everything printed so far, as one text. */
   get log(): string {
     return this.output.join("\n");

@@ -1,4 +1,5 @@
 /** Channel messages and the few guild reads a bot may make. */
+import { checkMessage } from "./message_rules.ts";
 import { guildChannels, guildRoles, memberOf } from "./fake_guild.ts";
 import {
   bodyObject,
@@ -29,6 +30,7 @@ export function channelRoutes(state: RestState): RestRoute[] {
         state.channelMessages.push({ channelId: request.params.channel, messageId: message.id, body });
         return reply(200, message);
       }),
+      { rules: checkMessage },
     ),
     route(
       "GET",
@@ -46,6 +48,7 @@ export function channelRoutes(state: RestState): RestRoute[] {
         if (!ownMessage(request)) return unknown(10008, "Message");
         return reply(200, state.messages.edit(request.params.message, bodyObject(request)));
       }),
+      { rules: checkMessage },
     ),
     route(
       "DELETE",

@@ -50,6 +50,8 @@ export interface FakeYoutubeSpec {
   realYtdlp?: string;
   /** What the fake answers to `--version` (default: the real yt-dlp's answer). */
   version?: string;
+  /** How long each yt-dlp search takes (default: no wait). */
+  searchDelayMs?: number;
 }
 
 const FAKE_YTDLP = fileURLToPath(new URL("./fake_ytdlp.ts", import.meta.url));
@@ -80,6 +82,7 @@ export class FakeYoutube {
       logPath: join(dir, "invocations.jsonl"),
       realYtdlp: spec.realYtdlp ?? "yt-dlp",
       ...(spec.version === undefined ? {} : { version: spec.version }),
+      ...(spec.searchDelayMs === undefined ? {} : { searchDelayMs: spec.searchDelayMs }),
     };
     checkReferences(catalog);
     const youtube = await FakeYoutube.fromCatalog(dir, catalog);

@@ -41,6 +41,8 @@ export interface Catalog {
   realYtdlp: string;
   /** What `--version` answers; unset asks the real yt-dlp. Versions before 2025.11.12 refuse `--js-runtimes`. */
   version?: string;
+  /** How long each search takes before it answers; none by default. */
+  searchDelayMs?: number;
 }
 
 /** The first yt-dlp release that knows `--js-runtimes`. */

@@ -1,4 +1,5 @@
 /** Interaction callbacks and the interaction webhook (original response, follow-ups). */
+import { checkMessage } from "./message_rules.ts";
 import type { FakeInteraction } from "./fake_interaction.ts";
 import {
   bodyObject,
@@ -22,6 +23,7 @@ export function interactionRoutes(state: RestState): RestRoute[] {
   return [
     route("POST", "/interactions/{id}/{token}/callback", (request) => callback(state, request), {
       auth: false,
+      rules: checkMessage,
     }),
     route(
       "GET",
@@ -34,7 +36,7 @@ export function interactionRoutes(state: RestState): RestRoute[] {
       "/webhooks/{app}/{token}/messages/@original",
       (request) =>
         withOriginal(state, byToken(request), (id, interaction) => edit(state, interaction, id, request)),
-      { auth: false },
+      { auth: false, rules: checkMessage },
     ),
     route(
       "DELETE",
@@ -44,6 +46,7 @@ export function interactionRoutes(state: RestState): RestRoute[] {
     ),
     route("POST", "/webhooks/{app}/{token}", (request) => followUp(state, byToken(request), request), {
       auth: false,
+      rules: checkMessage,
     }),
     route(
       "GET",
@@ -55,7 +58,7 @@ export function interactionRoutes(state: RestState): RestRoute[] {
       "PATCH",
       "/webhooks/{app}/{token}/messages/{message}",
       (request) => withFollowUp(state, request, (id, interaction) => edit(state, interaction, id, request)),
-      { auth: false },
+      { auth: false, rules: checkMessage },
     ),
     route(
       "DELETE",

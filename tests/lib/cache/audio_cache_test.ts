@@ -250,7 +250,7 @@ Deno.test("a lookup during an eviction of its file misses instead of pinning a f
   });
 });
 
-Deno.test("a restart sweeps temporary files, drops entries without a file and adopts unindexed ones", async () => {
+Deno.test("a restart sweeps temporary files, drops entries without a file and adopts unindexed ones of its own", async () => {
   await withWorld(async (world) => {
     const cache = await world.open(10_000);
     await store(world, cache, "kept", 100);
@@ -258,22 +258,42 @@ Deno.test("a restart sweeps temporary files, drops entries without a file and ad
     await Deno.writeFile(cache.temporaryPathFor("interrupted"), new Uint8Array(50));
     await Deno.writeFile(join(world.cacheDir, ".partial-download-1234"), new Uint8Array(50));
     await Deno.remove(cache.pathOf("lost"));
-    await Deno.writeFile(join(world.cacheDir, "stray.ogg"), new Uint8Array(42));
+    // A file the cache made whose index entry was lost, and an operator's own files.
+    const orphan = cacheKeyFor("youtube:orphan", loudnessTarget(-16));
+    await Deno.writeFile(cache.pathOf(orphan), new Uint8Array(42));
+    await Deno.writeFile(join(world.cacheDir, "stray.ogg"), new Uint8Array(4_000));
     await Deno.writeFile(join(world.cacheDir, "notes.txt"), new Uint8Array(7));
 
     const restarted = await world.restart(10_000);
-    assert.deepEqual(await namesIn(world.cacheDir), ["kept.ogg", "notes.txt", "stray.ogg"]);
+    assert.deepEqual(
+      await namesIn(world.cacheDir),
+      [`${orphan}.ogg`, "kept.ogg", "notes.txt", "stray.ogg"].sort(),
+    );
     assert.equal((await world.kv().get(["cache", "lost"])).value, null);
     assert.deepEqual(restarted.stats(), { files: 2, sizeBytes: 142, limitBytes: 10_000, hits: 0, misses: 0 });
     assert.equal((await touch(restarted, "kept"))?.durationSeconds, 60);
     // Adopted files are treated as least recent, so they are the first to go.
-    assert.deepEqual((await world.kv().get(["cache", "stray"])).value, {
-      key: "stray",
+    assert.deepEqual((await world.kv().get(["cache", orphan])).value, {
+      key: orphan,
       sizeBytes: 42,
       lastUsedAt: 0,
     });
+    assert.equal((await world.kv().get(["cache", "stray"])).value, null, "an operator's file is not adopted");
     assert.equal(await touch(restarted, "lost"), undefined);
     assert.deepEqual(world.logged, []);
+  });
+});
+
+Deno.test("an operator's *.ogg in the cache folder is never evicted, however full the cache is", async () => {
+  await withWorld(async (world) => {
+    await Deno.mkdir(world.cacheDir, { recursive: true });
+    const stray = join(world.cacheDir, "my-recording.ogg");
+    await Deno.writeFile(stray, new Uint8Array(500));
+    const cache = await world.open(300);
+    await store(world, cache, "a", 200);
+    await store(world, cache, "b", 200);
+    assert.equal((await Deno.stat(stray)).size, 500, "the operator's file is still there");
+    assert.deepEqual(await namesIn(world.cacheDir), ["b.ogg", "my-recording.ogg"]);
   });
 });
 
@@ -281,16 +301,17 @@ Deno.test("a corrupt index entry is skipped with one log line naming its key", a
   await withWorld(async (world) => {
     const first = await world.open(10_000);
     await store(world, first, "good", 100);
-    await Deno.writeFile(first.pathOf("half"), new Uint8Array(64));
+    const half = cacheKeyFor("youtube:half", loudnessTarget(-16));
+    await Deno.writeFile(first.pathOf(half), new Uint8Array(64));
     await world.kv().set(["cache", "garbage"], "not an entry");
-    await world.kv().set(["cache", "half"], { key: "half", sizeBytes: "64" });
+    await world.kv().set(["cache", half], { key: half, sizeBytes: "64" });
 
     const cache = await world.open(10_000);
     assert.equal(world.logged.length, 2, world.logged.join("\n"));
     assert.ok(world.logged.some((line) => line.includes('"garbage"')), world.logged.join("\n"));
-    assert.ok(world.logged.some((line) => line.includes('"half"')), world.logged.join("\n"));
+    assert.ok(world.logged.some((line) => line.includes(`"${half}"`)), world.logged.join("\n"));
     assert.equal((await world.kv().get(["cache", "garbage"])).value, null);
-    assert.equal((await touch(cache, "half"))?.sizeBytes, 64, "the file is adopted afresh");
+    assert.equal((await touch(cache, half))?.sizeBytes, 64, "the file is adopted afresh");
     assert.equal((await touch(cache, "good"))?.sizeBytes, 100);
   });
 });

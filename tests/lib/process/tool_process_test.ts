@@ -102,3 +102,22 @@ Deno.test("groups are killed with only the bot's permissions: named programs to 
   await waitUntil(() => !isAlive(grandchild), `grandchild ${grandchild} is gone`);
   assert.deepEqual(processesInGroup(tool), []);
 });
+
+Deno.test("a tool sees none of the bot's variables but PATH, HOME and the locale, plus what it is given", async () => {
+  Deno.env.set("DISCORD_TOKEN_FOR_TOOL_TEST", "secret-token");
+  try {
+    const tool = ToolProcess.spawn("env", { args: [], env: { GIVEN: "yes" }, registry: new LiveTools() });
+    const output = new TextDecoder().decode((await tool.output()).stdout);
+    const names = output.trim().split("\n").map((line) => line.slice(0, line.indexOf("=")));
+    assert.ok(!output.includes("secret-token"), output);
+    assert.ok(names.includes("PATH") && names.includes("GIVEN"), output);
+    for (const name of names) {
+      assert.ok(
+        ["PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "GIVEN"].includes(name),
+        `${name} reached the tool`,
+      );
+    }
+  } finally {
+    Deno.env.delete("DISCORD_TOKEN_FOR_TOOL_TEST");
+  }
+});

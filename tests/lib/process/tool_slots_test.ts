@@ -72,3 +72,28 @@ Deno.test("run holds a slot for the work and gives it back even when the work fa
   assert.deepEqual(slots.usage, { held: 0, waiting: 0 });
   assert.equal(await slots.run("now", () => Promise.resolve(42)), 42);
 });
+
+Deno.test("one owner never holds every slot: the last free one waits for someone else", async () => {
+  const slots = new ToolSlots(3);
+  assert.equal(slots.perOwner, 2);
+  const order: string[] = [];
+  const first = await slots.acquire("now", undefined, "guild A").then((
+    release,
+  ) => (order.push("A1"), release));
+  await slots.acquire("now", undefined, "guild A").then((release) => (order.push("A2"), release));
+  const third = slots.acquire("now", undefined, "guild A").then((release) => (order.push("A3"), release));
+  assert.deepEqual(slots.usage, { held: 2, waiting: 1 }, "A's third run waits though a slot is free");
+  await slots.acquire("later", undefined, "guild B").then(() => order.push("B1"));
+  assert.deepEqual(order, ["A1", "A2", "B1"], "another guild gets the free slot, even at a lower priority");
+  first();
+  await third;
+  assert.deepEqual(order, ["A1", "A2", "B1", "A3"]);
+});
+
+Deno.test("with a single slot, an owner may still hold it", async () => {
+  const slots = new ToolSlots(1);
+  assert.equal(slots.perOwner, 1);
+  const release = await slots.acquire("now", undefined, "guild A");
+  release();
+  assert.deepEqual(slots.usage, { held: 0, waiting: 0 });
+});

@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import {
+  connectWithin,
   type EgressProxy,
   type Refusal,
   refusalError,
@@ -252,4 +253,17 @@ Deno.test("a refusal outranks a host that could not be reached", () => {
     "I couldn't reach YouTube just now; please try again in a moment.",
   );
   assert.equal(refusalError(proxy([])), undefined);
+});
+
+Deno.test("a connect that gets no answer gives up at its deadline, and a late connection is closed", async () => {
+  let late: (conn: Deno.Conn) => void = () => {};
+  // A host that drops packets: the connect neither succeeds nor fails until the system gives up.
+  const silent = () => new Promise<Deno.Conn>((resolve) => late = resolve);
+  const started = Date.now();
+  await assert.rejects(() => connectWithin("192.0.2.1", 9, 300, silent), /took over 300 ms/);
+  assert.ok(Date.now() - started < 5_000, `gave up after ${Date.now() - started} ms`);
+  let closed = false;
+  late({ close: () => closed = true } as unknown as Deno.Conn);
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assert.ok(closed, "a connection that comes after the deadline is closed");
 });

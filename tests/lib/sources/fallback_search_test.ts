@@ -97,6 +97,16 @@ Deno.test("nothing found by the fast source is checked with the sure one, withou
   assert.deepEqual(log, []);
 });
 
+Deno.test("for suggestions, nothing found by a working fast source is the answer: no yt-dlp run", async () => {
+  const { fast, sure, search } = harness();
+  fast.answer(() => Promise.resolve([]));
+  assert.deepEqual(
+    await search.search("rare words", 5, new AbortController().signal, { sureOnEmpty: false }),
+    [],
+  );
+  assert.deepEqual(sure.calls, []);
+});
+
 Deno.test("a cancelled search ends there: no fallback, no rest", async () => {
   const { fast, sure, log, search } = harness();
   const stop = new AbortController();

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { type Choice, SuggestionSearch } from "../../../lib/sources/suggestion_search.ts";
 import { ManualClock, settle } from "../../fakes/manual_clock.ts";
+import type { RateLimit } from "../../../lib/limits/rate_limiter.ts";
 
 interface Call {
   text: string;
@@ -10,7 +11,7 @@ interface Call {
 }
 
 /** A search whose calls wait until the test answers them; it also notes the most ever running per user. */
-function harness(options: { debounceMs?: number; timeoutMs?: number } = {}) {
+function harness(options: { debounceMs?: number; timeoutMs?: number; perUser?: RateLimit } = {}) {
   const clock = new ManualClock();
   const calls: Call[] = [];
   let running = 0;
@@ -19,6 +20,7 @@ function harness(options: { debounceMs?: number; timeoutMs?: number } = {}) {
     clock,
     debounceMs: options.debounceMs ?? 250,
     timeoutMs: options.timeoutMs ?? 2_000,
+    ...(options.perUser ? { perUser: options.perUser } : {}),
     search: (text, signal) => {
       running++;
       mostRunning = Math.max(mostRunning, running);
@@ -168,4 +170,32 @@ Deno.test("short text, links and invisible characters are offered back without a
   assert.deepEqual(calls.map((call) => call.text), ["line one"]);
   calls[0].answer([]);
   await cleaned;
+});
+
+Deno.test("one user searching too often gets the typed text without a search; others still search", async () => {
+  const { clock, calls, suggestions } = harness({ perUser: { limit: 2, windowMs: 10_000 } });
+  for (const words of ["first words", "second words"]) {
+    const outcome = suggestions.suggest("alice", words);
+    await clock.advance(250);
+    calls.at(-1)!.answer([song("aaaaaaaaaa1")]);
+    assert.equal((await outcome).status, "found");
+  }
+  const third = suggestions.suggest("alice", "third words");
+  await clock.advance(250);
+  assert.deepEqual(await third, {
+    status: "limited",
+    choices: [{ name: "third words", value: "third words" }],
+  });
+  assert.equal(calls.length, 2, "no third search for alice");
+  const bobs = suggestions.suggest("bob", "third words");
+  await clock.advance(250);
+  assert.equal(calls.length, 3, "bob is not limited by alice");
+  calls[2].answer([song("bbbbbbbbbb1")]);
+  assert.equal((await bobs).status, "found");
+  await clock.advance(10_000);
+  const later = suggestions.suggest("alice", "fourth words");
+  await clock.advance(250);
+  assert.equal(calls.length, 4, "alice searches again once the window has passed");
+  calls[3].answer([]);
+  await later;
 });

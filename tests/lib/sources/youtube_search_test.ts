@@ -3,7 +3,7 @@
  * and how it fails.
  */
 import assert from "node:assert/strict";
-import { createYoutubeSearch } from "../../../lib/sources/youtube_search.ts";
+import { createYoutubeSearch, searchTarget } from "../../../lib/sources/youtube_search.ts";
 import { startFakeInnertube } from "../../fakes/fake_innertube.ts";
 import { EVENING_SEARCH } from "../../fakes/evening_search.ts";
 import { waitUntil } from "../../fakes/wait_until.ts";
@@ -76,4 +76,24 @@ Deno.test("a search ends at once when it is cancelled, and when YouTube takes lo
 Deno.test("nothing answering at the address is a failure, not an empty result", async () => {
   const search = createYoutubeSearch({ baseUrl: "http://127.0.0.1:9" });
   await assert.rejects(search("evening hum", 5, new AbortController().signal));
+});
+
+const STAND_IN = new URL("http://127.0.0.1:8080");
+
+Deno.test("search requests keep their path and query, on the configured address", () => {
+  assert.equal(
+    searchTarget("https://www.youtube.com/youtubei/v1/search?prettyPrint=false", STAND_IN).href,
+    "http://127.0.0.1:8080/youtubei/v1/search?prettyPrint=false",
+  );
+});
+
+Deno.test("a path that starts with two slashes stays on the configured address", () => {
+  const target = searchTarget("https://www.youtube.com//evil.example/x?y=1", STAND_IN);
+  assert.equal(target.origin, STAND_IN.origin);
+  assert.equal(target.pathname, "//evil.example/x");
+});
+
+Deno.test("other origins are refused", () => {
+  assert.throws(() => searchTarget("https://evil.example/youtubei/v1/search", STAND_IN), /evil\.example/);
+  assert.throws(() => searchTarget("http://www.youtube.com/x", STAND_IN), /which search never needs/);
 });

@@ -111,8 +111,19 @@ Deno.test("the JavaScript runtime, cookies and the operator's arguments reach ev
     cookiesPath: "/etc/trazom/cookies.txt",
     extraArgs: ["--extractor-args", "youtube:player_client=web", "--proxy", "http://evil.example"],
   };
-  for (const args of [searchArgs("x", 5, common), downloadArgs("u", "/tmp/o", common)]) {
+  const lines = [
+    searchArgs("x", 5, common),
+    metadataArgs("u", common),
+    playlistArgs("u", 3, common),
+    downloadArgs("u", "/tmp/o", common),
+  ];
+  for (const args of lines) {
     const opts = options(args);
+    assert.deepEqual(
+      opts.slice(0, 4),
+      common.extraArgs,
+      "the operator's arguments come before the bot's own",
+    );
     assert.equal(opts[opts.indexOf("--js-runtimes") + 1], "deno:/opt/deno/bin/deno");
     assert.equal(opts[opts.indexOf("--cookies") + 1], "/etc/trazom/cookies.txt");
     assert.equal(opts[opts.indexOf("--extractor-args") + 1], "youtube:player_client=web");

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseYtdlpArgs } from "../../../lib/sources/ytdlp_operator.ts";
+import { ALLOWED_YTDLP_OPTIONS, parseYtdlpArgs } from "../../../lib/sources/ytdlp_operator.ts";
 import { parseConfig } from "../../../config.ts";
 
 const TOKEN = `${btoa("123456789012345678")}.a.b`;
@@ -10,15 +10,24 @@ Deno.test("YTDLP_ARGS is split like a shell splits it", () => {
     { problem: "a single quote is never closed." },
   );
   assert.deepEqual(
-    parseYtdlpArgs(`--extractor-args "youtube:player_client=web,tv" --user-agent 'A B' -4 --sleep\\ x=1`),
+    parseYtdlpArgs(
+      `--extractor-args "youtube:player_client=web,tv" --user-agent 'A B' --force-ipv4 --referer\\ x`,
+    ),
+    { problem: `"--referer x" is not allowed: only these full option names are accepted: ${allowedList}.` },
+  );
+  assert.deepEqual(
+    parseYtdlpArgs(
+      `--extractor-args "youtube:player_client=web,tv" --user-agent 'A B' --force-ipv4 --referer x`,
+    ),
     {
       args: [
         "--extractor-args",
         "youtube:player_client=web,tv",
         "--user-agent",
         "A B",
-        "-4",
-        "--sleep x=1",
+        "--force-ipv4",
+        "--referer",
+        "x",
       ],
     },
   );
@@ -26,17 +35,32 @@ Deno.test("YTDLP_ARGS is split like a shell splits it", () => {
   assert.deepEqual(parseYtdlpArgs("  "), { args: [] });
 });
 
-Deno.test("YTDLP_ARGS may not undo the proxy, run programs, add links or move files", () => {
+const allowedList = [...ALLOWED_YTDLP_OPTIONS.keys()].join(", ");
+
+Deno.test("YTDLP_ARGS takes only full names from its allow-list, each with its own number of values", () => {
   const refused: [string, RegExp][] = [
-    ["--proxy http://elsewhere:8080", /"--proxy" is not allowed/],
-    ["--proxy=http://elsewhere:8080", /"--proxy" is not allowed/],
-    ["--exec 'rm -rf ~'", /"--exec" is not allowed \(it runs programs\)/],
-    ["--config-locations /tmp/x", /ignores config files/],
-    ["-o /etc/passwd", /"-o" is not allowed/],
-    ["--cookies /tmp/c.txt", /YTDLP_COOKIES/],
+    ["--proxy http://elsewhere:8080", /^"--proxy" is not allowed: only these full option names/],
+    ["--proxy=http://elsewhere:8080", /^"--proxy" is not allowed/],
+    ["--exec 'rm -rf ~'", /^"--exec" is not allowed/],
+    ["--config-locations /tmp/x", /^"--config-locations" is not allowed/],
+    // Abbreviations yt-dlp would expand, and short options with their value attached.
+    ["--conf=/tmp/x", /^"--conf" is not allowed/],
+    ["--exec-b=x", /^"--exec-b" is not allowed/],
+    ["--extractor-arg youtube:x", /^"--extractor-arg" is not allowed/],
+    ["-o/tmp/x", /^"-o\/tmp\/x" is not allowed: write options by their full name/],
+    ["-o /etc/passwd", /^"-o" is not allowed/],
+    ["-4", /^"-4" is not allowed/],
+    ["--cookies /tmp/c.txt", /^"--cookies" is not allowed/],
+    ["--alias x y", /^"--alias" is not allowed/],
+    ["--max-filesize 1G", /^"--max-filesize" is not allowed/],
+    ["--yes-playlist", /^"--yes-playlist" is not allowed/],
+    ["--force-ipv4=yes", /"--force-ipv4" takes no value/],
+    ["--extractor-args", /"--extractor-args" needs 1 value after it/],
+    // A value is counted as the option's, so a second link cannot hide behind a value-less option.
+    ["--force-ipv4 https://example.com", /"https:\/\/example.com" is not an option/],
     ["-- https://example.com", /"--" is not allowed/],
     ["https://example.com/song", /not an option/],
-    ["-xo /tmp", /write short options apart/],
+    ["-xo /tmp", /^"-xo" is not allowed/],
     ["--dump-json 'trailing", /never closed/],
     ["--force-ipv4 \\", /lone backslash/],
   ];
@@ -64,4 +88,18 @@ Deno.test("the config reads YTDLP_COOKIES and YTDLP_ARGS, and names a bad YTDLP_
     () => parseConfig({ DISCORD_TOKEN: TOKEN, YTDLP_ARGS: "--exec whoami" }),
     /YTDLP_ARGS can't be used: "--exec" is not allowed/,
   );
+  for (
+    const [value, named] of [["--conf=FILE", "--conf"], ["--exec-b=x", "--exec-b"], ["-o/tmp/x", "-o/tmp/x"]]
+  ) {
+    assert.throws(
+      () => parseConfig({ DISCORD_TOKEN: TOKEN, YTDLP_ARGS: value }),
+      new RegExp(`YTDLP_ARGS can't be used: "${named}" is not allowed`),
+      value,
+    );
+  }
+});
+
+Deno.test("the README names every option YTDLP_ARGS accepts", async () => {
+  const readme = await Deno.readTextFile(new URL("../../../README.md", import.meta.url));
+  for (const name of ALLOWED_YTDLP_OPTIONS.keys()) assert.ok(readme.includes(`\`${name}\``), name);
 });

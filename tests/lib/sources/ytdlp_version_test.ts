@@ -4,7 +4,7 @@
  * `--js-runtimes`; a current one gets the bot's own Deno, the operator's cookies file and extra arguments.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { ResolverAnswer, ResolverSettings } from "../../../lib/channels/resolver_messages.ts";
 import { createQueryResolver } from "../../../lib/sources/query_resolver.ts";
 import {
@@ -127,10 +127,14 @@ Deno.test("an old yt-dlp: YouTube requests are refused with how to update, other
     assert.ok(site && !site.args.includes("--js-runtimes"), "an old version is not given --js-runtimes");
   }));
 
-Deno.test("a current yt-dlp gets the bot's Deno, the cookies file and the operator's arguments", async () => {
+Deno.test("a current yt-dlp gets the bot's Deno, a private copy of the cookies file and the operator's arguments", async () => {
   const cookies = await Deno.makeTempFile({ suffix: ".txt" });
+  const operatorCookies = "# Netscape HTTP Cookie File\n.youtube.com\tTRUE\t/\tTRUE\t0\tPREF\tf6=40000000\n";
+  await Deno.writeTextFile(cookies, operatorCookies);
+  const privateDir = await Deno.makeTempDir();
   const operator = {
     cookiesPath: cookies,
+    privateDir,
     extraArgs: ["--extractor-args", "youtube:player_client=web_safari"],
   };
   try {
@@ -140,11 +144,14 @@ Deno.test("a current yt-dlp gets the bot's Deno, the cookies file and the operat
       const [lookup] = youtube.invocations().filter((run) => run.request.kind === "video");
       const value = (flag: string) => lookup.args[lookup.args.indexOf(flag) + 1];
       assert.equal(value("--js-runtimes"), `deno:${Deno.execPath()}`);
-      assert.equal(value("--cookies"), cookies);
+      assert.equal(dirname(value("--cookies")), privateDir, "yt-dlp gets a private copy");
       assert.equal(value("--extractor-args"), "youtube:player_client=web_safari");
+      assert.equal(await Deno.readTextFile(cookies), operatorCookies, "the operator's file is only read");
+      assert.deepEqual(await Array.fromAsync(Deno.readDir(privateDir)), [], "the copy is gone after the run");
     }, operator);
   } finally {
     await Deno.remove(cookies);
+    await Deno.remove(privateDir, { recursive: true });
   }
 });
 

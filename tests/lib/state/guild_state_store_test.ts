@@ -411,3 +411,20 @@ Deno.test("a restart reopening the KV file sees the same state", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a playback or play too large for one KV value is refused with a sentence; what was saved stays", async () => {
+  await withStore(async (store) => {
+    await store.savePlayback(GUILD, playback);
+    const huge = { ...playback, track: { ...playback.track, title: "x".repeat(70_000) } };
+    await assert.rejects(
+      () => store.savePlayback(GUILD, huge),
+      /too large to save \(\d+ bytes; at most 60000\)/,
+    );
+    await assert.rejects(
+      () => store.appendHistory(GUILD, historyEntryOf(huge.track, 1_700_000_000_000)),
+      /history entry is too large to save/,
+    );
+    assert.deepEqual((await store.load(GUILD)).playback, playback);
+    assert.deepEqual(await store.history(GUILD), []);
+  });
+});
