@@ -19,7 +19,7 @@ export interface Config {
   /** Target integrated loudness, LUFS. */
   readonly loudnessLufs: number;
   readonly allowPrivateUrls: boolean;
-  /** Unset means: ffmpeg-static's file if present, else PATH. */
+  /** Unset means: the ffmpeg on PATH. */
   readonly ffmpegPath?: string;
   readonly ytdlpPath: string;
   /** YTDLP_COOKIES and YTDLP_ARGS, for every yt-dlp run. */

@@ -49,7 +49,7 @@ const FORGET_SESSION_AFTER_MS = 10 * 60_000;
 async function main(): Promise<void> {
   const config = readConfig();
   await prepareFolders(config);
-  void warnAboutSetup(config);
+  await checkTools(config);
   const kvPath = join(config.dataDir, "trazom.kv");
   const kv = await Deno.openKv(kvPath);
   const store = new GuildStateStore(kv);
@@ -196,11 +196,16 @@ async function prepareFolders(config: Config): Promise<void> {
   }
 }
 
-/** What `deno task doctor` would fail on in ffmpeg and DAVE, logged once; the bot starts anyway. */
-async function warnAboutSetup(config: Config): Promise<void> {
-  for (const result of [await checkDave(), await checkFfmpeg(config.ffmpegPath)]) {
-    if (result.status !== "ok") console.warn(`${result.detail} ${result.fix ?? ""}`.trim());
-  }
+/**
+ * ffmpeg as the transcoder will run it, or a sentence naming the fix and exit code 1: without it no new
+ * track could ever play. DAVE's module is only warned about (the doctor says more).
+ */
+async function checkTools(config: Config): Promise<void> {
+  const [dave, ffmpeg] = await Promise.all([checkDave(), checkFfmpeg(config.ffmpegPath)]);
+  if (dave.status !== "ok") console.warn(`${dave.detail} ${dave.fix ?? ""}`.trim());
+  if (ffmpeg.status === "ok") return;
+  console.error(`The bot cannot play without a working ffmpeg: ${ffmpeg.detail} ${ffmpeg.fix ?? ""}`.trim());
+  Deno.exit(1);
 }
 
 function readConfig(): Config {

@@ -89,6 +89,12 @@ Deno.test("doctor reads the same file as start", () => {
   assert.equal(envPart(config.tasks.doctor), envPart(config.tasks.start));
 });
 
-Deno.test("ffmpeg-static's download script is neither run nor asked about", () => {
-  assert.deepEqual(config.allowScripts, { deny: ["npm:ffmpeg-static"] });
+Deno.test("ffmpeg is FFMPEG_PATH or the one on PATH, and --allow-run names exactly that", async () => {
+  assert.equal(config.imports["ffmpeg-static"], undefined, "no npm package downloads a binary");
+  assert.equal(config.allowScripts, undefined, "no install script to approve or deny");
+  const lock = await Deno.readTextFile(new URL("../deno.lock", import.meta.url));
+  assert.ok(!lock.includes("ffmpeg-static"), "the lock file does not pull it in either");
+  for (const task of [config.tasks.bot, config.tasks.compile]) {
+    assert.match(task, /--allow-run="\$\{FFMPEG_PATH:-ffmpeg\}","\$\{YTDLP_PATH:-yt-dlp\}"[\s,]/);
+  }
 });
