@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { DEFAULT_TOOL_JOBS, type ToolJobs } from "./lib/process/tool_caps.ts";
 import { parseRate, type RateLimit } from "./lib/limits/rate_limiter.ts";
 import { parseYtdlpArgs, type YtdlpOperatorOptions } from "./lib/sources/ytdlp_operator.ts";
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from "./lib/log/log_line.ts";
 
 export interface Config {
   readonly discordToken: string;
@@ -47,6 +48,8 @@ export interface Config {
   readonly playRate: RateLimit | null;
   /** Queue caps for the whole guild and for each user. */
   readonly queueLimits: { readonly perGuild: number; readonly perUser: number };
+  /** TRAZOM_LOG_LEVEL and TRAZOM_LOG_FORMAT. */
+  readonly log: { readonly level: LogLevel; readonly format: LogFormat };
 }
 
 /** Thrown when the environment holds missing or bad values; the message lists all of them. */
@@ -82,6 +85,8 @@ export const CONFIG_VARIABLES = [
   "TRAZOM_PLAY_RATE",
   "TRAZOM_QUEUE_LIMIT",
   "TRAZOM_QUEUE_LIMIT_PER_USER",
+  "TRAZOM_LOG_LEVEL",
+  "TRAZOM_LOG_FORMAT",
   "FFMPEG_PATH",
   "YTDLP_PATH",
   "YTDLP_COOKIES",
@@ -141,6 +146,10 @@ export function parseConfig(env: Env): Config {
     queueLimits: {
       perGuild: read.integer("TRAZOM_QUEUE_LIMIT", { min: 1, max: 10_000 }) ?? 500,
       perUser: read.integer("TRAZOM_QUEUE_LIMIT_PER_USER", { min: 1, max: 10_000 }) ?? 100,
+    },
+    log: {
+      level: read.choice("TRAZOM_LOG_LEVEL", LOG_LEVELS) ?? "info",
+      format: read.choice("TRAZOM_LOG_FORMAT", LOG_FORMATS) ?? "text",
     },
   };
   if ((config.spotify.clientId === undefined) !== (config.spotify.clientSecret === undefined)) {
@@ -209,6 +218,15 @@ class EnvReader {
     if (["1", "true", "yes", "on"].includes(value)) return true;
     if (["0", "false", "no", "off"].includes(value)) return false;
     this.problems.push(`${name} must be 1 or 0, not "${value}".`);
+    return undefined;
+  }
+
+  /** One of `options`, in any letter case. */
+  choice<T extends string>(name: string, options: readonly T[]): T | undefined {
+    const value = this.text(name)?.toLowerCase();
+    if (value === undefined) return undefined;
+    if ((options as readonly string[]).includes(value)) return value as T;
+    this.problems.push(`${name} must be one of ${options.join(", ")}, not "${this.text(name)}".`);
     return undefined;
   }
 

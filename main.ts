@@ -26,6 +26,8 @@ import { inviteLink } from "./lib/discord/invite_link.ts";
 import { RateLimiter } from "./lib/limits/rate_limiter.ts";
 import { checkDave } from "./lib/doctor/dave_module.ts";
 import { checkFfmpeg } from "./lib/doctor/tool_checks.ts";
+import { TrackLog } from "./lib/log/track_log.ts";
+import { installLogger, log, type LogSettings, type WithLog } from "./lib/log/logger.ts";
 import { ensureWritableFolder, FolderError } from "./lib/doctor/writable_folder.ts";
 import { BotMetrics } from "./lib/metrics/bot_metrics.ts";
 import { startMetricsServer } from "./lib/metrics/metrics_server.ts";
@@ -47,7 +49,11 @@ import { GuildPlayer } from "./lib/voice/guild_player.ts";
 const FORGET_SESSION_AFTER_MS = 10 * 60_000;
 
 async function main(): Promise<void> {
+  // Until the settings are read, lines still get their time and level.
+  installLogger({ level: "info", format: "text", secrets: [] });
   const config = readConfig();
+  const logSettings = logSettingsOf(config);
+  installLogger(logSettings);
   await prepareFolders(config);
   await checkTools(config);
   const kvPath = join(config.dataDir, "trazom.kv");
@@ -68,7 +74,7 @@ async function main(): Promise<void> {
   }, ["resolver", "transcoder"]);
   onVoiceReconnect(() => metrics.voiceReconnected());
   const target = loudnessTarget(config.loudnessLufs);
-  const { resolver, transcoder } = startWorkers(config, target, kvPath, (worker) => {
+  const { resolver, transcoder } = startWorkers(config, logSettings, target, kvPath, (worker) => {
     metrics.workerRestarted(worker);
   });
 
@@ -115,6 +121,7 @@ async function main(): Promise<void> {
 
   const announce = createAnnouncer(bot.rest);
   const keeper = new SessionStateKeeper(store, systemClock);
+  const trackLog = new TrackLog(log);
   const sessions = new GuildSessions({
     createOutput: (guildId, listener) =>
       new GuildPlayer(guildId, adapters, listener.onEvent, listener.onLost),
@@ -128,6 +135,7 @@ async function main(): Promise<void> {
     listenersIn: (guildId, channelId) => voiceStates.listenersIn(guildId, channelId).length,
     load: (guildId) => keeper.load(guildId),
     onEvent: (session, event) => {
+      trackLog.onEvent(session.guildId, event);
       if (event.kind === "track-started") metrics.trackStarted(event);
       announce(session, event);
       keeper.onEvent(session, event);
@@ -208,6 +216,12 @@ async function checkTools(config: Config): Promise<void> {
   Deno.exit(1);
 }
 
+/** The log as configured, told which values are secrets. */
+function logSettingsOf(config: Config): LogSettings {
+  const secrets = [config.discordToken, config.spotify.clientSecret].filter((value) => value !== undefined);
+  return { ...config.log, secrets };
+}
+
 function readConfig(): Config {
   try {
     return parseConfig(processEnv());
@@ -221,6 +235,7 @@ function readConfig(): Config {
 /** The resolver and transcoder workers, each restarted by its client if it dies. */
 function startWorkers(
   config: Config,
+  logSettings: LogSettings,
   target: LoudnessTarget,
   kvPath: string,
   onRestart: (worker: string) => void,
@@ -236,7 +251,8 @@ function startWorkers(
       spotify: config.spotify,
       youtubeUrl: config.youtubeUrl,
       kvPath,
-    } satisfies ResolverSettings,
+      log: logSettings,
+    } satisfies WithLog<ResolverSettings>,
     { onRestart: () => onRestart("resolver"), toolJobs: config.toolJobs },
   );
   const transcoder = new WorkerClient<TranscoderRequest, TranscoderAnswer>(
@@ -250,7 +266,8 @@ function startWorkers(
       target,
       workDir: config.cacheDir,
       toolJobs: config.toolJobs,
-    } satisfies TranscoderSettings,
+      log: logSettings,
+    } satisfies WithLog<TranscoderSettings>,
     { onRestart: () => onRestart("transcoder"), toolJobs: config.toolJobs },
   );
   return { resolver, transcoder };

@@ -42,7 +42,10 @@ worldTest(
         return Number(match[2]);
       });
       for (let i = 1; i < waits.length; i++) assert.ok(waits[i] > waits[i - 1], `waits ${waits}`);
-      await bot.waitForOutput(new RegExp(`^Reached Discord on attempt ${attempts.length + 1}\\.$`), 10_000);
+      await bot.waitForOutput(
+        new RegExp(`(^| )Reached Discord on attempt ${attempts.length + 1}\\.$`),
+        10_000,
+      );
       assert.ok(!UNHANDLED.test(bot.log) && !/\[discord\]/.test(bot.log), bot.log);
       assert.ok(world.discord.commands.some((command) => command.name === "play"), "commands registered");
 
