@@ -29,8 +29,13 @@ import { checkFfmpeg } from "./lib/doctor/tool_checks.ts";
 import { TrackLog } from "./lib/log/track_log.ts";
 import { installLogger, log, type LogSettings, type WithLog } from "./lib/log/logger.ts";
 import { ensureWritableFolder, FolderError } from "./lib/doctor/writable_folder.ts";
-import { BotMetrics } from "./lib/metrics/bot_metrics.ts";
+import { BotMetrics, type FailureKind } from "./lib/metrics/bot_metrics.ts";
+import { healthProblems } from "./lib/metrics/bot_health.ts";
+import { resolverFailure, transcoderFailure } from "./lib/metrics/failure_kind.ts";
 import { startMetricsServer } from "./lib/metrics/metrics_server.ts";
+import { RestartLoop } from "./lib/metrics/restart_loop.ts";
+import { ToolHealth, toolProbes } from "./lib/metrics/tool_health.ts";
+import { WorkerStatsReader } from "./lib/metrics/worker_stats.ts";
 import { onVoiceReconnect } from "./lib/voice/connection_keeper.ts";
 import { getVoiceConnections, VoiceConnectionStatus } from "@discordjs/voice";
 import { ShardState } from "discordeno";
@@ -63,6 +68,10 @@ async function main(): Promise<void> {
   // Read at scrape time, when everything below exists.
   const gatewayConnected = () =>
     [...bot.gateway.shards.values()].some((s) => s.state === ShardState.Connected);
+  const tools = new ToolHealth(toolProbes(config.ffmpegPath, () => config.ytdlpPath));
+  void tools.check();
+  const restarts = new RestartLoop();
+  const workerStats = new WorkerStatsReader();
   const metrics = new BotMetrics({
     guilds: () => guildIds.size,
     voiceConnections: () =>
@@ -71,11 +80,25 @@ async function main(): Promise<void> {
     streamsPlaying: () => sessions.all().filter((session) => session.nowPlaying()?.paused === false).length,
     gatewayConnected,
     cache: () => cache.stats(),
+    queuedTracks: () => sessions.all().reduce((sum, session) => sum + session.queue.list().length, 0),
+    workers: () => workerStats.all,
+    ytdlpVersion: () => tools.readings.ytdlpVersion,
   }, ["resolver", "transcoder"]);
+  const failed = (kind: FailureKind | undefined) => {
+    if (kind === undefined) return;
+    metrics.failed(kind);
+    // A tool that disappeared or broke shows first as failing downloads and encodes.
+    if (kind !== "resolve") tools.suspect();
+  };
   onVoiceReconnect(() => metrics.voiceReconnected());
   const target = loudnessTarget(config.loudnessLufs);
-  const { resolver, transcoder } = startWorkers(config, logSettings, target, kvPath, (worker) => {
-    metrics.workerRestarted(worker);
+  const { resolver, transcoder } = startWorkers(config, logSettings, target, kvPath, {
+    onRestart: (worker) => {
+      metrics.workerRestarted(worker);
+      restarts.restarted(worker);
+    },
+    onAnswer: (worker, request, answer) =>
+      failed(worker === "resolver" ? resolverFailure(request, answer) : transcoderFailure(answer)),
   });
 
   const voiceStates = new VoiceStateTracker();
@@ -137,6 +160,8 @@ async function main(): Promise<void> {
     onEvent: (session, event) => {
       trackLog.onEvent(session.guildId, event);
       if (event.kind === "track-started") metrics.trackStarted(event);
+      // The one failure the session itself finds: the voice output failed while playing.
+      if (event.kind === "track-failed" && event.reason === "Playback failed.") failed("voice");
       announce(session, event);
       keeper.onEvent(session, event);
     },
@@ -164,11 +189,13 @@ async function main(): Promise<void> {
     keeper.stopPositionTimer();
     await keeper.saveAll(sessions.all());
   });
+  shutdown.onShutdown("closing the workers' statistics", () => workerStats.close());
   shutdown.listen();
   keeper.startPositionTimer(() => sessions.all());
 
   if (config.metrics) {
-    const server = await startMetricsServer({ ...config.metrics, metrics, healthy: gatewayConnected });
+    const problems = () => healthProblems({ gatewayConnected, tools, restarts });
+    const server = await startMetricsServer({ ...config.metrics, metrics, problems });
     console.log(`Serving /healthz and /metrics at ${server.url}.`);
     shutdown.onShutdown("closing the metrics endpoint", () => server.close());
   }
@@ -238,7 +265,10 @@ function startWorkers(
   logSettings: LogSettings,
   target: LoudnessTarget,
   kvPath: string,
-  onRestart: (worker: string) => void,
+  hooks: {
+    onRestart(worker: string): void;
+    onAnswer(worker: string, request: unknown, answer: unknown): void;
+  },
 ) {
   const resolver = new WorkerClient<ResolverRequest, ResolverAnswer>(
     "resolver",
@@ -253,7 +283,11 @@ function startWorkers(
       kvPath,
       log: logSettings,
     } satisfies WithLog<ResolverSettings>,
-    { onRestart: () => onRestart("resolver"), toolJobs: config.toolJobs },
+    {
+      onRestart: () => hooks.onRestart("resolver"),
+      onAnswer: (request, answer) => hooks.onAnswer("resolver", request, answer),
+      toolJobs: config.toolJobs,
+    },
   );
   const transcoder = new WorkerClient<TranscoderRequest, TranscoderAnswer>(
     "transcoder",
@@ -268,7 +302,11 @@ function startWorkers(
       toolJobs: config.toolJobs,
       log: logSettings,
     } satisfies WithLog<TranscoderSettings>,
-    { onRestart: () => onRestart("transcoder"), toolJobs: config.toolJobs },
+    {
+      onRestart: () => hooks.onRestart("transcoder"),
+      onAnswer: (request, answer) => hooks.onAnswer("transcoder", request, answer),
+      toolJobs: config.toolJobs,
+    },
   );
   return { resolver, transcoder };
 }

@@ -2,6 +2,7 @@
 /** The transcoder worker: downloads and normalizes tracks off the main thread, so voice never stutters. */
 import { serveRequests } from "../lib/channels/worker_server.ts";
 import { loggingSetup, type WithLog } from "../lib/log/logger.ts";
+import { publishWorkerStats } from "../lib/metrics/worker_stats.ts";
 import { liveTools } from "../lib/process/live_tools.ts";
 import type {
   TranscoderAnswer,
@@ -17,3 +18,4 @@ serveRequests<WithLog<TranscoderSettings>, TranscoderRequest, TranscoderAnswer>(
     tools: liveTools,
   },
 );
+publishWorkerStats("transcoder");

@@ -18,6 +18,7 @@ import { metadataArgs, playlistArgs, radioArgs, searchArgs } from "./ytdlp_args.
 import { choiceName, trackFromVideoJson, tracksFromPlaylistJson } from "./ytdlp_output.ts";
 import { createYoutubeSearch } from "./youtube_search.ts";
 import { assertYoutubeReady, probeYtdlpVersion, versionLogLine } from "./ytdlp_version.ts";
+import { workerReadings } from "../metrics/worker_stats.ts";
 
 const YTDLP_TIMEOUT_MS = 45_000;
 const SUGGESTIONS = 5;
@@ -56,6 +57,7 @@ export async function createQueryResolver(settings: ResolverSettings) {
     sure: (text, count, signal) =>
       ytdlp((common) => searchArgs(text, count, common), signal).then(tracksFromPlaylistJson),
   });
+  workerReadings.searchFallback = () => !youtubeSearch.trustsFastSource;
   const search = async (text: string, count: number, signal: AbortSignal) => {
     // An old yt-dlp could not play what is found: say so before searching at all.
     await youtubeReady();

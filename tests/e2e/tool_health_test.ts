@@ -1,11 +1,12 @@
 /**
  * The bot and its tools: without a usable ffmpeg it refuses to start with a sentence naming the fix, and
- * with ffmpeg gone while it runs, /healthz says so.
+ * with ffmpeg gone while it runs, /healthz says so and /metrics shows the tools and the process.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { BotProcess } from "./bot_process.ts";
 import { worldTest } from "./with_world.ts";
+import { askUntil } from "../fakes/wait_until.ts";
 
 worldTest(
   "with FFMPEG_PATH naming a missing file the bot refuses to start and names the fix",
@@ -22,3 +23,60 @@ worldTest(
     assert.ok(!/Connected to Discord/.test(bot.log));
   },
 );
+
+worldTest("/healthz turns 503 naming ffmpeg when its binary disappears while the bot runs", async (world) => {
+  const toolDir = await Deno.makeTempDir({ prefix: "trazom_ffmpeg_" });
+  world.closeWith(() => Deno.remove(toolDir, { recursive: true }));
+  const ffmpeg = join(toolDir, "ffmpeg");
+  await Deno.copyFile(await onPath("ffmpeg"), ffmpeg);
+  const bot = await world.startBot({ FFMPEG_PATH: ffmpeg, TRAZOM_METRICS_PORT: String(freePort()) });
+  const served = await bot.waitForOutput(/Serving \/healthz and \/metrics at/, 10_000);
+  const base = served.match(/at (http:\/\/127\.0\.0\.1:\d+)\.$/)![1];
+  const health = async () => {
+    const response = await fetch(`${base}/healthz`);
+    return { status: response.status, text: await response.text() };
+  };
+  assert.deepEqual(await health(), { status: 200, text: "ok\n" });
+  const metrics = await (await fetch(`${base}/metrics`)).text();
+  for (
+    const name of [
+      "trazom_process_resident_memory_bytes",
+      "trazom_nodejs_eventloop_lag_seconds",
+      'trazom_failures_total{kind="transcode"} 0',
+      "trazom_queued_tracks 0",
+      "trazom_search_fallback_active 0",
+    ]
+  ) {
+    assert.ok(metrics.includes(name), `/metrics has ${name}`);
+  }
+  await askUntil(async () => {
+    const text = await (await fetch(`${base}/metrics`)).text();
+    return /trazom_tool_runs\{worker="transcoder",tool="ffmpeg",state="busy"\} 0/.test(text)
+      ? text
+      : undefined;
+  }, "the workers' tool runs appear in /metrics");
+
+  await Deno.remove(ffmpeg);
+  const down = await askUntil(
+    async () => {
+      const answer = await health();
+      return answer.status === 503 ? answer : undefined;
+    },
+    "/healthz reports the missing ffmpeg",
+    { boundMs: 45_000, everyMs: 500 },
+  );
+  assert.match(down.text, new RegExp(`ffmpeg could not be run from "${ffmpeg}"`));
+});
+
+/** The absolute path of `name` on PATH. */
+async function onPath(name: string): Promise<string> {
+  const output = await new Deno.Command("sh", { args: ["-c", `command -v ${name}`] }).output();
+  return new TextDecoder().decode(output.stdout).trim();
+}
+
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr;
+  listener.close();
+  return port;
+}
