@@ -97,7 +97,7 @@ worldTest("settings come from a .env file, and the invite link is printed", asyn
     assert.equal(url.origin + url.pathname, "https://discord.com/oauth2/authorize");
     assert.equal(url.searchParams.get("client_id"), world.discord.applicationId);
     assert.equal(url.searchParams.get("scope"), "bot applications.commands");
-    assert.equal(url.searchParams.get("permissions"), "3148800");
+    assert.equal(url.searchParams.get("permissions"), "3165184");
     await world.discord.waitForReady();
     assert.ok(!/Warning|approve-scripts/i.test(bot.log), bot.log);
   } finally {
