@@ -23,6 +23,10 @@ export interface Config {
   /** Unset means: the ffmpeg on PATH. */
   readonly ffmpegPath?: string;
   readonly ytdlpPath: string;
+  /** Whether YTDLP_PATH chose yt-dlp; otherwise the bot may install and update its own. */
+  readonly ytdlpPathSet: boolean;
+  /** TRAZOM_YTDLP_UPDATE and TRAZOM_PIP_INDEX_URL, for the bot's own yt-dlp. */
+  readonly ownYtdlp: { readonly update: "daily" | "off"; readonly pipIndexUrl?: string };
   /** YTDLP_COOKIES and YTDLP_ARGS, for every yt-dlp run. */
   readonly ytdlpOperator: YtdlpOperatorOptions;
   readonly spotify: {
@@ -89,6 +93,8 @@ export const CONFIG_VARIABLES = [
   "TRAZOM_LOG_FORMAT",
   "FFMPEG_PATH",
   "YTDLP_PATH",
+  "TRAZOM_YTDLP_UPDATE",
+  "TRAZOM_PIP_INDEX_URL",
   "YTDLP_COOKIES",
   "YTDLP_ARGS",
   "SPOTIFY_CLIENT_ID",
@@ -120,6 +126,11 @@ export function parseConfig(env: Env): Config {
     allowPrivateUrls: read.flag("TRAZOM_ALLOW_PRIVATE_URLS") ?? false,
     ffmpegPath: read.text("FFMPEG_PATH"),
     ytdlpPath: read.text("YTDLP_PATH") ?? "yt-dlp",
+    ytdlpPathSet: read.text("YTDLP_PATH") !== undefined,
+    ownYtdlp: {
+      update: read.choice("TRAZOM_YTDLP_UPDATE", ["daily", "off"] as const) ?? "daily",
+      pipIndexUrl: read.url("TRAZOM_PIP_INDEX_URL"),
+    },
     ytdlpOperator: {
       cookiesPath: read.text("YTDLP_COOKIES"),
       extraArgs: read.ytdlpArgs("YTDLP_ARGS"),

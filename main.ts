@@ -27,6 +27,8 @@ import { RateLimiter } from "./lib/limits/rate_limiter.ts";
 import { checkDave } from "./lib/doctor/dave_module.ts";
 import { checkFfmpeg } from "./lib/doctor/tool_checks.ts";
 import { TrackLog } from "./lib/log/track_log.ts";
+import { chooseYtdlp, CurrentYtdlp, YtdlpUpdater } from "./lib/sources/current_ytdlp.ts";
+import { OwnYtdlp } from "./lib/sources/own_ytdlp.ts";
 import { installLogger, log, type LogSettings, type WithLog } from "./lib/log/logger.ts";
 import { ensureWritableFolder, FolderError } from "./lib/doctor/writable_folder.ts";
 import { BotMetrics, type FailureKind } from "./lib/metrics/bot_metrics.ts";
@@ -61,6 +63,7 @@ async function main(): Promise<void> {
   installLogger(logSettings);
   await prepareFolders(config);
   await checkTools(config);
+  const ytdlp = await startYtdlp(config);
   const kvPath = join(config.dataDir, "trazom.kv");
   const kv = await Deno.openKv(kvPath);
   const store = new GuildStateStore(kv);
@@ -68,7 +71,7 @@ async function main(): Promise<void> {
   // Read at scrape time, when everything below exists.
   const gatewayConnected = () =>
     [...bot.gateway.shards.values()].some((s) => s.state === ShardState.Connected);
-  const tools = new ToolHealth(toolProbes(config.ffmpegPath, () => config.ytdlpPath));
+  const tools = new ToolHealth(toolProbes(config.ffmpegPath, () => ytdlp.current.path));
   void tools.check();
   const restarts = new RestartLoop();
   const workerStats = new WorkerStatsReader();
@@ -92,7 +95,9 @@ async function main(): Promise<void> {
   };
   onVoiceReconnect(() => metrics.voiceReconnected());
   const target = loudnessTarget(config.loudnessLufs);
-  const { resolver, transcoder } = startWorkers(config, logSettings, target, kvPath, {
+  // The bot's own yt-dlp is run through one fixed script, so a switch needs no word to the workers.
+  const ytdlpConfig = { ...config, ytdlpPath: ytdlp.current.path };
+  const { resolver, transcoder } = startWorkers(ytdlpConfig, logSettings, target, kvPath, {
     onRestart: (worker) => {
       metrics.workerRestarted(worker);
       restarts.restarted(worker);
@@ -190,6 +195,7 @@ async function main(): Promise<void> {
     await keeper.saveAll(sessions.all());
   });
   shutdown.onShutdown("closing the workers' statistics", () => workerStats.close());
+  shutdown.onShutdown("stopping yt-dlp updates", () => ytdlp.updater?.stop());
   shutdown.listen();
   keeper.startPositionTimer(() => sessions.all());
 
@@ -241,6 +247,24 @@ async function checkTools(config: Config): Promise<void> {
   if (ffmpeg.status === "ok") return;
   console.error(`The bot cannot play without a working ffmpeg: ${ffmpeg.detail} ${ffmpeg.fix ?? ""}`.trim());
   Deno.exit(1);
+}
+
+/**
+ * The yt-dlp to run (installing the bot's own when there is no new-enough one), and its daily update when
+ * it is the bot's own and TRAZOM_YTDLP_UPDATE is not off.
+ */
+async function startYtdlp(config: Config) {
+  const own = new OwnYtdlp(config.dataDir, {
+    indexUrl: config.ownYtdlp.pipIndexUrl,
+    log: (line) => log.info(line),
+  });
+  const configured = config.ytdlpPathSet ? config.ytdlpPath : undefined;
+  const current = new CurrentYtdlp(await chooseYtdlp({ configured, own, log: (line) => log.info(line) }));
+  log.info(`Using ${current.describe()}.`);
+  if (!current.choice.own || config.ownYtdlp.update === "off") return { current };
+  const updater = new YtdlpUpdater(current, own, (line) => log.info(line));
+  updater.start();
+  return { current, updater };
 }
 
 /** The log as configured, told which values are secrets. */
