@@ -1,6 +1,6 @@
 /**
  * The yt-dlp the bot installs for itself, in `<data>/yt-dlp`: two Python virtual environments (`slot-a`,
- * `slot-b`), a `current` file naming the one in use, and a small `yt-dlp` script that runs it. A new release
+ * `slot-b`) and a `current` symlink to the one in use; every run starts `current/bin/yt-dlp`. A new release
  * goes into the other slot and is switched to only after it answers `--version` and imports; a run already
  * started keeps the binary it started with, and the previous release stays until the next update.
  */
@@ -36,14 +36,15 @@ export class OwnYtdlp {
     this.dir = resolve(dataDir, OWN_YTDLP_DIR);
   }
 
-  /** The script every yt-dlp run goes through; it runs the current slot's yt-dlp. */
+  /** The command every yt-dlp run starts: the current slot's, through the `current` symlink. */
   get command(): string {
-    return join(this.dir, "yt-dlp");
+    return join(this.dir, "current", "bin", "yt-dlp");
   }
 
   /** The slot in use and its version, if it still passes its self-check. */
   async current(): Promise<Installed | undefined> {
-    const slot = await Deno.readTextFile(join(this.dir, "current")).then((text) => text.trim(), () => "");
+    const target = await Deno.readLink(join(this.dir, "current")).catch(() => "");
+    const slot = target.replace(/^slot-/, "");
     if (slot !== "a" && slot !== "b") return undefined;
     const version = await this.#selfCheck(slot).catch(() => undefined);
     return version ? { slot, version } : undefined;
@@ -95,15 +96,21 @@ export class OwnYtdlp {
     throw new Error("pip could not install yt-dlp (see the lines above)");
   }
 
-  /** Makes `slot` the one every later run uses. */
+  /**
+   * Makes `slot` the one every later run uses: a new symlink renamed over `current`, atomically. Python
+   * does it: Deno grants symlinks only with unscoped file access, which the bot does not have.
+   */
   async activate(slot: Slot): Promise<void> {
-    await writeAtomically(join(this.dir, "current"), `${slot}\n`);
-    // Only shell built-ins: tools run with a minimal environment.
-    await writeAtomically(
-      this.command,
-      `#!/bin/sh\nread -r slot < "\${0%/*}/current"\nexec "\${0%/*}/slot-$slot/bin/yt-dlp" "$@"\n`,
-      0o755,
+    const link = join(this.dir, "current");
+    const script = "import os, sys; os.symlink(sys.argv[2], sys.argv[1] + '.new'); " +
+      "os.replace(sys.argv[1] + '.new', sys.argv[1])";
+    await Deno.remove(`${link}.new`).catch(() => {});
+    const switched = await this.#run(
+      this.options.python ?? "python3",
+      ["-c", script, link, `slot-${slot}`],
+      CHECK_TIMEOUT_MS,
     );
+    if (!switched.ok) throw new Error(`could not switch to slot ${slot}: ${switched.detail}`);
   }
 
   /** Removes a slot that failed, so that nothing half-installed is left. */
@@ -163,10 +170,4 @@ export class OwnYtdlp {
 
 function lastLine(text: string): string {
   return text.trim().split("\n").at(-1)?.slice(0, 300) || "no message";
-}
-
-async function writeAtomically(path: string, text: string, mode?: number): Promise<void> {
-  const temporary = `${path}.${crypto.randomUUID()}.tmp`;
-  await Deno.writeTextFile(temporary, text, mode === undefined ? {} : { mode });
-  await Deno.rename(temporary, path);
 }
