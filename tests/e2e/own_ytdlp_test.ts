@@ -52,20 +52,23 @@ worldTest(
       "ownVideo001",
     );
     assert.match(first, /No usable yt-dlp \(none on PATH\): the bot installs its own\./);
-    assert.deepEqual(new Set(await index.runVersions()), new Set(["2026.09.01"]), "the installed one ran");
+    assert.deepEqual(
+      new Set(await index.runVersions("ownVideo001")),
+      new Set(["2026.09.01"]),
+      "the installed one ran",
+    );
 
     await index.publish({ version: "2026.10.01" });
-    const before = (await index.runVersions()).length;
     await run(
       /Switched to yt-dlp 2026\.10\.01; runs already started finish with 2026\.09\.01\./,
       "ownVideo002",
     );
-    assert.deepEqual(new Set((await index.runVersions()).slice(before)), new Set(["2026.10.01"]));
+    // (The restored session may start ownVideo001 again before the switch: with the old release, as it should.)
+    assert.deepEqual(new Set(await index.runVersions("ownVideo002")), new Set(["2026.10.01"]));
 
     await index.publish({ version: "2026.11.01", broken: true });
-    const kept = (await index.runVersions()).length;
     const third = await run(/yt-dlp 2026\.11\.0?1 failed \(.*\); keeping 2026\.10\.01\./, "ownVideo003");
     assert.match(third, /Using yt-dlp 2026\.10\.01/);
-    assert.deepEqual(new Set((await index.runVersions()).slice(kept)), new Set(["2026.10.01"]));
+    assert.deepEqual(new Set(await index.runVersions("ownVideo003")), new Set(["2026.10.01"]));
   },
 );

@@ -44,10 +44,10 @@ export class FakePypi {
     this.#wheels.set(basename(path), await Deno.readFile(path));
   }
 
-  /** The versions of the fake yt-dlp that ran something other than --version, in order. */
-  async runVersions(): Promise<string[]> {
-    const text = await Deno.readTextFile(this.runsLog).catch(() => "");
-    return text.split("\n").filter(Boolean).map((line) => line.split(" ")[0]);
+  /** The versions of the fake yt-dlp that ran something other than --version and named `text`, in order. */
+  async runVersions(text = ""): Promise<string[]> {
+    const log = await Deno.readTextFile(this.runsLog).catch(() => "");
+    return log.split("\n").filter((line) => line && line.includes(text)).map((line) => line.split(" ")[0]);
   }
 
   close(): Promise<void> {
@@ -92,7 +92,7 @@ def main():
         print(VERSION)
         return
     with open(${JSON.stringify(runsLog)}, "a") as log:
-        log.write(VERSION + " " + " ".join(args[:3]) + "\\n")
+        log.write(VERSION + " " + " ".join(args) + "\\n")
     os.execv(${JSON.stringify(wrapper)}, [${JSON.stringify(wrapper)}] + args)
 if __name__ == "__main__":
     main()
