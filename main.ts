@@ -62,8 +62,8 @@ async function main(): Promise<void> {
   const logSettings = logSettingsOf(config);
   installLogger(logSettings);
   await prepareFolders(config);
-  await checkTools(config);
-  const ytdlp = await startYtdlp(config);
+  // Both look at tools, neither needs the other: the ffmpeg check and the choice of yt-dlp run together.
+  const [, ytdlp] = await Promise.all([checkTools(config), startYtdlp(config)]);
   const kvPath = join(config.dataDir, "trazom.kv");
   const kv = await Deno.openKv(kvPath);
   const store = new GuildStateStore(kv);
