@@ -1,12 +1,13 @@
 /**
  * The bot and its tools: without a usable ffmpeg it refuses to start with a sentence naming the fix, and
- * with ffmpeg gone while it runs, /healthz says so and /metrics shows the tools and the process.
+ * with ffmpeg gone while it runs, /healthz says so; /metrics shows the tools, the process and failures by kind.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { BotProcess } from "./bot_process.ts";
 import { worldTest } from "./with_world.ts";
 import { askUntil } from "../fakes/wait_until.ts";
+import { answerText } from "./bot_answers.ts";
 
 worldTest(
   "with FFMPEG_PATH naming a missing file the bot refuses to start and names the fix",
@@ -66,6 +67,22 @@ worldTest("/healthz turns 503 naming ffmpeg when its binary disappears while the
     { boundMs: 45_000, everyMs: 500 },
   );
   assert.match(down.text, new RegExp(`ffmpeg could not be run from "${ffmpeg}"`));
+});
+
+worldTest("a track that is not audio counts as a transcode failure in /metrics", async (world) => {
+  const bot = await world.startBot({ TRAZOM_METRICS_PORT: String(freePort()) });
+  const served = await bot.waitForOutput(/Serving \/healthz and \/metrics at/, 10_000);
+  const base = served.match(/at (http:\/\/127\.0\.0\.1:\d+)\.$/)![1];
+  const noise = world.media.add("noise.mp3", crypto.getRandomValues(new Uint8Array(64 * 1024)));
+  await answerText(world.play(noise));
+  const failures = await askUntil(async () => {
+    const text = await (await fetch(`${base}/metrics`)).text();
+    return /trazom_failures_total\{kind="transcode"\} [1-9]/.test(text) ? text : undefined;
+  }, "the failed encode is counted");
+  assert.match(failures, /trazom_failures_total\{kind="download"\} 0/);
+  assert.match(failures, /trazom_failures_total\{kind="voice"\} 0/);
+  const line = await bot.waitForOutput(/Track failed .*noise\.mp3/);
+  assert.match(line, /reason="I couldn't read that as audio/);
 });
 
 /** The absolute path of `name` on PATH. */
