@@ -45,7 +45,8 @@ export class ToolHealth {
 
   constructor(
     private readonly probes: ToolProbes,
-    private readonly maxAgeMs = 15_000,
+    // yt-dlp takes a second or two of CPU to start: a monitor polling /healthz must not run it constantly.
+    private readonly maxAgeMs = 60_000,
     private readonly now: () => number = Date.now,
   ) {}
 

@@ -8,6 +8,7 @@ import { BotProcess } from "./bot_process.ts";
 import { worldTest } from "./with_world.ts";
 import { askUntil } from "../fakes/wait_until.ts";
 import { answerText } from "./bot_answers.ts";
+import { toneUrl } from "./gateway_helpers.ts";
 
 worldTest(
   "with FFMPEG_PATH naming a missing file the bot refuses to start and names the fix",
@@ -58,13 +59,16 @@ worldTest("/healthz turns 503 naming ffmpeg when its binary disappears while the
   }, "the workers' tool runs appear in /metrics");
 
   await Deno.remove(ffmpeg);
+  // A new track fails to encode: the tools are checked again at once (the regular check is a minute away).
+  const url = await toneUrl(world, "tone.mp3", 2);
+  await answerText(world.play(url));
   const down = await askUntil(
     async () => {
       const answer = await health();
       return answer.status === 503 ? answer : undefined;
     },
     "/healthz reports the missing ffmpeg",
-    { boundMs: 45_000, everyMs: 500 },
+    { boundMs: 30_000, everyMs: 500 },
   );
   assert.match(down.text, new RegExp(`ffmpeg could not be run from "${ffmpeg}"`));
 });
