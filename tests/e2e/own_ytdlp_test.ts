@@ -1,10 +1,12 @@
 /**
  * A bot with no yt-dlp on PATH installs its own from the package index (a local stand-in serving wheels
  * this test builds) and plays YouTube with it; started again with a newer release on the index, it
- * installs it beside the old one and uses it; a broken release is kept out and the working one used.
+ * installs it beside the old one and uses it; a broken release is kept out and the working one used; the
+ * doctor says which yt-dlp runs and why.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { answerText } from "./bot_answers.ts";
 import { BotProcess } from "./bot_process.ts";
 import { FakePypi } from "../fakes/fake_pypi.ts";
@@ -70,5 +72,18 @@ worldTest(
     const third = await run(/yt-dlp 2026\.11\.0?1 failed \(.*\); keeping 2026\.10\.01\./, "ownVideo003");
     assert.match(third, /Using yt-dlp 2026\.10\.01/);
     assert.deepEqual(new Set(await index.runVersions("ownVideo003")), new Set(["2026.10.01"]));
+
+    // The doctor says which yt-dlp the bot runs, and why.
+    const doctor = await new Deno.Command("deno", {
+      args: ["task", "--quiet", "doctor"],
+      cwd: fileURLToPath(new URL("../../", import.meta.url)),
+      clearEnv: true,
+      env: { ...world.botEnv(env), HOME: Deno.env.get("HOME") ?? "/tmp", NO_COLOR: "1" },
+    }).output();
+    const report = new TextDecoder().decode(doctor.stdout);
+    assert.match(
+      report,
+      /^ok {4}yt-dlp: 2026\.10\.01 at ".*\/yt-dlp\/current\/bin\/yt-dlp", .*\(installed by the bot in .*, updated daily\)$/m,
+    );
   },
 );
