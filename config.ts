@@ -8,6 +8,7 @@ import type { TrackCaps } from "./lib/audio/track_caps.ts";
 import { DEFAULT_TOOL_JOBS, type ToolJobs } from "./lib/process/tool_caps.ts";
 import { parseRate, type RateLimit } from "./lib/limits/rate_limiter.ts";
 import { parseYtdlpArgs, type YtdlpOperatorOptions } from "./lib/sources/ytdlp_operator.ts";
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from "./lib/log/log_line.ts";
 
 export interface Config {
   readonly discordToken: string;
@@ -20,9 +21,13 @@ export interface Config {
   /** Target integrated loudness, LUFS. */
   readonly loudnessLufs: number;
   readonly allowPrivateUrls: boolean;
-  /** Unset means: ffmpeg-static's file if present, else PATH. */
+  /** Unset means: the ffmpeg on PATH. */
   readonly ffmpegPath?: string;
   readonly ytdlpPath: string;
+  /** Whether YTDLP_PATH chose yt-dlp; otherwise the bot may install and update its own. */
+  readonly ytdlpPathSet: boolean;
+  /** TRAZOM_YTDLP_UPDATE and TRAZOM_PIP_INDEX_URL, for the bot's own yt-dlp. */
+  readonly ownYtdlp: { readonly update: "daily" | "off"; readonly pipIndexUrl?: string };
   /** YTDLP_COOKIES and YTDLP_ARGS, for every yt-dlp run. */
   readonly ytdlpOperator: YtdlpOperatorOptions;
   readonly spotify: {
@@ -56,6 +61,8 @@ export interface Config {
   readonly playlistCaps: { readonly perUser: number; readonly tracks: number };
   /** Caps on what one track may cost: its length, its download, and the free space downloads leave. */
   readonly trackCaps: TrackCaps;
+  /** TRAZOM_LOG_LEVEL and TRAZOM_LOG_FORMAT. */
+  readonly log: { readonly level: LogLevel; readonly format: LogFormat };
 }
 
 /** Thrown when the environment holds missing or bad values; the message lists all of them. */
@@ -94,8 +101,12 @@ export const CONFIG_VARIABLES = [
   "TRAZOM_MAX_TRACK_MINUTES",
   "TRAZOM_MAX_SOURCE_MB",
   "TRAZOM_MIN_FREE_DISK",
+  "TRAZOM_LOG_LEVEL",
+  "TRAZOM_LOG_FORMAT",
   "FFMPEG_PATH",
   "YTDLP_PATH",
+  "TRAZOM_YTDLP_UPDATE",
+  "TRAZOM_PIP_INDEX_URL",
   "YTDLP_COOKIES",
   "YTDLP_ARGS",
   "SPOTIFY_CLIENT_ID",
@@ -130,6 +141,11 @@ export function parseConfig(env: Env): Config {
     allowPrivateUrls: read.flag("TRAZOM_ALLOW_PRIVATE_URLS") ?? false,
     ffmpegPath: read.text("FFMPEG_PATH"),
     ytdlpPath: read.text("YTDLP_PATH") ?? "yt-dlp",
+    ytdlpPathSet: read.text("YTDLP_PATH") !== undefined,
+    ownYtdlp: {
+      update: read.choice("TRAZOM_YTDLP_UPDATE", ["daily", "off"] as const) ?? "daily",
+      pipIndexUrl: read.url("TRAZOM_PIP_INDEX_URL"),
+    },
     ytdlpOperator: {
       cookiesPath: read.text("YTDLP_COOKIES"),
       extraArgs: read.ytdlpArgs("YTDLP_ARGS"),
@@ -168,6 +184,10 @@ export function parseConfig(env: Env): Config {
       maxTrackSeconds: 60 * (read.integer("TRAZOM_MAX_TRACK_MINUTES", { min: 1, max: 24 * 60 }) ?? 180),
       maxSourceBytes: 1e6 * (read.integer("TRAZOM_MAX_SOURCE_MB", { min: 1, max: 100_000 }) ?? 1024),
       minFreeDiskBytes: read.size("TRAZOM_MIN_FREE_DISK", { allowZero: true }) ?? 1024 ** 3,
+    },
+    log: {
+      level: read.choice("TRAZOM_LOG_LEVEL", LOG_LEVELS) ?? "info",
+      format: read.choice("TRAZOM_LOG_FORMAT", LOG_FORMATS) ?? "text",
     },
   };
   if ((config.spotify.clientId === undefined) !== (config.spotify.clientSecret === undefined)) {
@@ -236,6 +256,15 @@ class EnvReader {
     if (["1", "true", "yes", "on"].includes(value)) return true;
     if (["0", "false", "no", "off"].includes(value)) return false;
     this.problems.push(`${name} must be 1 or 0, not "${value}".`);
+    return undefined;
+  }
+
+  /** One of `options`, in any letter case. */
+  choice<T extends string>(name: string, options: readonly T[]): T | undefined {
+    const value = this.text(name)?.toLowerCase();
+    if (value === undefined) return undefined;
+    if ((options as readonly string[]).includes(value)) return value as T;
+    this.problems.push(`${name} must be one of ${options.join(", ")}, not "${this.text(name)}".`);
     return undefined;
   }
 

@@ -27,9 +27,18 @@ import { inviteLink } from "./lib/discord/invite_link.ts";
 import { RateLimiter } from "./lib/limits/rate_limiter.ts";
 import { checkDave } from "./lib/doctor/dave_module.ts";
 import { checkFfmpeg } from "./lib/doctor/tool_checks.ts";
+import { TrackLog } from "./lib/log/track_log.ts";
+import { chooseYtdlp, CurrentYtdlp, YtdlpUpdater } from "./lib/sources/current_ytdlp.ts";
+import { OwnYtdlp } from "./lib/sources/own_ytdlp.ts";
+import { installLogger, log, type LogSettings, type WithLog } from "./lib/log/logger.ts";
 import { ensureWritableFolder, FolderError } from "./lib/doctor/writable_folder.ts";
-import { BotMetrics } from "./lib/metrics/bot_metrics.ts";
+import { BotMetrics, type FailureKind } from "./lib/metrics/bot_metrics.ts";
+import { healthProblems } from "./lib/metrics/bot_health.ts";
+import { resolverFailure, transcoderFailure } from "./lib/metrics/failure_kind.ts";
 import { startMetricsServer } from "./lib/metrics/metrics_server.ts";
+import { RestartLoop } from "./lib/metrics/restart_loop.ts";
+import { ToolHealth, toolProbes } from "./lib/metrics/tool_health.ts";
+import { WorkerStatsReader } from "./lib/metrics/worker_stats.ts";
 import { onVoiceReconnect } from "./lib/voice/connection_keeper.ts";
 import { getVoiceConnections, VoiceConnectionStatus } from "@discordjs/voice";
 import { ShardState } from "discordeno";
@@ -56,10 +65,15 @@ import { GuildPlayer } from "./lib/voice/guild_player.ts";
 const FORGET_SESSION_AFTER_MS = 10 * 60_000;
 
 async function main(): Promise<void> {
+  // Until the settings are read, lines still get their time and level.
+  installLogger({ level: "info", format: "text", secrets: [] });
   forgetProxyEnvironment();
   const config = readConfig();
+  const logSettings = logSettingsOf(config);
+  installLogger(logSettings);
   await prepareFolders(config);
-  void warnAboutSetup(config);
+  // Both look at tools, neither needs the other: the ffmpeg check and the choice of yt-dlp run together.
+  const [, ytdlp] = await Promise.all([checkTools(config), startYtdlp(config)]);
   const kvPath = join(config.dataDir, "trazom.kv");
   const kv = await Deno.openKv(kvPath);
   const store = new GuildStateStore(kv);
@@ -67,6 +81,10 @@ async function main(): Promise<void> {
   // Read at scrape time, when everything below exists.
   const gatewayConnected = () =>
     [...bot.gateway.shards.values()].some((s) => s.state === ShardState.Connected);
+  const tools = new ToolHealth(toolProbes(config.ffmpegPath, () => ytdlp.current.path));
+  void tools.check();
+  const restarts = new RestartLoop();
+  const workerStats = new WorkerStatsReader();
   const metrics = new BotMetrics({
     guilds: () => guildIds.size,
     voiceConnections: () =>
@@ -75,11 +93,27 @@ async function main(): Promise<void> {
     streamsPlaying: () => sessions.all().filter((session) => session.nowPlaying()?.paused === false).length,
     gatewayConnected,
     cache: () => cache.stats(),
+    queuedTracks: () => sessions.all().reduce((sum, session) => sum + session.queue.list().length, 0),
+    workers: () => workerStats.all,
+    ytdlpVersion: () => tools.readings.ytdlpVersion,
   }, ["resolver", "transcoder"]);
+  const failed = (kind: FailureKind | undefined) => {
+    if (kind === undefined) return;
+    metrics.failed(kind);
+    // A tool that disappeared or broke shows first as failing downloads and encodes.
+    if (kind !== "resolve") tools.suspect();
+  };
   onVoiceReconnect(() => metrics.voiceReconnected());
   const target = loudnessTarget(config.loudnessLufs);
-  const { resolver, transcoder } = startWorkers(config, target, kvPath, (worker) => {
-    metrics.workerRestarted(worker);
+  // The bot's own yt-dlp is run through one fixed script, so a switch needs no word to the workers.
+  const ytdlpConfig = { ...config, ytdlpPath: ytdlp.current.path };
+  const { resolver, transcoder } = startWorkers(ytdlpConfig, logSettings, target, kvPath, {
+    onRestart: (worker) => {
+      metrics.workerRestarted(worker);
+      restarts.restarted(worker);
+    },
+    onAnswer: (worker, request, answer) =>
+      failed(worker === "resolver" ? resolverFailure(request, answer) : transcoderFailure(answer)),
   });
 
   const voiceStates = new VoiceStateTracker();
@@ -129,6 +163,7 @@ async function main(): Promise<void> {
 
   const announce = createAnnouncer(bot.rest);
   const keeper = new SessionStateKeeper(store, systemClock);
+  const trackLog = new TrackLog(log);
   const sessions = new GuildSessions({
     createOutput: (guildId, listener) =>
       new GuildPlayer(guildId, adapters, listener.onEvent, listener.onLost),
@@ -142,7 +177,10 @@ async function main(): Promise<void> {
     listenersIn: (guildId, channelId) => voiceStates.listenersIn(guildId, channelId).length,
     load: (guildId) => keeper.load(guildId),
     onEvent: (session, event) => {
+      trackLog.onEvent(session.guildId, event);
       if (event.kind === "track-started") metrics.trackStarted(event);
+      // The one failure the session itself finds: the voice output failed while playing.
+      if (event.kind === "track-failed" && event.reason === "Playback failed.") failed("voice");
       announce(session, event);
       keeper.onEvent(session, event);
     },
@@ -183,11 +221,14 @@ async function main(): Promise<void> {
     keeper.stopPositionTimer();
     await keeper.saveAll(sessions.all());
   });
+  shutdown.onShutdown("closing the workers' statistics", () => workerStats.close());
+  shutdown.onShutdown("stopping yt-dlp updates", () => ytdlp.updater?.stop());
   shutdown.listen();
   keeper.startPositionTimer(() => sessions.all());
 
   if (config.metrics) {
-    const server = await startMetricsServer({ ...config.metrics, metrics, healthy: gatewayConnected });
+    const problems = () => healthProblems({ gatewayConnected, tools, restarts });
+    const server = await startMetricsServer({ ...config.metrics, metrics, problems });
     console.log(`Serving /healthz and /metrics at ${server.url}.`);
     shutdown.onShutdown("closing the metrics endpoint", () => server.close());
   }
@@ -234,11 +275,40 @@ async function prepareFolders(config: Config): Promise<void> {
   }
 }
 
-/** What `deno task doctor` would fail on in ffmpeg and DAVE, logged once; the bot starts anyway. */
-async function warnAboutSetup(config: Config): Promise<void> {
-  for (const result of [await checkDave(), await checkFfmpeg(config.ffmpegPath)]) {
-    if (result.status !== "ok") console.warn(`${result.detail} ${result.fix ?? ""}`.trim());
-  }
+/**
+ * ffmpeg as the transcoder will run it, or a sentence naming the fix and exit code 1: without it no new
+ * track could ever play. DAVE's module is only warned about (the doctor says more).
+ */
+async function checkTools(config: Config): Promise<void> {
+  const [dave, ffmpeg] = await Promise.all([checkDave(), checkFfmpeg(config.ffmpegPath)]);
+  if (dave.status !== "ok") console.warn(`${dave.detail} ${dave.fix ?? ""}`.trim());
+  if (ffmpeg.status === "ok") return;
+  console.error(`The bot cannot play without a working ffmpeg: ${ffmpeg.detail} ${ffmpeg.fix ?? ""}`.trim());
+  Deno.exit(1);
+}
+
+/**
+ * The yt-dlp to run (installing the bot's own when there is no new-enough one), and its daily update when
+ * it is the bot's own and TRAZOM_YTDLP_UPDATE is not off.
+ */
+async function startYtdlp(config: Config) {
+  const own = new OwnYtdlp(config.dataDir, {
+    indexUrl: config.ownYtdlp.pipIndexUrl,
+    log: (line) => log.info(line),
+  });
+  const configured = config.ytdlpPathSet ? config.ytdlpPath : undefined;
+  const current = new CurrentYtdlp(await chooseYtdlp({ configured, own, log: (line) => log.info(line) }));
+  log.info(`Using ${current.describe()}.`);
+  if (!current.choice.own || config.ownYtdlp.update === "off") return { current };
+  const updater = new YtdlpUpdater(current, own, (line) => log.info(line));
+  updater.start();
+  return { current, updater };
+}
+
+/** The log as configured, told which values are secrets. */
+function logSettingsOf(config: Config): LogSettings {
+  const secrets = [config.discordToken, config.spotify.clientSecret].filter((value) => value !== undefined);
+  return { ...config.log, secrets };
 }
 
 /** Before any request: the environment's proxy settings could route the bot's fetches around its guard. */
@@ -264,9 +334,13 @@ function readConfig(): Config {
 /** The resolver and transcoder workers, each restarted by its client if it dies. */
 function startWorkers(
   config: Config,
+  logSettings: LogSettings,
   target: LoudnessTarget,
   kvPath: string,
-  onRestart: (worker: string) => void,
+  hooks: {
+    onRestart(worker: string): void;
+    onAnswer(worker: string, request: unknown, answer: unknown): void;
+  },
 ) {
   const resolver = new WorkerClient<ResolverRequest, ResolverAnswer>(
     "resolver",
@@ -281,8 +355,13 @@ function startWorkers(
       youtubeUrl: config.youtubeUrl,
       sponsorBlockUrl: config.sponsorBlockUrl,
       kvPath,
-    } satisfies ResolverSettings,
-    { onRestart: () => onRestart("resolver"), toolJobs: config.toolJobs },
+      log: logSettings,
+    } satisfies WithLog<ResolverSettings>,
+    {
+      onRestart: () => hooks.onRestart("resolver"),
+      onAnswer: (request, answer) => hooks.onAnswer("resolver", request, answer),
+      toolJobs: config.toolJobs,
+    },
   );
   const transcoder = new WorkerClient<TranscoderRequest, TranscoderAnswer>(
     "transcoder",
@@ -296,8 +375,13 @@ function startWorkers(
       workDir: config.cacheDir,
       toolJobs: config.toolJobs,
       caps: config.trackCaps,
-    } satisfies TranscoderSettings,
-    { onRestart: () => onRestart("transcoder"), toolJobs: config.toolJobs },
+      log: logSettings,
+    } satisfies WithLog<TranscoderSettings>,
+    {
+      onRestart: () => hooks.onRestart("transcoder"),
+      onAnswer: (request, answer) => hooks.onAnswer("transcoder", request, answer),
+      toolJobs: config.toolJobs,
+    },
   );
   return { resolver, transcoder };
 }

@@ -14,7 +14,7 @@ export type TrackSource =
     trackId: string;
     title: string;
     artists: string[];
-    /** Only on tracks saved before 2026; matching no longer uses it. */
+    /** From Spotify's Web API (`external_ids`); the match searches by it first. */
     isrc?: string;
     durationSeconds?: number;
   };

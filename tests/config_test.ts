@@ -166,3 +166,27 @@ Deno.test("track caps have sensible defaults, can be set, and bad values are nam
   assert.match(error.problems[1], /TRAZOM_MAX_SOURCE_MB must be a whole number, not "1.5"/);
   assert.match(error.problems[2], /TRAZOM_MIN_FREE_DISK must be a size like 500MB or 2GiB, not "plenty"/);
 });
+
+Deno.test("log and own-yt-dlp settings: defaults, accepted values, and clear refusals", () => {
+  const defaults = parseConfig(minimal);
+  assert.deepEqual(defaults.log, { level: "info", format: "text" });
+  assert.deepEqual(defaults.ownYtdlp, { update: "daily", pipIndexUrl: undefined });
+  assert.equal(defaults.ytdlpPathSet, false);
+  const set = parseConfig({
+    ...minimal,
+    TRAZOM_LOG_LEVEL: "DEBUG",
+    TRAZOM_LOG_FORMAT: "json",
+    TRAZOM_YTDLP_UPDATE: "off",
+    TRAZOM_PIP_INDEX_URL: "http://127.0.0.1:3141/simple/",
+    YTDLP_PATH: "/opt/yt-dlp",
+  });
+  assert.deepEqual(set.log, { level: "debug", format: "json" });
+  assert.deepEqual(set.ownYtdlp, { update: "off", pipIndexUrl: "http://127.0.0.1:3141/simple" });
+  assert.equal(set.ytdlpPathSet, true);
+  assert.throws(
+    () => parseConfig({ ...minimal, TRAZOM_LOG_LEVEL: "loud", TRAZOM_YTDLP_UPDATE: "weekly" }),
+    (error: Error) =>
+      /TRAZOM_LOG_LEVEL must be one of error, warn, info, debug, not "loud"/.test(error.message) &&
+      /TRAZOM_YTDLP_UPDATE must be one of daily, off, not "weekly"/.test(error.message),
+  );
+});

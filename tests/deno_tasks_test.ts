@@ -1,7 +1,8 @@
 /**
- * The tasks operators run: `start` reads `.env` when there is one and runs `bot`, which grants explicit
- * permissions only; `compile` bundles every worker (a compiled binary cannot load a worker file it was
- * not given); `doctor` reads the same `.env`; no npm install script is left to approve.
+ * The tasks operators run: `start` reads `.env` when there is one and runs `bot run`, which grants explicit
+ * permissions only: the static ones from deno.json's permission set, the paths from settings in the shell;
+ * `compile` goes through the same `bot` task, so both grant the same, and bundles every worker (a compiled
+ * binary cannot load a worker file it was not given); `doctor` reads the same `.env`.
  */
 import assert from "node:assert/strict";
 
@@ -10,18 +11,24 @@ const workers = [...Deno.readDirSync(new URL("../workers/", import.meta.url))]
   .filter((entry) => entry.name.endsWith(".ts"))
   .map((entry) => `workers/${entry.name}`);
 
-Deno.test("the start task names its permissions instead of allowing everything", () => {
-  const start: string = config.tasks.bot;
-  assert.ok(!/(^|\s)(-A|--allow-all)(\s|$)/.test(start), start);
-  for (const flag of ["--allow-net", "--allow-ffi", "--allow-read=", "--allow-write=", "--allow-run="]) {
-    assert.ok(start.includes(flag), `start grants ${flag}`);
+Deno.test("the bot task names its permissions instead of allowing everything", () => {
+  const bot: string = config.tasks.bot;
+  assert.ok(!/(^|\s)(-A|--allow-all)(\s|$)/.test(bot), bot);
+  // --quiet: Deno's note that permission sets are experimental would be an unformatted log line.
+  assert.match(bot, /exec deno "\$mode" --quiet -P=bot /, "the static part comes from the permission set");
+  for (const flag of ["--allow-read=", "--allow-write=", "--allow-run="]) {
+    assert.ok(bot.includes(flag), `the shell grants ${flag} (paths from settings)`);
   }
-  assert.ok(start.includes("main.ts"));
+  const set = config.permissions.bot;
+  assert.deepEqual(Object.keys(set).toSorted(), ["env", "ffi", "net"]);
+  // A flag given in the shell replaces the set's entry for its kind: nothing may be said twice.
+  for (const kind of Object.keys(set)) assert.ok(!bot.includes(`--allow-${kind}`), kind);
+  assert.match(config.tasks.start, /bot run main\.ts'$/);
 });
 
-Deno.test("the compile task grants the same permissions and includes every worker", () => {
-  const permissions = (task: string) => task.match(/--allow-[a-z]+(=\S+)?/g) ?? [];
-  assert.deepEqual(permissions(config.tasks.compile), permissions(config.tasks.bot));
+Deno.test("start and compile go through the one bot task; compile includes every worker", () => {
+  assert.match(config.tasks.compile, /^deno task --quiet bot compile /);
+  assert.match(config.tasks.compile, / main\.ts$/);
   assert.ok(workers.length >= 2);
   for (const worker of workers) assert.ok(config.tasks.compile.includes(`--include ${worker}`), worker);
 });
@@ -34,7 +41,7 @@ async function startInScratch(files: Record<string, string>, env: Record<string,
   const dir = await Deno.makeTempDir();
   try {
     const tasks = { start: config.tasks.start, bot: config.tasks.bot };
-    await Deno.writeTextFile(`${dir}/deno.json`, JSON.stringify({ tasks }));
+    await Deno.writeTextFile(`${dir}/deno.json`, JSON.stringify({ tasks, permissions: config.permissions }));
     await Deno.writeTextFile(
       `${dir}/main.ts`,
       `const data = Deno.env.get("TRAZOM_DATA_DIR") ?? "./data";
@@ -89,6 +96,10 @@ Deno.test("doctor reads the same file as start", () => {
   assert.equal(envPart(config.tasks.doctor), envPart(config.tasks.start));
 });
 
-Deno.test("ffmpeg-static's download script is neither run nor asked about", () => {
-  assert.deepEqual(config.allowScripts, { deny: ["npm:ffmpeg-static"] });
+Deno.test("ffmpeg is FFMPEG_PATH or the one on PATH, and --allow-run names exactly that", async () => {
+  assert.equal(config.imports["ffmpeg-static"], undefined, "no npm package downloads a binary");
+  assert.equal(config.allowScripts, undefined, "no install script to approve or deny");
+  const lock = await Deno.readTextFile(new URL("../deno.lock", import.meta.url));
+  assert.ok(!lock.includes("ffmpeg-static"), "the lock file does not pull it in either");
+  assert.match(config.tasks.bot, /--allow-run="\$\{FFMPEG_PATH:-ffmpeg\}","\$\{YTDLP_PATH:-yt-dlp\}"[\s,]/);
 });

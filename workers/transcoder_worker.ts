@@ -1,6 +1,8 @@
 /// <reference lib="deno.worker" />
 /** The transcoder worker: downloads and normalizes tracks off the main thread, so voice never stutters. */
 import { serveRequests } from "../lib/channels/worker_server.ts";
+import { loggingSetup, type WithLog } from "../lib/log/logger.ts";
+import { publishWorkerStats } from "../lib/metrics/worker_stats.ts";
 import { liveTools } from "../lib/process/live_tools.ts";
 import type {
   TranscoderAnswer,
@@ -9,6 +11,11 @@ import type {
 } from "../lib/channels/transcoder_messages.ts";
 import { createTranscoder } from "../lib/audio/transcoder.ts";
 
-serveRequests<TranscoderSettings, TranscoderRequest, TranscoderAnswer>(self, createTranscoder, {
-  tools: liveTools,
-});
+serveRequests<WithLog<TranscoderSettings>, TranscoderRequest, TranscoderAnswer>(
+  self,
+  loggingSetup(createTranscoder),
+  {
+    tools: liveTools,
+  },
+);
+publishWorkerStats("transcoder");

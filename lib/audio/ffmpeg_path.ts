@@ -1,18 +1,10 @@
-/** Finds the ffmpeg binary: FFMPEG_PATH, then ffmpeg-static's file if it exists, then PATH. */
-import { existsSync } from "node:fs";
-
-/** ffmpeg-static's install script downloads its binary; where it was skipped, the file is absent. */
-export async function findFfmpeg(configured?: string): Promise<string> {
-  if (configured) return configured;
-  const bundled = await ffmpegStaticFile();
-  return bundled && existsSync(bundled) ? bundled : "ffmpeg";
-}
-
-async function ffmpegStaticFile(): Promise<string | undefined> {
-  try {
-    const module = await import("ffmpeg-static");
-    return (module.default as unknown as string | null) ?? undefined;
-  } catch {
-    return undefined;
-  }
+/**
+ * Finds the ffmpeg binary: FFMPEG_PATH, then the `ffmpeg` on PATH.
+ *
+ * No npm package provides it: ffmpeg-static downloads its binary in an install script, which Deno does not
+ * run unless allowed and which needs a download host many machines cannot reach; a binary it left behind
+ * would also sit outside what `--allow-run` names.
+ */
+export function findFfmpeg(configured?: string): Promise<string> {
+  return Promise.resolve(configured || "ffmpeg");
 }

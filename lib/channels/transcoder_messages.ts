@@ -22,7 +22,7 @@ export interface TranscoderSettings {
   ytdlpPath: string;
   /** The operator's cookies file and extra yt-dlp arguments. */
   ytdlpOperator?: YtdlpOperatorOptions;
-  /** Unset: ffmpeg-static's file if present, else PATH. */
+  /** Unset: the ffmpeg on PATH. */
   ffmpegPath?: string;
   allowPrivateUrls: boolean;
   target: LoudnessTarget;

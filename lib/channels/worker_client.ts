@@ -32,6 +32,8 @@ export interface WorkerClientOptions {
   onRestart?: () => void;
   /** Caps on concurrent tool runs, applied in each worker. */
   toolJobs?: ToolJobs;
+  /** Called with every answer a caller gets (a timeout's `failed` included, a cancellation's not): metrics. */
+  onAnswer?: (request: unknown, answer: unknown) => void;
 }
 
 /** Sends requests to a worker and resolves each with the worker's answer or a `failed` outcome. */
@@ -70,6 +72,7 @@ export class WorkerClient<Request, Answer> {
         clearTimeout(timer);
         options.signal?.removeEventListener("abort", onAbort);
         if (cancel && pending.sent) this.#post({ type: "cancel", id });
+        if (!options.signal?.aborted) this.options.onAnswer?.(request, answer);
         resolve(answer);
       };
       const pending: Pending<Answer> = {

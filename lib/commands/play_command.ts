@@ -5,7 +5,8 @@ import type { QueryResult } from "../guild/query_task.ts";
 import { trackLabel } from "../discord/format.ts";
 import { enforceRate } from "../limits/rate_limiter.ts";
 import { UserError } from "../user_error.ts";
-import type { Command } from "./command.ts";
+import type { Command, CommandContext } from "./command.ts";
+import { log } from "../log/logger.ts";
 import type { CommandDeps } from "./command_deps.ts";
 import { memberIsDj } from "./control_access.ts";
 import { type Choice, SuggestionSearch } from "../sources/suggestion_search.ts";
@@ -33,36 +34,56 @@ export function playCommand(deps: CommandDeps): Command {
       }],
     },
     async run(context) {
-      enforceRate(deps.playRate, context.userId);
-      const voiceChannelId = voiceStates.channelOf(context.guildId, context.userId);
-      if (!voiceChannelId) throw new UserError("Join a voice channel first, then ask me again.");
-      const next = context.options.get("next") === true;
-      if (next && !memberIsDj(deps, context)) {
-        throw new UserError(
-          "Only a DJ can put a track first. Leave out next:true and it joins the fair queue.",
-        );
+      // One line per /play, whatever came of it, for an operator asked "why didn't my song play?".
+      const asked = {
+        guild: context.guildId,
+        user: context.userId,
+        query: String(context.options.get("query")),
+      };
+      try {
+        const reply = await play(context);
+        log.info("/play", { ...asked, outcome: reply });
+      } catch (error) {
+        const outcome = error instanceof UserError ? `refused: ${error.message}` : `failed: ${error}`;
+        log.info("/play", { ...asked, outcome });
+        throw error;
       }
-      const session = await sessions.obtain(context.guildId);
-      const elsewhere = session.busyElsewhere(voiceChannelId);
-      if (elsewhere) {
-        throw new UserError(`I'm already playing in <#${elsewhere}>; join that channel to add songs.`);
-      }
-      // Queued before the acknowledgement goes out, so requests queue in the order they arrived.
-      const query = String(context.options.get("query") ?? "");
-      const playing = session.play(
-        { query, requesterId: context.userId, next },
-        { voiceChannelId, textChannelId: context.channelId },
-      );
-      playing.catch(() => {});
-      await context.reply.defer();
-      const result = await playing;
-      await context.reply.send({ content: describe(result, session) });
     },
     async autocomplete(context, focused) {
       if (focused.name !== "query") return;
       await context.reply.suggest(await suggestions(deps, context.userId, focused.value));
     },
   };
+
+  /** Queues what was asked for and answers; returns the answer. */
+  async function play(context: CommandContext): Promise<string> {
+    enforceRate(deps.playRate, context.userId);
+    const voiceChannelId = voiceStates.channelOf(context.guildId, context.userId);
+    if (!voiceChannelId) throw new UserError("Join a voice channel first, then ask me again.");
+    const next = context.options.get("next") === true;
+    if (next && !memberIsDj(deps, context)) {
+      throw new UserError(
+        "Only a DJ can put a track first. Leave out next:true and it joins the fair queue.",
+      );
+    }
+    const session = await sessions.obtain(context.guildId);
+    const elsewhere = session.busyElsewhere(voiceChannelId);
+    if (elsewhere) {
+      throw new UserError(`I'm already playing in <#${elsewhere}>; join that channel to add songs.`);
+    }
+    // Queued before the acknowledgement goes out, so requests queue in the order they arrived.
+    const query = String(context.options.get("query") ?? "");
+    const playing = session.play(
+      { query, requesterId: context.userId, next },
+      { voiceChannelId, textChannelId: context.channelId },
+    );
+    playing.catch(() => {});
+    await context.reply.defer();
+    const result = await playing;
+    const content = describe(result, session);
+    await context.reply.send({ content });
+    return content;
+  }
 }
 
 /** One suggestion search per command set: its cache and per-user state outlive each keystroke. */

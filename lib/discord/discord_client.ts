@@ -85,10 +85,13 @@ export function sendGatewayPayload(bot: Bot, guildId: string, payload: unknown):
   });
 }
 
-/** Discordeno logs every request and heartbeat at info; only problems are worth an operator's time. */
+/**
+ * Discordeno logs every request and heartbeat at info: that goes to the bot's debug level (for diagnosing a
+ * connection), its warnings and errors to the bot's own.
+ */
 const quietLogger = {
-  debug: () => {},
-  info: () => {},
+  debug: (...args: unknown[]) => console.debug("[discord]", ...args),
+  info: (...args: unknown[]) => console.debug("[discord]", ...args),
   warn: (...args: unknown[]) => console.warn("[discord]", ...args),
   error: (...args: unknown[]) => console.error("[discord]", ...args),
   fatal: (...args: unknown[]) => console.error("[discord]", ...args),

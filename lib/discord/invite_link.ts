@@ -1,12 +1,15 @@
 /**
  * The link that adds the bot to a server: the application id from READY, the scopes for a bot with slash
- * commands, and exactly the permissions it needs to see a channel, answer there, join voice and speak.
+ * commands, and exactly the permissions it needs to see a channel, post there (the now-playing card is an
+ * embed), join voice and speak.
  */
 
 /** Discord's permission bits the bot asks for. */
 export const BOT_PERMISSIONS = {
   viewChannels: 1n << 10n,
   sendMessages: 1n << 11n,
+  /** Without it a posted embed (the now-playing card) shows nothing where @everyone lacks it. */
+  embedLinks: 1n << 14n,
   connect: 1n << 20n,
   speak: 1n << 21n,
 } as const;

@@ -3,14 +3,15 @@ import type { Config } from "../../config.ts";
 import type { CheckResult } from "./check_result.ts";
 import { checkDave } from "./dave_module.ts";
 import { checkToken } from "./token_check.ts";
-import { checkFfmpeg, checkYtdlp } from "./tool_checks.ts";
+import { checkFfmpeg } from "./tool_checks.ts";
+import { checkChosenYtdlp } from "./ytdlp_choice.ts";
 import { checkFolder } from "./writable_folder.ts";
 
 /** Every check, in the order the report lists them. */
 export async function runChecks(config: Config): Promise<CheckResult[]> {
   return [
     await checkFfmpeg(config.ffmpegPath),
-    await checkYtdlp(config.ytdlpPath),
+    await checkChosenYtdlp(config),
     await checkToken(config),
     await checkFolder("data folder", config.dataDir, "TRAZOM_DATA_DIR"),
     await checkFolder("cache folder", config.cacheDir, "TRAZOM_CACHE_DIR"),

@@ -9,7 +9,14 @@ import { runYtdlp } from "../sources/ytdlp_runner.ts";
 import { probeYtdlpVersion, UPDATE_ADVICE, versionLogLine } from "../sources/ytdlp_version.ts";
 import { type CheckResult, ok, problem } from "./check_result.ts";
 
-const FFMPEG_FIX = "Install ffmpeg (on Debian or Ubuntu: sudo apt-get install -y ffmpeg) or set FFMPEG_PATH.";
+const INSTALL_FFMPEG = "Install ffmpeg (on Debian or Ubuntu: sudo apt-get install -y ffmpeg)";
+
+/** What to do when ffmpeg does not run: the fix depends on whether FFMPEG_PATH chose it. */
+function ffmpegFix(configured?: string): string {
+  return configured
+    ? `${INSTALL_FFMPEG} and point FFMPEG_PATH at it, or unset FFMPEG_PATH to use the ffmpeg on PATH.`
+    : `${INSTALL_FFMPEG} or set FFMPEG_PATH to an ffmpeg binary.`;
+}
 /** What the transcoder asks of ffmpeg. */
 const NEEDED_ENCODERS = ["libopus"];
 const NEEDED_FILTERS = ["loudnorm", "ebur128"];
@@ -25,7 +32,7 @@ export async function checkFfmpeg(configured?: string): Promise<CheckResult> {
       "ffmpeg",
       "fail",
       `ffmpeg could not be run from "${path}" (${messageOf(error)}).`,
-      FFMPEG_FIX,
+      ffmpegFix(configured),
     );
   }
   const version = /ffmpeg version (\S+)/.exec(versionText)?.[1] ?? "of unknown version";
@@ -49,7 +56,7 @@ export async function checkFfmpeg(configured?: string): Promise<CheckResult> {
       "ffmpeg",
       "fail",
       `ffmpeg ${version} at "${path}" failed (${messageOf(error)}).`,
-      FFMPEG_FIX,
+      ffmpegFix(configured),
     );
   }
   return ok("ffmpeg", `${version} at "${path}", with libopus, loudnorm and ebur128`);

@@ -3,7 +3,8 @@
  * (sessions, cache), counters moved by small calls from the parts where things happen. Names follow
  * Prometheus' conventions: a `trazom_` prefix, base units (`_seconds`, `_bytes`) and `_total` on counters.
  */
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { WorkerStats } from "./worker_stats.ts";
 
 /** Read at every scrape. */
 export interface MetricSources {
@@ -12,7 +13,17 @@ export interface MetricSources {
   streamsPlaying(): number;
   gatewayConnected(): boolean;
   cache(): { sizeBytes: number; files: number; hits: number; misses: number };
+  /** Tracks waiting in every guild's queue. */
+  queuedTracks?(): number;
+  /** The workers' latest snapshots (tool runs, search fallback). */
+  workers?(): readonly WorkerStats[];
+  /** yt-dlp's version as last checked. */
+  ytdlpVersion?(): string | undefined;
 }
+
+/** Where a track or request failed: finding it, fetching it, encoding it, or playing it. */
+export const FAILURE_KINDS = ["resolve", "download", "transcode", "voice"] as const;
+export type FailureKind = typeof FAILURE_KINDS[number];
 
 /** Time to first audio, from a cached file (well under a second) to a long fresh download. */
 const PREPARATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120];
@@ -25,6 +36,7 @@ export class BotMetrics {
   readonly #workerRestarts: Counter<"worker">;
   readonly #gatewayReconnects: Counter;
   readonly #voiceReconnects: Counter;
+  readonly #failures: Counter<"kind">;
 
   /** `workers`: the names worker restarts are counted under, shown at 0 from the start. */
   constructor(sources: MetricSources, workers: readonly string[] = []) {
@@ -90,6 +102,16 @@ export class BotMetrics {
       help: "Voice connections that dropped and were recovered or rejoined.",
       registers,
     });
+    this.#failures = new Counter({
+      name: "trazom_failures_total",
+      help: "Failures by kind: resolve (a request not found), download, transcode, voice (playback).",
+      labelNames: ["kind"],
+      registers,
+    });
+    this.#workerGauges(sources, registers);
+    // Memory, CPU, open files and event loop lag, as prom-client reads them (all of them work under Deno).
+    collectDefaultMetrics({ register: this.registry, prefix: "trazom_" });
+    for (const kind of FAILURE_KINDS) this.#failures.labels({ kind }).inc(0);
     // Series that exist from the first scrape, so rates and increases need no special case for "absent".
     for (const source of ["cache", "fresh"]) this.#tracksPlayed.labels({ source }).inc(0);
     for (const worker of workers) this.#workerRestarts.labels({ worker }).inc(0);
@@ -102,6 +124,58 @@ export class BotMetrics {
     if (details.preparedInMs !== undefined && Number.isFinite(details.preparedInMs)) {
       this.#preparation.observe({ source }, Math.max(0, details.preparedInMs) / 1000);
     }
+  }
+
+  /** Gauges read from the sessions, the workers' snapshots and the tool check. */
+  #workerGauges(sources: MetricSources, registers: Registry[]): void {
+    const { queuedTracks, workers, ytdlpVersion } = sources;
+    new Gauge({
+      name: "trazom_queued_tracks",
+      help: "Tracks waiting in the queues of all guilds.",
+      registers,
+      collect() {
+        this.set(queuedTracks?.() ?? 0);
+      },
+    });
+    new Gauge({
+      name: "trazom_tool_runs",
+      help: "ffmpeg and yt-dlp runs in each worker: busy (running) or waiting for a slot.",
+      labelNames: ["worker", "tool", "state"],
+      registers,
+      collect() {
+        this.reset();
+        for (const stats of workers?.() ?? []) {
+          for (const tool of ["ytdlp", "ffmpeg"] as const) {
+            this.set({ worker: stats.worker, tool, state: "busy" }, stats[tool].held);
+            this.set({ worker: stats.worker, tool, state: "waiting" }, stats[tool].waiting);
+          }
+        }
+      },
+    });
+    new Gauge({
+      name: "trazom_search_fallback_active",
+      help: "1 while searches go to yt-dlp because the in-process YouTube search failed.",
+      registers,
+      collect() {
+        this.set(workers?.().some((stats) => stats.searchFallback === true) ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: "trazom_ytdlp_info",
+      help: "The yt-dlp in use, as a version label (value 1).",
+      labelNames: ["version"],
+      registers,
+      collect() {
+        this.reset();
+        const version = ytdlpVersion?.();
+        if (version) this.set({ version }, 1);
+      },
+    });
+  }
+
+  /** Something failed; `kind` says where. */
+  failed(kind: FailureKind): void {
+    this.#failures.inc({ kind });
   }
 
   workerRestarted(worker: string): void {

@@ -1,6 +1,6 @@
 /**
- * The opt-in HTTP endpoint for operators: `/healthz` (200 while the bot is connected to Discord, 503
- * otherwise) and `/metrics` for Prometheus. It listens on loopback unless TRAZOM_METRICS_HOST says
+ * The opt-in HTTP endpoint for operators: `/healthz` (200 "ok" while nothing is wrong, 503 with one line
+ * per problem otherwise) and `/metrics` for Prometheus. It listens on loopback unless TRAZOM_METRICS_HOST says
  * otherwise, and serves nothing else.
  */
 import type { BotMetrics } from "./bot_metrics.ts";
@@ -11,8 +11,8 @@ export interface MetricsServerOptions {
   /** 0 picks a free port (tests). */
   readonly port: number;
   readonly metrics: BotMetrics;
-  /** True while the bot can take commands. */
-  readonly healthy: () => boolean;
+  /** What keeps the bot from working, one sentence each; empty while it works. */
+  readonly problems: () => readonly string[];
 }
 
 /** A running endpoint; `close()` stops it. */
@@ -39,10 +39,12 @@ async function answer(request: Request, options: MetricsServerOptions): Promise<
     return new Response("Only GET is served here.\n", { status: 405, headers: { allow: "GET, HEAD" } });
   }
   switch (new URL(request.url).pathname) {
-    case "/healthz":
-      return options.healthy()
+    case "/healthz": {
+      const problems = options.problems();
+      return problems.length === 0
         ? new Response("ok\n", { headers: TEXT })
-        : new Response("not connected to Discord\n", { status: 503, headers: TEXT });
+        : new Response(problems.map((problem) => `${problem}\n`).join(""), { status: 503, headers: TEXT });
+    }
     case "/metrics":
       return new Response(await options.metrics.render(), {
         headers: { "content-type": options.metrics.contentType },

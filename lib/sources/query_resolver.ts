@@ -26,6 +26,7 @@ import { choiceName, trackFromVideoJson, tracksFromPlaylistJson } from "./ytdlp_
 import { createYoutubeSearch } from "./youtube_search.ts";
 import { createSegmentFinder } from "./segment_finder.ts";
 import { assertYoutubeReady, probeYtdlpVersion, versionLogLine } from "./ytdlp_version.ts";
+import { workerReadings } from "../metrics/worker_stats.ts";
 
 const YTDLP_TIMEOUT_MS = 45_000;
 const SUGGESTIONS = 5;
@@ -65,6 +66,7 @@ export async function createQueryResolver(settings: ResolverSettings) {
     sure: (text, count, signal) =>
       ytdlp((common) => searchArgs(text, count, common), signal).then(tracksFromPlaylistJson),
   });
+  workerReadings.searchFallback = () => !youtubeSearch.trustsFastSource;
   const search = async (text: string, count: number, signal: AbortSignal, sureOnEmpty = true) => {
     // An old yt-dlp could not play what is found: say so before searching at all.
     await youtubeReady();

@@ -7,12 +7,14 @@ import { UserError } from "../user_error.ts";
 import { createTokenKeeper } from "./spotify_token.ts";
 import { boundedArtists, boundedTitle } from "./bounded_text.ts";
 
-/** A track as the Web API describes it; new apps get no ISRC, so none is kept. */
+/** A track as the Web API describes it. */
 export interface SpotifyApiTrack {
   id: string;
   name: string;
   artists: string[];
   durationMs: number;
+  /** From `external_ids` on full tracks (not on an album's simplified ones); matched by first. */
+  isrc?: string;
 }
 
 /** An album or playlist with as many of its tracks as were asked for. */
@@ -295,6 +297,7 @@ function toTrack(value: unknown): SpotifyApiTrack {
     name?: unknown;
     artists?: { name?: unknown }[];
     duration_ms?: unknown;
+    external_ids?: { isrc?: unknown };
   };
   if (
     typeof track?.id !== "string" || typeof track.name !== "string" || typeof track.duration_ms !== "number"
@@ -304,10 +307,19 @@ function toTrack(value: unknown): SpotifyApiTrack {
   const artists = (Array.isArray(track.artists) ? track.artists : [])
     .map((artist) => artist?.name)
     .filter((name): name is string => typeof name === "string");
+  const isrc = isrcOf(track.external_ids?.isrc);
   return {
     id: track.id,
     name: boundedTitle(track.name),
     artists: boundedArtists(artists),
     durationMs: track.duration_ms,
+    ...(isrc ? { isrc } : {}),
   };
+}
+
+/** An ISRC (country, registrant, year, designation: 12 characters), upper-cased; anything else is dropped. */
+export function isrcOf(value: unknown): string | undefined {
+  if (typeof value !== "string") return undefined;
+  const isrc = value.replace(/-/g, "").trim().toUpperCase();
+  return /^[A-Z]{2}[A-Z0-9]{3}\d{7}$/.test(isrc) ? isrc : undefined;
 }

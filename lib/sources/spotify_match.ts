@@ -29,12 +29,14 @@ const OTHER_VERSION_PENALTY = 1.5;
 const DURATION_WEIGHT = 0.5;
 
 /**
- * Search texts to try in order: "Artist - Title". Apps made since 2026 get no ISRC from Spotify, so the
- * match rests on the names and the duration check.
+ * Search texts to try in order: the ISRC where Spotify's Web API gave one (the label's own upload lists it,
+ * so it finds that recording and not a cover), then "Artist - Title". Either way the candidates still pass
+ * the name and duration checks.
  */
 export function matchQueries(track: SpotifyTrackSource): string[] {
   const artists = track.artists.join(", ").trim();
-  return [artists ? `${artists} - ${track.title}` : track.title];
+  const byName = artists ? `${artists} - ${track.title}` : track.title;
+  return track.isrc ? [track.isrc, byName] : [byName];
 }
 
 /** The candidate most likely to be the same recording, or undefined when none is plausible. */

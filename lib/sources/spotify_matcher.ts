@@ -1,6 +1,7 @@
 /**
  * Finds the YouTube video for a Spotify track when it is about to be prepared: a remembered match
- * first, then a search by "artist - title", keeping only candidates of about the right length.
+ * first, then a search by its ISRC where known, then by "artist - title", keeping only candidates of about
+ * the right length.
  */
 import type { TrackInfo, TrackSource } from "../track.ts";
 import {

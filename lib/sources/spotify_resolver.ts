@@ -71,11 +71,18 @@ export interface SpotifyTrackFacts {
   title: string;
   artists: string[];
   durationMs?: number;
+  isrc?: string;
 }
 
 async function apiTrack(api: SpotifyApi, id: string): Promise<SpotifyTrackFacts> {
   const track = await api.getTrack(id);
-  return { trackId: track.id, title: track.name, artists: track.artists, durationMs: track.durationMs };
+  return {
+    trackId: track.id,
+    title: track.name,
+    artists: track.artists,
+    durationMs: track.durationMs,
+    isrc: track.isrc,
+  };
 }
 
 function fromApiList(list: SpotifyApiList, type: "album" | "playlist", limit: number): SpotifyResolution {
@@ -85,6 +92,7 @@ function fromApiList(list: SpotifyApiList, type: "album" | "playlist", limit: nu
       title: track.name,
       artists: track.artists,
       durationMs: track.durationMs,
+      isrc: track.isrc,
     })
   );
   // Episodes and local files count in the total but are never queued: only the limit makes a note.
@@ -122,6 +130,7 @@ export function toTrackInfo(facts: SpotifyTrackFacts): TrackInfo {
       trackId: facts.trackId,
       title: facts.title,
       artists: facts.artists,
+      ...(facts.isrc ? { isrc: facts.isrc } : {}),
       ...seconds,
     },
     title: boundedTitle(

@@ -120,3 +120,50 @@ worldTest(
     }
   },
 );
+
+worldTest(
+  "with credentials, a track with an ISRC is matched by searching the ISRC before its name",
+  async (world) => {
+    const spotify = startFakeSpotify();
+    try {
+      const youtube = await FakeYoutube.create(world, {
+        videos: [
+          // The label's upload, found by its ISRC; the name search finds another upload first.
+          {
+            id: "isrcVideo01",
+            title: "Lighthouse Keeper",
+            frequencyHz: RIGHT,
+            seconds: 2,
+            listedSeconds: 214,
+          },
+          {
+            id: "nameVideo01",
+            title: "Marlowe Finch - Lighthouse Keeper",
+            frequencyHz: COVER,
+            seconds: 2,
+            listedSeconds: 214,
+          },
+        ],
+        searches: {
+          [FAKE_SPOTIFY_SEED.track.isrc!]: ["isrcVideo01"],
+          "marlowe finch - lighthouse keeper": ["nameVideo01"],
+        },
+      });
+      await world.startBot({
+        ...youtube.env,
+        SPOTIFY_CLIENT_ID: spotify.clientId,
+        SPOTIFY_CLIENT_SECRET: spotify.clientSecret,
+        SPOTIFY_API_URL: spotify.url,
+        SPOTIFY_ACCOUNTS_URL: spotify.url,
+        SPOTIFY_EMBED_URL: spotify.url,
+      });
+      await world.play(`https://open.spotify.com/track/${FAKE_SPOTIFY_SEED.track.id}`)
+        .waitForMessage(undefined, 30_000);
+      await world.voice.waitUntil(() => world.voice.audioPackets().length >= 90, 30_000, "the matched video");
+      assert.deepEqual(await toneOrder(world.voice.audioPackets(), world.dataDir, [COVER, RIGHT]), [RIGHT]);
+      assert.deepEqual(youtube.innertube.searches.map((search) => search.query), ["QZHN22600001"]);
+    } finally {
+      await spotify.close();
+    }
+  },
+);

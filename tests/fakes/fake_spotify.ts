@@ -1,7 +1,7 @@
 /**
  * A loopback stand-in for Spotify: the accounts service (client-credentials tokens), the parts of the Web API a
  * development-mode app may still use in 2026, and the public embed pages. It records every request. As for
- * such apps since March 2026: no `external_ids` (ISRC), playlist entries only through `/playlists/{id}/items`
+ * such apps since March 2026: full tracks carry `external_ids` (ISRC) again, playlist entries only through `/playlists/{id}/items`
  * and only for playlists the app's owner owns (403 for the rest), and `/playlists/{id}/tracks` always 403.
  */
 
@@ -11,6 +11,8 @@ export interface FakeSpotifyTrack {
   name: string;
   artists: string[];
   durationMs: number;
+  /** Sent in `external_ids` on full tracks, as Spotify does. */
+  isrc?: string;
 }
 
 /** A seeded album or playlist; entries that are not tracks stand for podcast episodes. */
@@ -80,6 +82,7 @@ const TRACKS: FakeSpotifyTrack[] = [
     name: "Lighthouse Keeper",
     artists: ["Marlowe Finch"],
     durationMs: 214_000,
+    isrc: "QZHN22600001",
   },
   {
     id: fakeSpotifyId("track", 2),
@@ -312,9 +315,9 @@ function simplifiedTrack(track: FakeSpotifyTrack) {
   };
 }
 
-/** Development-mode apps get no `external_ids` since 2026. */
+/** A full track has `external_ids` (an empty object when Spotify knows no ISRC); a simplified one has none. */
 function fullTrack(track: FakeSpotifyTrack) {
-  return { ...simplifiedTrack(track), popularity: 0 };
+  return { ...simplifiedTrack(track), popularity: 0, external_ids: track.isrc ? { isrc: track.isrc } : {} };
 }
 
 function apiError(status: number, message: string): Response {

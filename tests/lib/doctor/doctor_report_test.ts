@@ -85,7 +85,7 @@ Deno.test("a broken set-up: each problem is named with what to fix, and the exit
     });
     assert.equal(exitCodeOf(results), 1);
     assert.match(report, /FAIL {2}ffmpeg: ffmpeg could not be run from "\/nonexistent\/ffmpeg"/);
-    assert.match(report, /- ffmpeg: Install ffmpeg .* or set FFMPEG_PATH\./);
+    assert.match(report, /- ffmpeg: Install ffmpeg .* and point FFMPEG_PATH at it, or unset FFMPEG_PATH/);
     assert.match(
       report,
       /FAIL {2}yt-dlp: yt-dlp 2023\.03\.04 is too old for YouTube \(it needs 2025\.11\.12/,

@@ -32,7 +32,9 @@ Deno.test("every metric has HELP and TYPE lines, the trazom_ prefix, and counter
   for (const { name, type } of types) {
     assert.ok(name.startsWith("trazom_"), name);
     assert.ok(helps.has(name), `HELP for ${name}`);
-    assert.equal(type === "counter", name.endsWith("_total"), name);
+    // prom-client's own process gauges include one named *_total (nodejs_active_resources_total).
+    const ours = !/^trazom_(process|nodejs)_/.test(name);
+    if (type === "counter" || ours) assert.equal(type === "counter", name.endsWith("_total"), name);
   }
   assert.deepEqual(types.find((t) => t.name === "trazom_track_preparation_seconds")?.type, "histogram");
   assert.match(metrics.contentType, /^text\/plain; version=0\.0\.4/);
@@ -98,4 +100,30 @@ Deno.test("labelled counters start at 0 for every known source and worker", asyn
   assert.equal(value(text, 'trazom_tracks_played_total{source="fresh"}'), 0);
   assert.equal(value(text, 'trazom_worker_restarts_total{worker="resolver"}'), 0);
   assert.equal(value(text, 'trazom_worker_restarts_total{worker="transcoder"}'), 0);
+});
+
+Deno.test("queued tracks, tool runs, search fallback, yt-dlp's version and failures by kind are shown", async () => {
+  const tools = { held: 1, waiting: 2 };
+  const metrics = new BotMetrics(sources({
+    queuedTracks: () => 7,
+    workers: () => [
+      { worker: "resolver", ytdlp: tools, ffmpeg: { held: 0, waiting: 0 }, searchFallback: true },
+      { worker: "transcoder", ytdlp: { held: 0, waiting: 0 }, ffmpeg: { held: 3, waiting: 4 } },
+    ],
+    ytdlpVersion: () => "2026.08.19",
+  }));
+  metrics.failed("download");
+  metrics.failed("download");
+  metrics.failed("voice");
+  const text = await metrics.render();
+  assert.equal(value(text, "trazom_queued_tracks"), 7);
+  assert.equal(value(text, 'trazom_tool_runs{worker="resolver",tool="ytdlp",state="busy"}'), 1);
+  assert.equal(value(text, 'trazom_tool_runs{worker="resolver",tool="ytdlp",state="waiting"}'), 2);
+  assert.equal(value(text, 'trazom_tool_runs{worker="transcoder",tool="ffmpeg",state="waiting"}'), 4);
+  assert.equal(value(text, "trazom_search_fallback_active"), 1);
+  assert.equal(value(text, 'trazom_ytdlp_info{version="2026.08.19"}'), 1);
+  assert.equal(value(text, 'trazom_failures_total{kind="download"}'), 2);
+  assert.equal(value(text, 'trazom_failures_total{kind="voice"}'), 1);
+  assert.equal(value(text, 'trazom_failures_total{kind="resolve"}'), 0);
+  assert.ok((value(text, "trazom_process_resident_memory_bytes") ?? 0) > 0, "process memory");
 });

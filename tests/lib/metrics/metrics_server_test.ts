@@ -10,7 +10,8 @@ async function withServer(healthy: () => boolean, test: (url: string) => Promise
     gatewayConnected: healthy,
     cache: () => ({ sizeBytes: 0, files: 0, hits: 0, misses: 0 }),
   });
-  const server = await startMetricsServer({ hostname: "127.0.0.1", port: 0, metrics, healthy });
+  const problems = () => healthy() ? [] : ["Not connected to Discord.", "ffmpeg is gone."];
+  const server = await startMetricsServer({ hostname: "127.0.0.1", port: 0, metrics, problems });
   try {
     await test(server.url);
   } finally {
@@ -18,12 +19,12 @@ async function withServer(healthy: () => boolean, test: (url: string) => Promise
   }
 }
 
-Deno.test("/healthz answers 200 while connected and 503 while not", async () => {
+Deno.test("/healthz answers 200 while all is well and 503 with one line per problem", async () => {
   let connected = false;
   await withServer(() => connected, async (url) => {
     const down = await fetch(`${url}/healthz`);
     assert.equal(down.status, 503);
-    assert.equal(await down.text(), "not connected to Discord\n");
+    assert.equal(await down.text(), "Not connected to Discord.\nffmpeg is gone.\n");
     connected = true;
     const up = await fetch(`${url}/healthz`);
     assert.equal(up.status, 200);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createSpotifyApi, type SpotifyApiConfig } from "../../../lib/sources/spotify_api.ts";
+import { createSpotifyApi, isrcOf, type SpotifyApiConfig } from "../../../lib/sources/spotify_api.ts";
 import { FAKE_SPOTIFY_SEED as SEED, type FakeSpotify, startFakeSpotify } from "../../fakes/fake_spotify.ts";
 import { assertMatch, rejectsWithUserError } from "./spotify_test_helpers.ts";
 
@@ -59,6 +59,7 @@ Deno.test("getTrack fetches one token with Basic auth and reuses it", () =>
       name: "Lighthouse Keeper",
       artists: ["Marlowe Finch"],
       durationMs: 214_000,
+      isrc: "QZHN22600001",
     });
     await api.getTrack(SEED.duet.id);
     assert.equal(tokenRequests(fake).length, 1);
@@ -262,4 +263,12 @@ Deno.test("a token that expires between pages is replaced, and the page read aga
     const items = apiRequests(h.fake).map((r) => r.query.offset);
     assert.deepEqual(items, ["0", "50", "50", "100"]);
   }, { fetch: expiring });
+});
+
+Deno.test("an ISRC is kept only when it has an ISRC's shape", () => {
+  assert.equal(isrcOf("qzhn22600001"), "QZHN22600001");
+  assert.equal(isrcOf("QZ-HN2-26-00001"), "QZHN22600001");
+  assert.equal(isrcOf("not an isrc"), undefined);
+  assert.equal(isrcOf("QZHN2260000100000"), undefined);
+  assert.equal(isrcOf(42), undefined);
 });

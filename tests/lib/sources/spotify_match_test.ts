@@ -21,10 +21,12 @@ const video = (videoId: string, title: string, durationSeconds?: number) => ({
   durationSeconds,
 });
 
-Deno.test("queries: artist - title only, even when an old saved track still has an ISRC", () => {
-  assert.deepEqual(matchQueries(track), ["Marlowe Finch - Lighthouse Keeper"]);
-  assert.deepEqual(matchQueries({ ...track, artists: ["A", "B"] }), ["A, B - Lighthouse Keeper"]);
-  assert.deepEqual(matchQueries({ ...track, artists: [] }), ["Lighthouse Keeper"]);
+Deno.test("queries: the ISRC first where known, then artist - title", () => {
+  assert.deepEqual(matchQueries(track), ["QZHN22600001", "Marlowe Finch - Lighthouse Keeper"]);
+  const { isrc: _, ...withoutIsrc } = track;
+  assert.deepEqual(matchQueries(withoutIsrc), ["Marlowe Finch - Lighthouse Keeper"]);
+  assert.deepEqual(matchQueries({ ...withoutIsrc, artists: ["A", "B"] }), ["A, B - Lighthouse Keeper"]);
+  assert.deepEqual(matchQueries({ ...withoutIsrc, artists: [] }), ["Lighthouse Keeper"]);
 });
 
 Deno.test("candidates more than 10 % longer or shorter are rejected", () => {
