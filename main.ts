@@ -226,6 +226,8 @@ function startWorkers(
     {
       ytdlpPath: config.ytdlpPath,
       ytdlpOperator: config.ytdlpOperator,
+      ytdlpHelper: config.ytdlpHelper,
+      ytdlpPython: config.ytdlpPython,
       allowPrivateUrls: config.allowPrivateUrls,
       playlistLimit: config.playlistLimit,
       spotify: config.spotify,
@@ -240,6 +242,8 @@ function startWorkers(
     {
       ytdlpPath: config.ytdlpPath,
       ytdlpOperator: config.ytdlpOperator,
+      ytdlpHelper: config.ytdlpHelper,
+      ytdlpPython: config.ytdlpPython,
       ffmpegPath: config.ffmpegPath,
       allowPrivateUrls: config.allowPrivateUrls,
       target,

@@ -6,12 +6,16 @@
 import type { KnownMedia, TranscoderSource } from "../channels/transcoder_messages.ts";
 import { type AddressPolicy, assertFetchable } from "../sources/address_guard.ts";
 import { refusalError, startEgressProxy } from "../sources/egress_proxy.ts";
-import { guardedYtdlpRun } from "../sources/guarded_ytdlp.ts";
-import { downloadArgs } from "../sources/ytdlp_args.ts";
+import { guardedYtdlpJson, guardedYtdlpRun } from "../sources/guarded_ytdlp.ts";
+import type { YtdlpHelper } from "../sources/ytdlp_helper.ts";
+import { mediaOf } from "../sources/ytdlp_output.ts";
+import { isMediaType } from "../sources/media_type.ts";
+import { downloadArgs, metadataArgs } from "../sources/ytdlp_args.ts";
 import type { YtdlpOperatorOptions } from "../sources/ytdlp_operator.ts";
 import { UserError } from "../user_error.ts";
 
 const DOWNLOAD_TIMEOUT_MS = 10 * 60_000;
+const EXTRACTION_TIMEOUT_MS = 45_000;
 /** A response that sends nothing for this long is given up on. */
 const STALL_TIMEOUT_MS = 20_000;
 export const MAX_DOWNLOAD_BYTES = 300 * 1024 * 1024;
@@ -23,6 +27,8 @@ export interface FetchSettings {
   ytdlpPath: string;
   ytdlpOperator?: YtdlpOperatorOptions;
   policy: AddressPolicy;
+  /** Warm yt-dlp helpers: their extraction finds the media, fetched here, instead of a yt-dlp download run. */
+  helper?: YtdlpHelper;
 }
 
 /** Writes the audio of `source` to `destination`; rejects with a UserError a person can read. */
@@ -44,6 +50,7 @@ export async function fetchSource(
     await assertFetchable(new URL(url), settings.policy);
     if (await fetchDirect(settings.policy, { url }, destination, signal)) return;
   }
+  if (settings.helper && await viaHelper(settings, url, destination, signal)) return;
   await guardedYtdlpRun((common) => downloadArgs(url, destination, common), {
     ytdlpPath: settings.ytdlpPath,
     operator: settings.ytdlpOperator,
@@ -55,6 +62,31 @@ export async function fetchSource(
   await Deno.stat(destination).catch(() => {
     throw new UserError("That file is too large for me to play (over 300 MB).");
   });
+}
+
+/**
+ * Finds the media with a warm helper's extraction and fetches it; false when the helper cannot serve (yt_dlp
+ * not importable) or found a format of several parts, which only a yt-dlp download can join.
+ */
+async function viaHelper(
+  settings: FetchSettings,
+  url: string,
+  destination: string,
+  signal: AbortSignal,
+): Promise<boolean> {
+  const info = await guardedYtdlpJson((common) => metadataArgs(url, common), {
+    ytdlpPath: settings.ytdlpPath,
+    operator: settings.ytdlpOperator,
+    policy: settings.policy,
+    helper: settings.helper,
+    timeoutMs: EXTRACTION_TIMEOUT_MS,
+    signal,
+  });
+  const media = typeof info === "object" && info !== null
+    ? mediaOf(info as Record<string, unknown>)
+    : undefined;
+  if (media === undefined) return false;
+  return await fetchDirect(settings.policy, media, destination, signal);
 }
 
 /**
@@ -78,7 +110,7 @@ async function fetchDirect(
       await response.body?.cancel();
       throw httpError(response.status, media.url);
     }
-    if (!isMedia(response.headers.get("content-type"), response.url)) {
+    if (!isMediaType(response.headers.get("content-type"), response.url)) {
       await response.body?.cancel();
       return false;
     }
@@ -118,16 +150,6 @@ async function fetchDirect(
     await proxy.close();
   }
 }
-
-/** Audio or video by its type; a generic binary type counts only with a media file's extension. */
-function isMedia(contentType: string | null, url: string): boolean {
-  const type = (contentType ?? "").split(";")[0].trim().toLowerCase();
-  if (type.startsWith("audio/") || type.startsWith("video/") || type === "application/ogg") return true;
-  const path = URL.parse(url)?.pathname.toLowerCase() ?? "";
-  return type === "application/octet-stream" && MEDIA_EXTENSION.test(path);
-}
-
-const MEDIA_EXTENSION = /\.(mp3|m4a|aac|ogg|oga|opus|flac|wav|webm|mka|mp4)$/;
 
 function httpError(status: number, url: string): UserError {
   const host = URL.parse(url)?.host ?? url;

@@ -7,7 +7,9 @@ import type { TrackInfo } from "../track.ts";
 import { UserError } from "../user_error.ts";
 import type { AddressPolicy } from "./address_guard.ts";
 import { assertFetchable } from "./address_guard.ts";
-import { guardedYtdlpJson } from "./guarded_ytdlp.ts";
+import { guardedYtdlpJson, ytdlpVersion } from "./guarded_ytdlp.ts";
+import { probeDirectMedia } from "./direct_media.ts";
+import { startYtdlpHelper } from "./ytdlp_helper.ts";
 import { classifyQuery, type Query } from "./query_kind.ts";
 import { FallbackSearch } from "./fallback_search.ts";
 import { SearchCache, searchKey } from "./search_cache.ts";
@@ -17,7 +19,7 @@ import { createSpotifyMatchMemory } from "./spotify_match_memory.ts";
 import { metadataArgs, playlistArgs, radioArgs, searchArgs } from "./ytdlp_args.ts";
 import { choiceName, trackFromVideoJson, tracksFromPlaylistJson } from "./ytdlp_output.ts";
 import { createYoutubeSearch } from "./youtube_search.ts";
-import { assertYoutubeReady, probeYtdlpVersion, versionLogLine } from "./ytdlp_version.ts";
+import { assertYoutubeReady, versionLogLine } from "./ytdlp_version.ts";
 
 const YTDLP_TIMEOUT_MS = 45_000;
 const SUGGESTIONS = 5;
@@ -28,7 +30,9 @@ const TEMPORARY = /try again|took too long|couldn't reach|couldn't connect|rate-
 /** Builds the handler for the resolver worker from its settings. */
 export async function createQueryResolver(settings: ResolverSettings) {
   const policy: AddressPolicy = { allowPrivate: settings.allowPrivateUrls };
-  const version = probeYtdlpVersion(settings.ytdlpPath);
+  // Started now, so the first link finds yt-dlp imported and warm.
+  const helper = await startYtdlpHelper(settings);
+  const version = ytdlpVersion(settings.ytdlpPath, helper);
   // Said once at start-up, so an owner sees why YouTube fails before anyone asks for a song.
   version.then((found) => {
     const line = versionLogLine(found);
@@ -40,6 +44,7 @@ export async function createQueryResolver(settings: ResolverSettings) {
       ytdlpPath: settings.ytdlpPath,
       operator: settings.ytdlpOperator,
       policy,
+      helper,
       timeoutMs: YTDLP_TIMEOUT_MS,
       signal,
     });
@@ -97,12 +102,16 @@ export async function createQueryResolver(settings: ResolverSettings) {
         return tracks([
           trackFromVideoJson(await ytdlp((c) => metadataArgs(query.url, c), signal), query.url),
         ]);
-      case "http":
-        // Checked before yt-dlp starts, so a private link costs no request at all.
+      case "http": {
+        // Checked before any request, so a private link costs none at all.
         await assertFetchable(query.url, policy);
+        // A media file is played as it is: no yt-dlp to start, its length comes while it streams.
+        const direct = await probeDirectMedia(query.url, policy, signal);
+        if (direct) return tracks([direct]);
         return tracks([
           trackFromVideoJson(await ytdlp((c) => metadataArgs(query.url.href, c), signal), query.url.href),
         ]);
+      }
     }
   }
 

@@ -6,6 +6,8 @@
  * imported (a PyInstaller build), the helper says so and callers run yt-dlp once per request instead.
  */
 import type { LiveTools } from "../process/live_tools.ts";
+import { toolCaps } from "../process/tool_caps.ts";
+import { NO_PROXY_BYPASS } from "./ytdlp_runner.ts";
 import { describeEnd, type HelperAnswer, HelperDiedError, HelperProcess } from "./ytdlp_helper_process.ts";
 
 export type { HelperAnswer } from "./ytdlp_helper_process.ts";
@@ -165,7 +167,9 @@ export class YtdlpHelper {
         for (const wake of this.#waiters.splice(0)) wake();
         return;
       }
-      if (end.kind === "died") this.#options.log?.(`A yt-dlp helper ${describeEnd(end)}; starting another.`);
+      if (end.kind === "died") {
+        this.#options.log?.(`A yt-dlp helper ended: ${describeEnd(end)}; starting another.`);
+      }
       this.#keepOneWarm();
       this.#waiters.shift()?.();
     });
@@ -186,6 +190,28 @@ export class YtdlpHelper {
     const state = this.#state;
     return state.status === "unavailable" ? state.reason : "the helpers are closed";
   }
+}
+
+/** How a worker's settings name its helpers: off, or on with an interpreter (found when unset). */
+export interface HelperSettings {
+  ytdlpPath: string;
+  /** TRAZOM_YTDLP_HELPER; off unless true. */
+  ytdlpHelper?: boolean;
+  /** YTDLP_PYTHON. */
+  ytdlpPython?: string;
+}
+
+/** This worker's warm helpers, or undefined when they are turned off; as many as its yt-dlp jobs. */
+export async function startYtdlpHelper(settings: HelperSettings): Promise<YtdlpHelper | undefined> {
+  if (!settings.ytdlpHelper) return undefined;
+  return new YtdlpHelper({
+    python: await helperPython(settings.ytdlpPath, settings.ytdlpPython),
+    script: await readHelperScript(),
+    size: toolCaps.ytdlp.size,
+    // The same as a one-off run's: every connection goes through the proxy it is given.
+    env: { ...NO_PROXY_BYPASS },
+    log: (line) => console.warn(line),
+  });
 }
 
 /** The helper's Python source, shipped beside this file (and included in a compiled bot). */

@@ -26,7 +26,7 @@ export interface YtdlpResult {
 
 // A proxy exception list in the environment would let yt-dlp (and the ffmpeg it starts) bypass the
 // egress proxy for matching hosts; clear it so every connection goes through `--proxy`.
-const NO_PROXY_BYPASS = { no_proxy: "", NO_PROXY: "" };
+export const NO_PROXY_BYPASS: Readonly<Record<string, string>> = { no_proxy: "", NO_PROXY: "" };
 const KILL_GRACE_MS = 2_000;
 
 /** Runs yt-dlp with the given arguments, once a slot is free, killing it (and its ffmpeg) on timeout or abort. */
