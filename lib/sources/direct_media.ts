@@ -30,6 +30,9 @@ export async function probeDirectMedia(
     });
     if (!response.ok || !isMediaType(response.headers.get("content-type"), response.url)) {
       await response.body?.cancel();
+      // The guard answers a refused address (a redirect to a private one, say) itself: that is the reply.
+      const refused = refusalError(proxy);
+      if (refused) throw refused;
       return undefined;
     }
     const head = await firstBytes(response.body, HEAD_BYTES);
