@@ -108,6 +108,10 @@ export async function reportPlayToSound(report: Report, progress: (message: stri
       digits: 0,
     });
     report.note(
+      "Direct links start no yt-dlp in either mode (the resolver's own look replaced it); before, their first " +
+        "/play paid a yt-dlp run like the page link's one-off path above.",
+    );
+    report.note(
       "The one-off YouTube path runs the fake yt-dlp command (a Deno start) instead of yt-dlp's Python start, " +
         "so its baseline is lower than a real yt-dlp's; the page figures run the real yt-dlp on both paths.",
     );

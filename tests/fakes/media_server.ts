@@ -10,6 +10,8 @@ export interface MediaServer {
   add(name: string, body: Uint8Array, contentType?: string): string;
   /** How many requests asked for `/name` (with a User-Agent matching `userAgent`, if given). */
   count(name: string, userAgent?: RegExp): number;
+  /** How many requests for `/name` asked for the whole file (no Range header: not a look at its first bytes). */
+  wholeFileRequests(name: string, userAgent?: RegExp): number;
   close(): Promise<void>;
 }
 
@@ -18,10 +20,12 @@ export function startMediaServer(): MediaServer {
   const files = new Map<string, { body: Uint8Array; contentType: string }>();
   const requests: string[] = [];
   const userAgents: string[] = [];
+  const ranged: boolean[] = [];
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (request) => {
     const path = new URL(request.url).pathname;
     requests.push(path);
     userAgents.push(request.headers.get("user-agent") ?? "");
+    ranged.push(request.headers.has("range"));
     const file = files.get(path);
     if (!file) return new Response("Not found", { status: 404 });
     return new Response(file.body.slice(), { headers: { "content-type": file.contentType } });
@@ -37,6 +41,10 @@ export function startMediaServer(): MediaServer {
     count: (name, userAgent) =>
       requests.filter((path, i) => path === `/${name}` && (!userAgent || userAgent.test(userAgents[i])))
         .length,
+    wholeFileRequests: (name, userAgent) =>
+      requests.filter((path, i) =>
+        path === `/${name}` && !ranged[i] && (!userAgent || userAgent.test(userAgents[i]))
+      ).length,
     close: () => server.shutdown(),
   };
 }
