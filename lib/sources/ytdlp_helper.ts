@@ -7,6 +7,7 @@
  */
 import type { LiveTools } from "../process/live_tools.ts";
 import { toolCaps } from "../process/tool_caps.ts";
+import { UserError } from "../user_error.ts";
 import { NO_PROXY_BYPASS } from "./ytdlp_runner.ts";
 import { describeEnd, type HelperAnswer, HelperDiedError, HelperProcess } from "./ytdlp_helper_process.ts";
 
@@ -83,7 +84,11 @@ export class YtdlpHelper {
       try {
         return await helper.extract(args, timeoutMs, signal);
       } catch (error) {
-        if (!(error instanceof HelperDiedError) || attempt >= 2) throw error;
+        if (!(error instanceof HelperDiedError)) throw error;
+        // Twice is no accident of one process; the person asking should hear it, and may try again.
+        if (attempt >= 2) {
+          throw new UserError("yt-dlp stopped unexpectedly; please try again.", { cause: error });
+        }
         this.#options.log?.(`${error.message}; trying once more in a fresh one.`);
       } finally {
         this.#release(helper);

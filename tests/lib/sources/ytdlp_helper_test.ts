@@ -16,6 +16,7 @@ import { metadataArgs } from "../../../lib/sources/ytdlp_args.ts";
 import { LiveTools } from "../../../lib/process/live_tools.ts";
 import { isAlive } from "../process/proc_table.ts";
 import { waitUntil } from "../../fakes/wait_until.ts";
+import { UserError } from "../../../lib/user_error.ts";
 
 const TIMEOUT_MS = 30_000;
 
@@ -136,6 +137,21 @@ Deno.test("a helper killed mid-extraction is replaced and the extraction tried o
     pages.letGo();
     assert.match(title(await result), /^Slow Song/);
     assert.ok(!helper.pids.includes(pid));
+  });
+});
+
+Deno.test("an extraction whose helper dies twice fails with a reason worth trying again", async () => {
+  await withHelper({}, async (helper, pages) => {
+    await helper.warm();
+    const result = helper.extract(metadataArgs(`${pages.url}/slow.html`), TIMEOUT_MS);
+    for (const hits of [1, 2]) {
+      await waitUntil(() => pages.slowHits === hits, `attempt ${hits} reached the slow page`);
+      for (const pid of helper.pids) Deno.kill(pid, "SIGKILL");
+    }
+    await assert.rejects(
+      result,
+      (error: unknown) => error instanceof UserError && /try again/.test(error.message),
+    );
   });
 });
 
