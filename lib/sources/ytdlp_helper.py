@@ -9,7 +9,9 @@ ending this process: Python cannot stop a thread, and the client starts a fresh 
 
 The first line written is {"hello": {"version": V}}, or {"unavailable": REASON} when yt_dlp cannot be imported
 (a PyInstaller build, say). The helper exits when its stdin closes or its parent is gone, so a killed bot leaves
-no helper behind, and when an extraction overruns its time-out.
+no helper behind, and when an extraction overruns its time-out. When yt-dlp changed on disk since it was
+imported (an upgrade), a request is answered {"id": N, "changed": TEXT} and the helper ends, so the client
+asks a fresh one, which imports the new version.
 """
 import json
 import os
@@ -41,6 +43,17 @@ try:
 except BaseException as error:  # noqa: BLE001 - any failure to import means "not usable as a library"
     send({"unavailable": f"{type(error).__name__}: {error}"[:500]})
     sys.exit(3)
+
+
+def installed_stamp():
+    """When the imported yt_dlp package was last written: an upgrade rewrites its __init__.py."""
+    try:
+        return os.stat(yt_dlp.__spec__.origin).st_mtime_ns
+    except (OSError, AttributeError, TypeError):
+        return None
+
+
+IMPORTED_STAMP = installed_stamp()
 
 
 class Collected:
@@ -121,6 +134,9 @@ def run_requests(pending):
         if request is None:
             os._exit(0)
         request_id = request.get("id")
+        if installed_stamp() != IMPORTED_STAMP:
+            send({"id": request_id, "changed": "yt-dlp changed on disk since this helper imported it"})
+            os._exit(0)
         with Current.lock:
             Current.request_id = request_id
             Current.deadline = time.monotonic() + float(request.get("timeout", 60)) + TIMEOUT_GRACE_SECONDS

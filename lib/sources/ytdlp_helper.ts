@@ -2,8 +2,9 @@
  * yt-dlp without its start-up: warm helper processes (ytdlp_helper.py) that have imported yt_dlp once and
  * answer `-J` extractions from the same command lines a one-off run would get. One stays warm; more start
  * when extractions overlap, up to `size`. A helper is replaced when it dies, after `maxRequests` extractions
- * (yt-dlp keeps caches that only grow), and when yt-dlp changed on disk (`refresh`). Where yt_dlp cannot be
- * imported (a PyInstaller build), the helper says so and callers run yt-dlp once per request instead.
+ * (yt-dlp keeps caches that only grow), and when yt-dlp changed on disk: a helper notices an upgrade itself
+ * before its next extraction, and `refresh` replaces them all at once. Where yt_dlp cannot be imported (a
+ * PyInstaller build), the helper says so and callers run yt-dlp once per request instead.
  */
 import type { LiveTools } from "../process/live_tools.ts";
 import { toolCaps } from "../process/tool_caps.ts";
@@ -172,7 +173,7 @@ export class YtdlpHelper {
         for (const wake of this.#waiters.splice(0)) wake();
         return;
       }
-      if (end.kind === "died") {
+      if (end.kind === "died" || end.kind === "outdated") {
         this.#options.log?.(`A yt-dlp helper ended: ${describeEnd(end)}; starting another.`);
       }
       this.#keepOneWarm();

@@ -16,6 +16,8 @@ export type HelperEnd =
   | { kind: "unavailable"; reason: string }
   /** It died or broke the protocol on its own; `detail` is the end of what it printed. */
   | { kind: "died"; detail: string }
+  /** yt-dlp was upgraded on disk after this helper imported it; a fresh one imports the new one. */
+  | { kind: "outdated" }
   /** We stopped it: a cancelled or overdue extraction, a retirement, a shutdown. */
   | { kind: "stopped" };
 
@@ -181,6 +183,9 @@ export class HelperProcess {
       return;
     }
     if (state.status !== "busy" || message.id !== state.id) return this.#broken("an answer nobody asked for");
+    if (typeof message.changed === "string") {
+      return this.#setState({ status: "ended", end: { kind: "outdated" } });
+    }
     this.served++;
     this.#setState({ status: "idle", version: state.version });
     if (typeof message.error === "string") state.settle({ error: message.error });
@@ -247,6 +252,8 @@ export function describeEnd(end: HelperEnd): string {
       return `yt_dlp cannot be used as a library (${end.reason})`;
     case "died":
       return `it died (${end.detail || "no output"})`;
+    case "outdated":
+      return "yt-dlp changed on disk";
     case "stopped":
       return "it was stopped";
   }

@@ -173,6 +173,37 @@ Deno.test("a helper is replaced after its number of extractions, and when yt-dlp
   });
 });
 
+Deno.test("a helper that finds yt-dlp upgraded on disk hands its extraction to a fresh helper", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    // A yt_dlp package of its own (the tests' pass-through package, which loads the real one), so the test
+    // can "upgrade" it by touching its __init__.py.
+    await Deno.mkdir(join(dir, "yt_dlp"));
+    const init = join(dir, "yt_dlp", "__init__.py");
+    await Deno.copyFile(new URL("../../fakes/python/yt_dlp/__init__.py", import.meta.url), init);
+    const python = join(dir, "python");
+    await Deno.writeTextFile(python, `#!/bin/sh\nPYTHONPATH='${dir}' exec python3 "$@"\n`, { mode: 0o755 });
+    await withHelper({ python }, async (helper, pages) => {
+      await helper.warm();
+      const [before] = helper.pids;
+      assert.match(
+        title(await helper.extract(metadataArgs(`${pages.url}/page.html`), TIMEOUT_MS)),
+        /^Page Song/,
+      );
+      const later = new Date(Date.now() + 60_000);
+      await Deno.utime(init, later, later);
+      assert.match(
+        title(await helper.extract(metadataArgs(`${pages.url}/page.html`), TIMEOUT_MS)),
+        /^Page Song/,
+      );
+      await waitUntil(() => !isAlive(before), "the helper that imported the old yt-dlp is gone");
+      assert.ok(!helper.pids.includes(before));
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("a Python that cannot import yt_dlp makes the helper unavailable, with the reason", async () => {
   const dir = await Deno.makeTempDir();
   try {
