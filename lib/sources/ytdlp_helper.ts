@@ -210,9 +210,17 @@ export interface HelperSettings {
 /** This worker's warm helpers, or undefined when they are turned off; as many as its yt-dlp jobs. */
 export async function startYtdlpHelper(settings: HelperSettings): Promise<YtdlpHelper | undefined> {
   if (!settings.ytdlpHelper) return undefined;
+  let script: string;
+  try {
+    script = await readHelperScript();
+  } catch (error) {
+    // Started from another folder without read access to the bot's files, say: slower, but it works.
+    console.warn(`yt-dlp runs once per request: the helper's script could not be read (${error}).`);
+    return undefined;
+  }
   return new YtdlpHelper({
     python: await helperPython(settings.ytdlpPath, settings.ytdlpPython),
-    script: await readHelperScript(),
+    script,
     size: toolCaps.ytdlp.size,
     // The same as a one-off run's: every connection goes through the proxy it is given.
     env: { ...NO_PROXY_BYPASS },
