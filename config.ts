@@ -30,6 +30,10 @@ export interface Config {
   readonly ownYtdlp: { readonly update: "daily" | "off"; readonly pipIndexUrl?: string };
   /** YTDLP_COOKIES and YTDLP_ARGS, for every yt-dlp run. */
   readonly ytdlpOperator: YtdlpOperatorOptions;
+  /** TRAZOM_YTDLP_HELPER: warm yt-dlp helpers (on by default); off runs yt-dlp once per request. */
+  readonly ytdlpHelper: boolean;
+  /** YTDLP_PYTHON: the Python that imports yt_dlp for the helpers; unset, yt-dlp's own (or python3). */
+  readonly ytdlpPython?: string;
   readonly spotify: {
     readonly clientId?: string;
     readonly clientSecret?: string;
@@ -93,6 +97,7 @@ export const CONFIG_VARIABLES = [
   "TRAZOM_IDLE_TIMEOUT",
   "TRAZOM_FFMPEG_JOBS",
   "TRAZOM_YTDLP_JOBS",
+  "TRAZOM_YTDLP_HELPER",
   "TRAZOM_METRICS_PORT",
   "TRAZOM_METRICS_HOST",
   "TRAZOM_PLAY_RATE",
@@ -109,6 +114,7 @@ export const CONFIG_VARIABLES = [
   "TRAZOM_PIP_INDEX_URL",
   "YTDLP_COOKIES",
   "YTDLP_ARGS",
+  "YTDLP_PYTHON",
   "SPOTIFY_CLIENT_ID",
   "SPOTIFY_CLIENT_SECRET",
   "SPOTIFY_API_URL",
@@ -150,6 +156,8 @@ export function parseConfig(env: Env): Config {
       cookiesPath: read.text("YTDLP_COOKIES"),
       extraArgs: read.ytdlpArgs("YTDLP_ARGS"),
     },
+    ytdlpHelper: read.flag("TRAZOM_YTDLP_HELPER") ?? true,
+    ytdlpPython: read.text("YTDLP_PYTHON"),
     spotify: {
       clientId: read.text("SPOTIFY_CLIENT_ID"),
       clientSecret: read.text("SPOTIFY_CLIENT_SECRET"),

@@ -348,6 +348,8 @@ function startWorkers(
     {
       ytdlpPath: config.ytdlpPath,
       ytdlpOperator: { ...config.ytdlpOperator, privateDir: privateDir(config) },
+      ytdlpHelper: config.ytdlpHelper,
+      ytdlpPython: config.ytdlpPython,
       allowPrivateUrls: config.allowPrivateUrls,
       playlistLimit: config.playlistLimit,
       maxTrackSeconds: config.trackCaps.maxTrackSeconds,
@@ -369,6 +371,8 @@ function startWorkers(
     {
       ytdlpPath: config.ytdlpPath,
       ytdlpOperator: { ...config.ytdlpOperator, privateDir: privateDir(config) },
+      ytdlpHelper: config.ytdlpHelper,
+      ytdlpPython: config.ytdlpPython,
       ffmpegPath: config.ffmpegPath,
       allowPrivateUrls: config.allowPrivateUrls,
       target,

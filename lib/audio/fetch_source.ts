@@ -11,13 +11,17 @@
 import type { KnownMedia, TranscoderSource } from "../channels/transcoder_messages.ts";
 import { type AddressPolicy, assertFetchable } from "../sources/address_guard.ts";
 import { refusalError, startEgressProxy } from "../sources/egress_proxy.ts";
-import { guardedYtdlpRun, guardedYtdlpStream } from "../sources/guarded_ytdlp.ts";
-import { downloadArgs, liveStreamArgs } from "../sources/ytdlp_args.ts";
+import { guardedYtdlpJson, guardedYtdlpRun, guardedYtdlpStream } from "../sources/guarded_ytdlp.ts";
+import type { YtdlpHelper } from "../sources/ytdlp_helper.ts";
+import { mediaOf } from "../sources/ytdlp_output.ts";
+import { isMediaType } from "../sources/media_type.ts";
+import { downloadArgs, liveStreamArgs, metadataArgs } from "../sources/ytdlp_args.ts";
 import type { YtdlpOperatorOptions } from "../sources/ytdlp_operator.ts";
 import { UserError } from "../user_error.ts";
 import { DEFAULT_TRACK_CAPS, DownloadMeter, tooLargeError, type TrackCaps } from "./track_caps.ts";
 
 const DOWNLOAD_TIMEOUT_MS = 10 * 60_000;
+const EXTRACTION_TIMEOUT_MS = 45_000;
 /** A response that sends nothing for this long is given up on. */
 const STALL_TIMEOUT_MS = 20_000;
 /** How often a yt-dlp download's file is measured against the caps. */
@@ -34,6 +38,8 @@ export interface FetchSettings {
   caps?: TrackCaps;
   /** The folder whose disk the floor is kept on (where downloads go). */
   workDir?: string;
+  /** Warm yt-dlp helpers: their extraction finds the media, fetched here, instead of a yt-dlp download run. */
+  helper?: YtdlpHelper;
 }
 
 /** A live stream, open: its bytes as they come, and what to close once they are no longer read. */
@@ -95,6 +101,10 @@ export async function fetchSource(
         throw error instanceof CapReached ? error.userError : error;
       });
     if (fetched) return fetched;
+  }
+  if (settings.helper) {
+    const found = await viaHelper(settings, url, { destination, lengthKnown, meter: meter() }, signal);
+    if (found) return found;
   }
   await ytdlpDownload(settings, url, destination, meter(), signal);
   return { kind: "file" };
@@ -163,6 +173,33 @@ class CapReached extends Error {
 }
 
 /**
+ * Finds the media with a warm helper's extraction and fetches it; undefined when the helper cannot serve
+ * (yt_dlp not importable) or found a format of several parts, which only a yt-dlp download can join.
+ */
+async function viaHelper(
+  settings: FetchSettings,
+  url: string,
+  options: { destination: string; lengthKnown: boolean; meter: DownloadMeter },
+  signal: AbortSignal,
+): Promise<FetchedSource | undefined> {
+  const info = await guardedYtdlpJson((common) => metadataArgs(url, common), {
+    ytdlpPath: settings.ytdlpPath,
+    operator: settings.ytdlpOperator,
+    policy: settings.policy,
+    helper: settings.helper,
+    timeoutMs: EXTRACTION_TIMEOUT_MS,
+    signal,
+  });
+  const media = typeof info === "object" && info !== null
+    ? mediaOf(info as Record<string, unknown>)
+    : undefined;
+  if (media === undefined) return undefined;
+  return await fetchDirect(settings.policy, media, options, signal).catch((error) => {
+    throw error instanceof CapReached ? error.userError : error;
+  });
+}
+
+/**
  * Downloads `media` if it answers with audio or video, or opens it live if it answers with no length;
  * undefined when it is a web page (or anything else yt-dlp may know how to read), so the caller can hand
  * the link to yt-dlp instead.
@@ -191,7 +228,7 @@ async function fetchDirect(
       await response.body?.cancel();
       throw httpError(response.status, media.url);
     }
-    if (!isMedia(response.headers.get("content-type"), response.url)) {
+    if (!isMediaType(response.headers.get("content-type"), response.url)) {
       await response.body?.cancel();
       return undefined;
     }
@@ -245,16 +282,6 @@ function isLive(headers: Headers, lengthKnown: boolean): boolean {
   if (headers.has("icy-metaint") || headers.has("icy-name") || headers.has("icy-br")) return true;
   return !lengthKnown && !headers.has("content-length");
 }
-
-/** Audio or video by its type; a generic binary type counts only with a media file's extension. */
-function isMedia(contentType: string | null, url: string): boolean {
-  const type = (contentType ?? "").split(";")[0].trim().toLowerCase();
-  if (type.startsWith("audio/") || type.startsWith("video/") || type === "application/ogg") return true;
-  const path = URL.parse(url)?.pathname.toLowerCase() ?? "";
-  return type === "application/octet-stream" && MEDIA_EXTENSION.test(path);
-}
-
-const MEDIA_EXTENSION = /\.(mp3|m4a|aac|ogg|oga|opus|flac|wav|webm|mka|mp4)$/;
 
 function httpError(status: number, url: string): UserError {
   const host = URL.parse(url)?.host ?? url;

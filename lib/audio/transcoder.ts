@@ -12,6 +12,7 @@ import type { Failed } from "../channels/worker_protocol.ts";
 import { applyToolJobs, toolCaps } from "../process/tool_caps.ts";
 import { UserError } from "../user_error.ts";
 import { findFfmpeg } from "./ffmpeg_path.ts";
+import { startYtdlpHelper } from "../sources/ytdlp_helper.ts";
 import { JobSlots } from "./job_slots.ts";
 import { type JobContext, type JobOrder, TranscodeJob } from "./transcode_job.ts";
 
@@ -35,6 +36,8 @@ export async function createTranscoder(settings: TranscoderSettings) {
       policy: { allowPrivate: settings.allowPrivateUrls },
       caps: settings.caps,
       workDir: settings.workDir,
+      // Started now, so the first track that needs an extraction finds yt-dlp warm.
+      helper: await startYtdlpHelper(settings),
     },
   };
   const jobs = new Map<string, TranscodeJob>();

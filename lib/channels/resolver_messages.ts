@@ -3,9 +3,10 @@ import type { SkipSegment } from "../skip_segments.ts";
 import type { TrackInfo, TrackSource } from "../track.ts";
 import type { YtdlpOperatorOptions } from "../sources/ytdlp_operator.ts";
 import type { Failed } from "./worker_protocol.ts";
+import type { HelperSettings } from "../sources/ytdlp_helper.ts";
 
 /** Fixed for the worker's life; sent once when it starts. */
-export interface ResolverSettings {
+export interface ResolverSettings extends HelperSettings {
   ytdlpPath: string;
   /** The operator's cookies file and extra yt-dlp arguments. */
   ytdlpOperator: YtdlpOperatorOptions;

@@ -16,9 +16,10 @@ import type { YtdlpOperatorOptions } from "../sources/ytdlp_operator.ts";
 import type { ToolJobs } from "../process/tool_caps.ts";
 import type { TrackCaps } from "../audio/track_caps.ts";
 import type { Failed } from "./worker_protocol.ts";
+import type { HelperSettings } from "../sources/ytdlp_helper.ts";
 
 /** Fixed for the worker's life; sent once when it starts. */
-export interface TranscoderSettings {
+export interface TranscoderSettings extends HelperSettings {
   ytdlpPath: string;
   /** The operator's cookies file and extra yt-dlp arguments. */
   ytdlpOperator?: YtdlpOperatorOptions;

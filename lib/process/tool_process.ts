@@ -11,7 +11,7 @@ export interface ToolSpawnOptions {
   args: string[];
   /** Variables the bot sets for this tool; it inherits nothing else but {@linkcode toolEnvironment}'s few. */
   env?: Record<string, string>;
-  /** "piped" for a tool fed by the bot (a live stream into ffmpeg); nothing by default. */
+  /** "piped" for a tool fed by the bot (a live stream into ffmpeg, a long-lived helper's requests); "null" by default. */
   stdin?: "piped" | "null";
   stdout?: "piped" | "null";
   stderr?: "piped" | "null";

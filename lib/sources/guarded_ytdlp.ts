@@ -8,8 +8,11 @@ import { refusalError, startEgressProxy } from "./egress_proxy.ts";
 import type { YtdlpCommonOptions } from "./ytdlp_args.ts";
 import { explainYtdlpFailure } from "./ytdlp_errors.ts";
 import type { YtdlpOperatorOptions } from "./ytdlp_operator.ts";
+import type { YtdlpHelper } from "./ytdlp_helper.ts";
 import { runYtdlp, spawnYtdlpStream, ytdlpJson } from "./ytdlp_runner.ts";
-import { assertRunnable, probeYtdlpVersion } from "./ytdlp_version.ts";
+import { assertRunnable, probeYtdlpVersion, readYtdlpVersion, type YtdlpVersion } from "./ytdlp_version.ts";
+import { toolCaps } from "../process/tool_caps.ts";
+import type { ToolPriority } from "../process/tool_slots.ts";
 
 /** How every guarded run is made. */
 export interface GuardedYtdlpOptions {
@@ -17,6 +20,8 @@ export interface GuardedYtdlpOptions {
   policy: AddressPolicy;
   /** The operator's cookies file and extra arguments. */
   operator?: YtdlpOperatorOptions;
+  /** Warm helpers for `-J` extractions; without them (or where yt_dlp cannot be imported) each run starts yt-dlp. */
+  helper?: YtdlpHelper;
 }
 
 type ArgsBuilder = (common: YtdlpCommonOptions) => string[];
@@ -24,20 +29,41 @@ type ArgsBuilder = (common: YtdlpCommonOptions) => string[];
 /** Runs yt-dlp for JSON through a fresh egress proxy. */
 export async function guardedYtdlpJson(
   build: ArgsBuilder,
-  options: GuardedYtdlpOptions & { timeoutMs: number; signal?: AbortSignal; owner?: string },
+  options: GuardedYtdlpOptions & {
+    timeoutMs: number;
+    signal?: AbortSignal;
+    owner?: string;
+    priority?: ToolPriority;
+  },
 ): Promise<unknown> {
   const common = await commonOptions(options);
   return await withCookies(options, common, (withCopy) =>
-    throughProxy(
-      options.policy,
-      (proxy) =>
-        ytdlpJson(build({ ...withCopy, proxy }), {
-          ytdlpPath: options.ytdlpPath,
-          timeoutMs: options.timeoutMs,
-          signal: options.signal,
-          owner: options.owner,
-        }),
-    ));
+    throughProxy(options.policy, async (proxy) => {
+      const args = build({ ...withCopy, proxy });
+      if (options.helper) {
+        const { helper, timeoutMs, signal } = options;
+        const answer = await toolCaps.ytdlp.run(
+          options.priority ?? "now",
+          () => helper.extract(args, timeoutMs, signal),
+          signal,
+          options.owner,
+        );
+        if ("json" in answer) return answer.json;
+        if ("error" in answer) throw explainYtdlpFailure(answer.error, 1);
+      }
+      return await ytdlpJson(args, {
+        ytdlpPath: options.ytdlpPath,
+        timeoutMs: options.timeoutMs,
+        signal: options.signal,
+        owner: options.owner,
+      });
+    }));
+}
+
+/** The installed yt-dlp's version: what a warm helper greeted with, else what `yt-dlp --version` says. */
+export async function ytdlpVersion(ytdlpPath: string, helper?: YtdlpHelper): Promise<YtdlpVersion> {
+  const warm = await helper?.warm();
+  return warm && "version" in warm ? readYtdlpVersion(warm.version) : await probeYtdlpVersion(ytdlpPath);
 }
 
 /** Runs a yt-dlp download through a fresh egress proxy; rejects with the reason it failed. */
@@ -80,7 +106,7 @@ export async function guardedYtdlpStream(
 
 /** The settings every run shares: the bot's own Deno for yt-dlp versions that take one, and the operator's. */
 async function commonOptions(options: GuardedYtdlpOptions): Promise<YtdlpCommonOptions> {
-  const found = await probeYtdlpVersion(options.ytdlpPath);
+  const found = await ytdlpVersion(options.ytdlpPath, options.helper);
   assertRunnable(found);
   const denoPath = found.status === "current" ? ownDeno() : undefined;
   return {

@@ -14,7 +14,9 @@ import {
 } from "../audio/track_caps.ts";
 import type { AddressPolicy } from "./address_guard.ts";
 import { assertFetchable } from "./address_guard.ts";
-import { guardedYtdlpJson } from "./guarded_ytdlp.ts";
+import { guardedYtdlpJson, ytdlpVersion } from "./guarded_ytdlp.ts";
+import { probeDirectMedia } from "./direct_media.ts";
+import { startYtdlpHelper } from "./ytdlp_helper.ts";
 import { classifyQuery, type Query } from "./query_kind.ts";
 import { FallbackSearch } from "./fallback_search.ts";
 import { SearchCache, searchKey } from "./search_cache.ts";
@@ -25,7 +27,7 @@ import { metadataArgs, playlistArgs, radioArgs, searchArgs } from "./ytdlp_args.
 import { choiceName, trackFromVideoJson, tracksFromPlaylistJson } from "./ytdlp_output.ts";
 import { createYoutubeSearch } from "./youtube_search.ts";
 import { createSegmentFinder } from "./segment_finder.ts";
-import { assertYoutubeReady, probeYtdlpVersion, versionLogLine } from "./ytdlp_version.ts";
+import { assertYoutubeReady, versionLogLine } from "./ytdlp_version.ts";
 import { workerReadings } from "../metrics/worker_stats.ts";
 
 const YTDLP_TIMEOUT_MS = 45_000;
@@ -37,7 +39,9 @@ const TEMPORARY = /try again|took too long|couldn't reach|couldn't connect|rate-
 /** Builds the handler for the resolver worker from its settings. */
 export async function createQueryResolver(settings: ResolverSettings) {
   const policy: AddressPolicy = { allowPrivate: settings.allowPrivateUrls };
-  const version = probeYtdlpVersion(settings.ytdlpPath);
+  // Started now, so the first link finds yt-dlp imported and warm.
+  const helper = await startYtdlpHelper(settings);
+  const version = ytdlpVersion(settings.ytdlpPath, helper);
   // Said once at start-up, so an owner sees why YouTube fails before anyone asks for a song.
   version.then((found) => {
     const line = versionLogLine(found);
@@ -49,6 +53,7 @@ export async function createQueryResolver(settings: ResolverSettings) {
       ytdlpPath: settings.ytdlpPath,
       operator: settings.ytdlpOperator,
       policy,
+      helper,
       timeoutMs: YTDLP_TIMEOUT_MS,
       signal,
       owner,
@@ -109,15 +114,19 @@ export async function createQueryResolver(settings: ResolverSettings) {
         return tracks([
           trackFromVideoJson(await ytdlp((c) => metadataArgs(query.url, c), signal, owner), query.url),
         ]);
-      case "http":
-        // Checked before yt-dlp starts, so a private link costs no request at all.
+      case "http": {
+        // Checked before any request, so a private link costs none at all.
         await assertFetchable(query.url, policy);
+        // A media file is played as it is: no yt-dlp to start, its length comes while it streams.
+        const direct = await probeDirectMedia(query.url, policy, signal);
+        if (direct) return tracks([direct]);
         return tracks([
           trackFromVideoJson(
             await ytdlp((c) => metadataArgs(query.url.href, c), signal, owner),
             query.url.href,
           ),
         ]);
+      }
     }
   }
 

@@ -55,7 +55,11 @@ function trackFromInfo(info: Json, link: string): TrackInfo {
       media,
     );
   }
-  return withDuration({ source: { kind: "url", url: link }, title, url: link }, durationSeconds);
+  // The page stays the source (a media URL may expire); the media found on it spares the download a lookup.
+  return withMedia(
+    withDuration({ source: { kind: "url", url: link }, title, url: link }, durationSeconds),
+    mediaOf(info),
+  );
 }
 
 /** Format URLs this close to expiring are not worth handing on. */

@@ -31,7 +31,11 @@
  *    together, p99 packet spacing, CPU per stream-minute and memory per guild, beside @discordjs/voice alone
  *    playing the same file in as many connections from its own process.
  *
- * BENCH_SECTIONS=single,multi,dave,suggestions picks sections (default: all); "single" is 1–6 and 8.
+ * 10. /play to the first audible packet (play_to_sound.ts): direct, page and YouTube links through the real
+ *    resolver and yt-dlp, first /play and in the channel, with the warm yt-dlp helpers beside one yt-dlp
+ *    run per request (TRAZOM_YTDLP_HELPER=off) in the same run.
+ *
+ * BENCH_SECTIONS=single,multi,dave,suggestions,sound picks sections (default: all); "single" is 1–6 and 8.
  * It takes about eight minutes; progress goes to stderr, the report to stdout.
  */
 import { join } from "node:path";
@@ -215,7 +219,7 @@ async function cpuPerMinute(bot: BotResources, seconds: number): Promise<number>
   return (bot.cpuSeconds() - before) / (seconds / 60);
 }
 
-/** BENCH_SECTIONS="single,multi" (any of single, multi, dave, suggestions) runs only those; default all. */
+/** BENCH_SECTIONS="single,multi" (any of single, multi, dave, suggestions, sound) runs only those; default all. */
 function selected(name: string): boolean {
   const wanted = Deno.env.get("BENCH_SECTIONS");
   return !wanted || wanted.split(",").map((part) => part.trim()).includes(name);
@@ -232,6 +236,7 @@ async function main(): Promise<void> {
     if (selected("suggestions")) {
       await (await import("./suggestion_latency.ts")).reportSuggestionLatency(report, progress);
     }
+    if (selected("sound")) await (await import("./play_to_sound.ts")).reportPlayToSound(report, progress);
   } finally {
     report.condition("benchmark wall time", `${((performance.now() - started) / 1000).toFixed(0)} s`);
     console.log(report.toString());

@@ -185,7 +185,8 @@ async function baselineOnce(ffmpeg: string, url: string): Promise<number> {
 export function reportFirstAudio(report: Report, results: readonly FirstAudio[], lufs: number): void {
   const runs = results[0]?.streamingMs.length ?? 0;
   report.section(
-    `6. First audio of a never-played track (median of ${runs}; streaming transcoder vs baseline)`,
+    `6. First audio of a never-played track, transcoder only: from its request, after the resolver answered ` +
+      `(median of ${runs}; streaming transcoder vs baseline; section 10 has /play to sound)`,
   );
   const shortest = results[0];
   for (const result of results) {

@@ -40,6 +40,11 @@ export class BotProcess {
     return this.#child.pid;
   }
 
+  /** The process id of the task that runs the bot (the bot's processes descend from it). */
+  get pid(): number {
+    return this.#child.pid;
+  }
+
   /** Everything printed so far, as one text. */
   get log(): string {
     return this.output.join("\n");

@@ -4,7 +4,7 @@
  * as its YTDLP_PATH, and by a fake of YouTube's web API (fake_innertube.ts) at its YOUTUBE_URL, where
  * searches go. Non-YouTube links still reach the real yt-dlp.
  */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { addTone, addToneSteps } from "../e2e/media_library.ts";
 import type { TestWorld } from "../e2e/test_world.ts";
@@ -55,6 +55,8 @@ export interface FakeYoutubeSpec {
 }
 
 const FAKE_YTDLP = fileURLToPath(new URL("./fake_ytdlp.ts", import.meta.url));
+/** Where the fake `yt_dlp` package for the bot's warm helper lives (python/yt_dlp/__init__.py). */
+const FAKE_YTDLP_MODULE = fileURLToPath(new URL("./python/", import.meta.url));
 const VIDEO_ID = /^[A-Za-z0-9_-]{11}$/;
 
 /** A fake YouTube set up in a world; start the bot with `env` to use it. */
@@ -99,8 +101,15 @@ export class FakeYoutube {
     await Deno.writeTextFile(catalogPath, JSON.stringify(catalog, null, 2));
     const wrapper = join(dir, "yt-dlp");
     await writeWrapper(wrapper, catalogPath);
+    const python = join(dir, "python");
+    await writePythonWrapper(python, catalogPath);
     const innertube = startFakeInnertube(catalog);
-    const env = { YTDLP_PATH: wrapper, YOUTUBE_URL: innertube.url, [CATALOG_ENV]: catalogPath };
+    const env = {
+      YTDLP_PATH: wrapper,
+      YTDLP_PYTHON: python,
+      YOUTUBE_URL: innertube.url,
+      [CATALOG_ENV]: catalogPath,
+    };
     return new FakeYoutube(env, catalog, innertube);
   }
 
@@ -170,6 +179,38 @@ function checkReferences(catalog: Catalog): void {
   ].flat();
   const unknown = lists.filter((id) => !known.has(id));
   if (unknown.length > 0) throw new Error(`The fake YouTube has no videos ${JSON.stringify(unknown)}`);
+}
+
+/** Holds every faked extraction of the warm helper until `release` is called (see python/yt_dlp). */
+export async function holdExtractions(
+  youtube: FakeYoutube,
+): Promise<{ held: () => number; release: () => Promise<void> }> {
+  const dir = dirname(youtube.catalog.logPath);
+  await Deno.writeTextFile(join(dir, "hold"), "");
+  return {
+    held: () => heldCount(dir),
+    release: () => Deno.remove(join(dir, "hold")),
+  };
+}
+
+function heldCount(dir: string): number {
+  try {
+    return Deno.readTextFileSync(join(dir, "held")).split("\n").filter((line) => line !== "").length;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * The warm helper's Python: the real interpreter with the fake `yt_dlp` package first on its path, told
+ * where the catalog is (the bot gives tools no test variables).
+ */
+async function writePythonWrapper(path: string, catalogPath: string): Promise<void> {
+  const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
+  const script = `#!/bin/sh\n${CATALOG_ENV}=\${${CATALOG_ENV}:-${quote(catalogPath)}} PYTHONPATH=${
+    quote(FAKE_YTDLP_MODULE)
+  } exec python3 "$@"\n`;
+  await Deno.writeTextFile(path, script, { mode: 0o755 });
 }
 
 /**

@@ -24,6 +24,8 @@ import { proxiedGet, proxiedStream } from "./proxied_download.ts";
 export interface LoggedInvocation {
   args: string[];
   request: FakeYtdlpRequest;
+  /** "helper" when the bot's warm helper ran it (through the fake yt_dlp package), else a one-off run. */
+  via: "helper" | "run";
 }
 
 /** A run that ends like a failed yt-dlp: this text on stderr, this exit code. */
@@ -39,7 +41,8 @@ export async function runFakeYtdlp(args: string[]): Promise<number> {
   if (catalogPath === undefined) return await runReal("yt-dlp", args);
   const catalog = JSON.parse(await Deno.readTextFile(catalogPath)) as Catalog;
   const request = classifyRequest(args);
-  const line: LoggedInvocation = { args, request };
+  const via = Deno.env.get("FAKE_YTDLP_VIA") === "helper" ? "helper" : "run";
+  const line: LoggedInvocation = { args, request, via };
   await Deno.writeTextFile(catalog.logPath, JSON.stringify(line) + "\n", { append: true });
   if (catalog.version !== undefined) {
     // An old yt-dlp stops at an option it does not know, before doing anything else.

@@ -19,6 +19,8 @@ export interface MediaServer {
   endlessBytesSent(name: string): number;
   /** How many requests asked for `/name` (with a User-Agent matching `userAgent`, if given). */
   count(name: string, userAgent?: RegExp): number;
+  /** How many requests for `/name` asked for the whole file (no Range header: not a look at its first bytes). */
+  wholeFileRequests(name: string, userAgent?: RegExp): number;
   close(): Promise<void>;
 }
 
@@ -30,10 +32,12 @@ export function startMediaServer(): MediaServer {
   const closing = new AbortController();
   const requests: string[] = [];
   const userAgents: string[] = [];
+  const ranged: boolean[] = [];
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (request) => {
     const path = new URL(request.url).pathname;
     requests.push(path);
     userAgents.push(request.headers.get("user-agent") ?? "");
+    ranged.push(request.headers.has("range"));
     await holds.get(path);
     const stream = endless.get(path);
     if (stream) return endlessResponse(stream, closing.signal);
@@ -58,6 +62,10 @@ export function startMediaServer(): MediaServer {
     count: (name, userAgent) =>
       requests.filter((path, i) => path === `/${name}` && (!userAgent || userAgent.test(userAgents[i])))
         .length,
+    wholeFileRequests: (name, userAgent) =>
+      requests.filter((path, i) =>
+        path === `/${name}` && !ranged[i] && (!userAgent || userAgent.test(userAgents[i]))
+      ).length,
     close: () => {
       closing.abort();
       return server.shutdown();

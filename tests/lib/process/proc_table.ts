@@ -58,3 +58,31 @@ export function processesWhoseCommand(matches: (commandLine: string) => boolean)
 export function liveEncoders(): number[] {
   return processesWhoseCommand((line) => line.includes("pipe:0") && line.includes("loudnorm=I="));
 }
+
+/** Live processes descending from `pid` whose command line contains `marker`. */
+export function descendantsWith(pid: number, marker: string): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    try {
+      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
+      parents.set(Number(entry.name), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      // It ended while we looked.
+    }
+  }
+  const descends = (child: number): boolean => {
+    for (let at = parents.get(child); at !== undefined && at > 1; at = parents.get(at)) {
+      if (at === pid) return true;
+    }
+    return false;
+  };
+  return [...parents.keys()].filter((child) => {
+    if (!descends(child) || !isAlive(child)) return false;
+    try {
+      return Deno.readTextFileSync(`/proc/${child}/cmdline`).includes(marker);
+    } catch {
+      return false;
+    }
+  });
+}

@@ -41,13 +41,11 @@ Deno.test("a format URL's expiry comes from its expire parameter, less a margin"
   assert.equal(mediaOf({}, now), undefined);
 });
 
-Deno.test("a direct media link (generic extractor) keeps the user's link and has no duration", async () => {
+Deno.test("a link read by the generic extractor keeps the user's link, and names the media it found", async () => {
   const link = "http://127.0.0.1:18931/music/tone.mp3";
-  assert.deepEqual(trackFromVideoJson(await fixture("generic_mp3.json"), link), {
-    source: { kind: "url", url: link },
-    title: "tone",
-    url: link,
-  });
+  const { media, ...track } = trackFromVideoJson(await fixture("generic_mp3.json"), link);
+  assert.deepEqual(track, { source: { kind: "url", url: link }, title: "tone", url: link });
+  assert.equal(media?.url, link);
 });
 
 Deno.test("a live video is a live track with no length and no media; one not started yet is refused", async () => {

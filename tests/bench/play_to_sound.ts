@@ -1,0 +1,228 @@
+/**
+ * Section 10, what a user feels: /play to the first audible packet through the real resolver and yt-dlp, for
+ * a direct media link, a page link (yt-dlp's generic extractor reading an HTML page with <audio src>) and a
+ * YouTube link (the fake YouTube), each as the first /play after start (which joins the voice channel) and
+ * while in the channel; once with the warm yt-dlp helpers and once with TRAZOM_YTDLP_HELPER=off (one yt-dlp
+ * run per request, as before), in the same run. Every link is never played before. Beside them: one
+ * extraction of the page through a warm helper and through a one-off yt-dlp run, and the stand-in's own
+ * answer time for a YouTube video (the fake yt-dlp command: a Deno start, which the YouTube figures include
+ * on both paths; a real YouTube answers in its own time instead).
+ */
+import { guardedYtdlpJson } from "../../lib/sources/guarded_ytdlp.ts";
+import { metadataArgs } from "../../lib/sources/ytdlp_args.ts";
+import { readHelperScript, YtdlpHelper } from "../../lib/sources/ytdlp_helper.ts";
+import { LiveTools } from "../../lib/process/live_tools.ts";
+import { TestWorld } from "../e2e/test_world.ts";
+import { FakeYoutube } from "../fakes/fake_youtube.ts";
+import { writeMusicLike } from "./bench_audio.ts";
+import { playAndHear, stopAndWaitForQuiet } from "./listener.ts";
+import type { Report } from "./report.ts";
+import { median } from "./stats.ts";
+import { join } from "node:path";
+
+const RUNS = 3;
+const TRACK_SECONDS = 8;
+const MODES = ["on", "off"] as const;
+const KINDS = ["direct", "page", "youtube"] as const;
+type Kind = typeof KINDS[number];
+
+/** ms from /play to the first audible packet: the first /play after start, then RUNS while in the channel. */
+interface KindTimes {
+  firstMs: number;
+  inChannelMs: number[];
+}
+
+/** Measures everything and adds the section. */
+export async function reportPlayToSound(report: Report, progress: (message: string) => void): Promise<void> {
+  const world = await TestWorld.start();
+  try {
+    progress("play to sound: making never-played links");
+    const links = await makeLinks(world);
+    const times: Record<string, Record<Kind, KindTimes>> = {};
+    for (const mode of MODES) {
+      times[mode] = {} as Record<Kind, KindTimes>;
+      for (const kind of KINDS) {
+        progress(`play to sound: ${kind} links, helper ${mode}`);
+        const bot = await world.startBot({
+          ...links.youtube.env,
+          TRAZOM_YTDLP_HELPER: mode,
+          TRAZOM_PLAY_RATE: "off",
+        });
+        // Start-up done: the resolver names yt-dlp's version once its helper (or its probe) answered.
+        await bot.waitForOutput(/yt-dlp .*YouTube supported/, 60_000);
+        const urls = links.next(kind);
+        const firstMs = await timeOnce(world, urls[0]);
+        const inChannelMs: number[] = [];
+        for (const url of urls.slice(1)) inChannelMs.push(await timeOnce(world, url));
+        times[mode][kind] = { firstMs, inChannelMs };
+        await bot.stop();
+      }
+    }
+    progress("play to sound: one extraction, warm helper and one-off run; the stand-in alone");
+    const extraction = await timeExtractions(links.pageForExtraction);
+    const standInMs = await timeStandIn(links.youtube);
+
+    report.section("10. /play to the first audible packet (never-played links; real resolver and yt-dlp)");
+    const goals: Record<Kind, { first: string; inChannel: string }> = {
+      direct: { first: "≤ 700 with the join", inChannel: "≤ 500" },
+      page: { first: "≤ 1000 (+ join)", inChannel: "≤ 1000" },
+      youtube: { first: "≤ 1000 + the stand-in's answer", inChannel: "≤ 1000 + the stand-in's answer" },
+    };
+    for (const kind of KINDS) {
+      for (const mode of MODES) {
+        const path = mode === "on" ? "warm helper" : "one yt-dlp run per request";
+        const { firstMs, inChannelMs } = times[mode][kind];
+        report.add({
+          label: `${kind} link, first /play (joins), ${path}`,
+          value: firstMs,
+          unit: "ms",
+          digits: 0,
+          ...(mode === "on" ? { target: goals[kind].first } : {}),
+        });
+        report.add({
+          label: `${kind} link, in the channel, ${path}, median of ${inChannelMs.length}`,
+          value: median(inChannelMs),
+          unit: "ms",
+          digits: 0,
+          ...(mode === "on" ? { target: goals[kind].inChannel } : {}),
+        });
+      }
+    }
+    report.add({
+      label: `page extraction alone, warm helper, median of ${RUNS}`,
+      value: median(extraction.helperMs),
+      unit: "ms",
+      digits: 0,
+      target: `≤ 20 % of the one-off run (${(0.2 * median(extraction.runMs)).toFixed(0)} ms)`,
+    });
+    report.add({
+      label: `page extraction alone, one-off yt-dlp run, median of ${RUNS}`,
+      value: median(extraction.runMs),
+      unit: "ms",
+      digits: 0,
+    });
+    report.add({
+      label: `the stand-in's YouTube answer alone (fake yt-dlp command), median of ${RUNS}`,
+      value: median(standInMs),
+      unit: "ms",
+      digits: 0,
+    });
+    report.note(
+      "Direct links start no yt-dlp in either mode (the resolver's own look replaced it); before, their first " +
+        "/play paid a yt-dlp run like the page link's one-off path above.",
+    );
+    report.note(
+      "The one-off YouTube path runs the fake yt-dlp command (a Deno start) instead of yt-dlp's Python start, " +
+        "so its baseline is lower than a real yt-dlp's; the page figures run the real yt-dlp on both paths.",
+    );
+  } finally {
+    await world.close();
+  }
+}
+
+async function timeOnce(world: TestWorld, url: string): Promise<number> {
+  const { sentAt, first } = await playAndHear(world, url);
+  await stopAndWaitForQuiet(world);
+  return first.arrivalMs - sentAt;
+}
+
+/** Never-played links of each kind: a fresh set of RUNS + 1 for every bot. */
+async function makeLinks(world: TestWorld) {
+  const count = MODES.length * (RUNS + 1);
+  const path = join(world.dataDir, "play-to-sound.mp3");
+  await writeMusicLike(path, TRACK_SECONDS, 330);
+  const audio = await Deno.readFile(path);
+  const media = (name: string) => world.media.add(name, audio);
+  const pages = startPages();
+  world.closeWith(() => pages.close());
+  const ids = Array.from({ length: count }, (_, i) => `playToSnd${String(i).padStart(2, "0")}`);
+  const youtube = await FakeYoutube.create(world, {
+    videos: ids.map((id, i) => ({
+      id,
+      title: `Sound ${i}`,
+      frequencyHz: 300 + 20 * i,
+      seconds: TRACK_SECONDS,
+    })),
+  });
+  const made: Record<Kind, string[]> = {
+    direct: Array.from({ length: count }, (_, i) => media(`direct-${i}.mp3`)),
+    page: Array.from({ length: count }, (_, i) => pages.add(`page-${i}.html`, media(`page-media-${i}.mp3`))),
+    youtube: ids.map((id) => youtube.watchUrl(id)),
+  };
+  return {
+    youtube,
+    pageForExtraction: pages.add("extraction.html", media("extraction.mp3")),
+    next: (kind: Kind) => made[kind].splice(0, RUNS + 1),
+  };
+}
+
+/** HTML pages naming a media file in <audio src>. */
+function startPages() {
+  const media = new Map<string, string>();
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (request) => {
+    const name = new URL(request.url).pathname.slice(1);
+    const src = media.get(name);
+    if (src === undefined) return new Response("Not found", { status: 404 });
+    return new Response(
+      `<html><head><title>${name}</title></head><body><audio src="${src}"></audio></body></html>`,
+      {
+        headers: { "content-type": "text/html" },
+      },
+    );
+  });
+  return {
+    add: (
+      name: string,
+      src: string,
+    ) => (media.set(name, src), `http://127.0.0.1:${server.addr.port}/${name}`),
+    close: () => server.shutdown(),
+  };
+}
+
+/** One `-J` of the page through a warm helper and through a one-off yt-dlp run, each through the egress proxy. */
+async function timeExtractions(page: string) {
+  const registry = new LiveTools();
+  const helper = new YtdlpHelper({ python: "python3", script: await readHelperScript(), size: 1, registry });
+  const policy = { allowPrivate: true };
+  const options = { ytdlpPath: "yt-dlp", policy, timeoutMs: 60_000 };
+  try {
+    await helper.warm();
+    const helperMs: number[] = [];
+    const runMs: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      helperMs.push(
+        await timed(() => guardedYtdlpJson((c) => metadataArgs(page, c), { ...options, helper })),
+      );
+      runMs.push(await timed(() => guardedYtdlpJson((c) => metadataArgs(page, c), options)));
+    }
+    return { helperMs, runMs };
+  } finally {
+    helper.close();
+    await registry.killAll();
+  }
+}
+
+/** The fake yt-dlp command answering one video's `-J`, as the helper's fake yt_dlp runs it. */
+async function timeStandIn(youtube: FakeYoutube): Promise<number[]> {
+  const url = youtube.watchUrl(youtube.catalog.videos[0].id);
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    times.push(
+      await timed(() =>
+        new Deno.Command(youtube.env.YTDLP_PATH, {
+          args: metadataArgs(url),
+          stdout: "null",
+          stderr: "null",
+          env: { FAKE_YTDLP_VIA: "helper" },
+        }).output()
+      ),
+    );
+  }
+  return times;
+}
+
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await work();
+  return performance.now() - started;
+}
