@@ -7,6 +7,7 @@
  * PyInstaller build), the helper says so and callers run yt-dlp once per request instead.
  */
 import type { LiveTools } from "../process/live_tools.ts";
+import { onYtdlpChange } from "./current_ytdlp.ts";
 import { toolCaps } from "../process/tool_caps.ts";
 import { UserError } from "../user_error.ts";
 import { describeEnd, type HelperAnswer, HelperDiedError, HelperProcess } from "./ytdlp_helper_process.ts";
@@ -45,7 +46,9 @@ const MAX_FAILED_STARTS = 3;
 export class YtdlpHelper {
   #state: State = { status: "running", helpers: new Set(), failedStarts: 0 };
   #waiters: (() => void)[] = [];
-  readonly #options: YtdlpHelperOptions;
+  #options: YtdlpHelperOptions;
+  /** Run once the helpers are closed for good (a subscription to yt-dlp changes, say). */
+  #onClose: (() => void)[] = [];
 
   constructor(options: YtdlpHelperOptions) {
     this.#options = options;
@@ -96,10 +99,14 @@ export class YtdlpHelper {
     }
   }
 
-  /** yt-dlp changed (updated, reinstalled): every helper is replaced, busy ones after their extraction. */
-  refresh(): void {
+  /**
+   * yt-dlp changed (updated, reinstalled, switched to another installation whose Python is `python`): every
+   * helper is replaced, busy ones after their extraction.
+   */
+  refresh(python?: string): void {
     const state = this.#state;
     if (state.status === "closed") return;
+    if (python !== undefined) this.#options = { ...this.#options, python };
     if (state.status === "running") {
       state.failedStarts = 0;
       for (const helper of [...state.helpers]) {
@@ -115,8 +122,15 @@ export class YtdlpHelper {
   close(): void {
     const state = this.#state;
     this.#state = { status: "closed" };
+    for (const stop of this.#onClose.splice(0)) stop();
     if (state.status === "running") { for (const helper of state.helpers) helper.stop(); }
     for (const wake of this.#waiters.splice(0)) wake();
+  }
+
+  /** Runs `stop` when the helpers are closed. */
+  whenClosed(stop: () => void): void {
+    if (this.#state.status === "closed") stop();
+    else this.#onClose.push(stop);
   }
 
   /** An idle helper, a new one while there is room, or the next one to come free; undefined if none can be. */
@@ -217,12 +231,18 @@ export async function startYtdlpHelper(settings: HelperSettings): Promise<YtdlpH
     console.warn(`yt-dlp runs once per request: the helper's script could not be read (${error}).`);
     return undefined;
   }
-  return new YtdlpHelper({
+  const helper = new YtdlpHelper({
     python: await helperPython(settings.ytdlpPath, settings.ytdlpPython),
     script,
     size: toolCaps.ytdlp.size,
     log: (line) => console.warn(line),
   });
+  // The bot switched to another yt-dlp (its own, updated): warm helpers of the old one must not serve on.
+  const unsubscribe = onYtdlpChange(async () => {
+    helper.refresh(await helperPython(settings.ytdlpPath, settings.ytdlpPython));
+  });
+  helper.whenClosed(unsubscribe);
+  return helper;
 }
 
 /** The helper's Python source, shipped beside this file (and included in a compiled bot). */

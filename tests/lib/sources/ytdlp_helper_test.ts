@@ -9,10 +9,12 @@ import {
   helperPython,
   pythonOfShebang,
   readHelperScript,
+  startYtdlpHelper,
   YtdlpHelper,
   type YtdlpHelperOptions,
 } from "../../../lib/sources/ytdlp_helper.ts";
 import { metadataArgs } from "../../../lib/sources/ytdlp_args.ts";
+import { CurrentYtdlp } from "../../../lib/sources/current_ytdlp.ts";
 import { LiveTools } from "../../../lib/process/live_tools.ts";
 import { isAlive } from "../process/proc_table.ts";
 import { waitUntil } from "../../fakes/wait_until.ts";
@@ -236,6 +238,37 @@ Deno.test("the helper's Python comes from the setting, else yt-dlp's #! line, el
     assert.equal(await helperPython(join(dir, "yt-dlp")), "/opt/venv/bin/python3");
     await Deno.writeTextFile(join(dir, "binary"), "\x7fELF");
     assert.equal(await helperPython(join(dir, "binary")), "python3");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("when the bot switches to another yt-dlp, a worker's helpers move to that installation's Python", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    // The first installation's Python cannot import yt_dlp (-S leaves site-packages out); the second can.
+    await Deno.mkdir(join(dir, "a"));
+    await Deno.mkdir(join(dir, "b"));
+    const broken = join(dir, "a", "python");
+    await Deno.writeTextFile(broken, '#!/bin/sh\nexec python3 -S "$@"\n', { mode: 0o755 });
+    const working = join(dir, "b", "python");
+    await Deno.writeTextFile(working, '#!/bin/sh\nexec python3 "$@"\n', { mode: 0o755 });
+    // Like the bot's own yt-dlp: one path whose #! line names the Python of the installation in use.
+    const ytdlpPath = join(dir, "yt-dlp");
+    await Deno.writeTextFile(ytdlpPath, `#!${broken}\n`, { mode: 0o755 });
+    const helper = await startYtdlpHelper({ ytdlpPath, ytdlpHelper: true });
+    assert.ok(helper);
+    try {
+      const before = await helper.warm();
+      assert.ok("unavailable" in before, "the first installation cannot serve");
+      await Deno.writeTextFile(ytdlpPath, `#!${working}\n`, { mode: 0o755 });
+      new CurrentYtdlp({ path: ytdlpPath, reason: "test" }).change({ path: ytdlpPath, reason: "updated" });
+      await waitUntil(() => helper.status === "running", "the switch reached the helpers");
+      const after = await helper.warm();
+      assert.ok("version" in after, `the new installation serves: ${JSON.stringify(after)}`);
+    } finally {
+      helper.close();
+    }
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
