@@ -226,7 +226,8 @@ async function fetchDirect(
     const response = await fetch(media.url, { client, headers: media.httpHeaders, signal: stop });
     if (!response.ok) {
       await response.body?.cancel();
-      throw httpError(response.status, media.url);
+      // The guard's own refusal comes back as the proxy's error status: say what it refused, not the status.
+      throw refusalError(proxy) ?? httpError(response.status, media.url);
     }
     if (!isMediaType(response.headers.get("content-type"), response.url)) {
       await response.body?.cancel();
