@@ -11,6 +11,7 @@ import type { LoudnessTarget } from "../audio/loudnorm.ts";
 import type { YtdlpOperatorOptions } from "../sources/ytdlp_operator.ts";
 import type { ToolJobs } from "../process/tool_caps.ts";
 import type { Failed } from "./worker_protocol.ts";
+import type { AudioEffects } from "../audio/audio_effects.ts";
 
 /** Fixed for the worker's life; sent once when it starts. */
 export interface TranscoderSettings {
@@ -51,6 +52,21 @@ export type TranscoderRequest =
     priority: JobPriority;
   }
   | { kind: "finish"; job: string }
+  /**
+   * Renders a prepared file with volume and filters from `startSeconds` to `outputPath`; answers
+   * `rendering` once its first audio is there, and a `finish` for the same job answers `rendered` at its end.
+   */
+  | {
+    kind: "render";
+    job: string;
+    inputPath: string;
+    /** Where the input goes once complete, while it is still being written by job `making`. */
+    movedTo?: string;
+    making?: string;
+    startSeconds: number;
+    effects: AudioEffects;
+    outputPath: string;
+  }
   /** A prefetched job whose track is now about to play. */
   | { kind: "prioritize"; job: string; priority: JobPriority }
   /** Drops a job whatever its stage (the same as aborting its request in flight). */
@@ -78,6 +94,8 @@ export interface ReadyAnswer {
 export type TranscoderAnswer =
   | StreamingAnswer
   | ReadyAnswer
+  | { outcome: "rendering" }
+  | { outcome: "rendered" }
   /** The answer to `prioritize` and `cancel`. */
   | { outcome: "noted" }
   | Failed;

@@ -6,14 +6,18 @@
 import type { Readable } from "node:stream";
 import type { Clock } from "../clock.ts";
 import type { Track } from "../track.ts";
+import type { AudioEffects } from "../audio/audio_effects.ts";
 
 /** A track whose audio can be read now (from the cache, or while it is still being written). */
 export interface PreparedTrack {
   cacheKey: string;
   durationSeconds?: number;
   fromCache: boolean;
-  /** Ogg Opus from `startSeconds` on; may be called again (seek, loop). */
-  open(startSeconds: number): Readable;
+  /**
+   * Ogg Opus from `startSeconds` on; may be called again (seek, loop). With `effects` other than none, the
+   * audio is rendered with them first (its stream gives data once the render's first audio is ready).
+   */
+  open(startSeconds: number, effects?: AudioEffects): Readable;
   /** The session no longer needs it: unpins the file, and stops its making if nobody else waits for it. */
   release(): void;
 }

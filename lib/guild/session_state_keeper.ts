@@ -44,6 +44,8 @@ export class SessionStateKeeper {
         mode: session.queue.mode,
         loop: session.loop,
         autoplay: session.autoplay,
+        volume: session.effects.volume,
+        filters: session.effects.filters,
       });
       await this.store.savePlayback(guildId, this.#playbackOf(session));
     });

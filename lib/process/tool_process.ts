@@ -10,6 +10,8 @@ export interface ToolSpawnOptions {
   args: string[];
   /** Variables added to the inherited environment. */
   env?: Record<string, string>;
+  /** "piped" for a tool that reads what the caller writes (ffmpeg rendering a stream). */
+  stdin?: "piped" | "null";
   stdout?: "piped" | "null";
   stderr?: "piped" | "null";
   /** Aborting kills the whole group. */
@@ -47,7 +49,7 @@ export class ToolProcess {
     const child = new Deno.Command(command, {
       args: options.args,
       env: options.env,
-      stdin: "null",
+      stdin: options.stdin ?? "null",
       stdout: options.stdout ?? "piped",
       stderr: options.stderr ?? "piped",
       // setsid(2) in the child: a group of its own, and no terminal's Ctrl-C reaches it behind our back.

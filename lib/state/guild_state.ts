@@ -7,6 +7,7 @@
 import type { FairQueueSnapshot } from "../queue/queue_snapshot.ts";
 import type { QueueMode } from "../queue/queue_entry.ts";
 import type { Track, TrackInfo, TrackSource } from "../track.ts";
+import { type AudioFilters, parseFilters, parseVolume } from "../audio/audio_effects.ts";
 
 /** The version written into every stored record. */
 export const STATE_VERSION = 1;
@@ -22,6 +23,9 @@ export interface GuildSettings {
   mode: QueueMode;
   loop: LoopMode;
   autoplay: boolean;
+  /** Percent, 0–200; 100 plays the prepared file as it is. */
+  volume: number;
+  filters: AudioFilters;
 }
 
 /** The settings of a guild that never chose any. */
@@ -29,6 +33,8 @@ export const DEFAULT_SETTINGS: Readonly<GuildSettings> = Object.freeze({
   mode: "fair",
   loop: "off",
   autoplay: false,
+  volume: 100,
+  filters: Object.freeze({}),
 });
 
 /** The track that was playing and where, so a restart can rejoin and seek back to it. */
@@ -92,6 +98,8 @@ export function parseSettings(value: unknown): GuildSettings {
     mode: field("mode", (v, path) => oneOf(v, MODES, path) as QueueMode),
     loop: field("loop", (v, path) => oneOf(v, LOOPS, path) as LoopMode),
     autoplay: field("autoplay", bool),
+    volume: field("volume", parseVolume),
+    filters: field("filters", parseFilters),
   };
 }
 

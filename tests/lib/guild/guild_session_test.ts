@@ -169,7 +169,7 @@ Deno.test("a restart during preparation continues that track from its saved posi
     saved: {
       queue,
       playback: { ...playback!, savedAt: 0 },
-      settings: { mode: "fair", loop: "off", autoplay: false },
+      settings: { mode: "fair", loop: "off", autoplay: false, volume: 100, filters: {} },
       recent: [],
     },
   });
@@ -214,7 +214,11 @@ Deno.test("a /play during a restore is queued after the restored queue, not over
 
   const world = sessionWorld({
     gate,
-    saved: { queue, settings: { mode: "fifo", loop: "off", autoplay: false }, recent: [] },
+    saved: {
+      queue,
+      settings: { mode: "fifo", loop: "off", autoplay: false, volume: 100, filters: {} },
+      recent: [],
+    },
   });
   try {
     const playing = world.play("New", BOB);
@@ -365,7 +369,7 @@ function savedWhilePlaying(title: string, at: { positionSeconds: number; paused:
       voiceChannelId: LOUNGE,
       savedAt: 0,
     },
-    settings: { mode: "fair", loop: "off", autoplay: false },
+    settings: { mode: "fair", loop: "off", autoplay: false, volume: 100, filters: {} },
     recent: [],
   };
 }

@@ -52,7 +52,13 @@ const playback: Playback = {
   savedAt: 1_700_000_100_000,
 };
 
-const settings: GuildSettings = { mode: "fifo", loop: "queue", autoplay: true };
+const settings: GuildSettings = {
+  mode: "fifo",
+  loop: "queue",
+  autoplay: true,
+  volume: 70,
+  filters: { bassboost: "low", speed: 1.5 },
+};
 
 function queueOf(tracks: Track[]): FairQueue {
   const queue = new FairQueue();
