@@ -31,7 +31,10 @@
  *    together, p99 packet spacing, CPU per stream-minute and memory per guild, beside @discordjs/voice alone
  *    playing the same file in as many connections from its own process.
  *
- * BENCH_SECTIONS=single,multi,dave,suggestions picks sections (default: all); "single" is 1–6 and 8.
+ * 10. Effects (effect_changes.ts): /filter to the changed sound, audio continuity and send jitter at the
+ *    seam, and what an ffmpeg render costs per filtered stream-minute.
+ *
+ * BENCH_SECTIONS=single,multi,dave,suggestions,effects picks sections (default: all); "single" is 1–6 and 8.
  * It takes about eight minutes; progress goes to stderr, the report to stdout.
  */
 import { join } from "node:path";
@@ -215,7 +218,7 @@ async function cpuPerMinute(bot: BotResources, seconds: number): Promise<number>
   return (bot.cpuSeconds() - before) / (seconds / 60);
 }
 
-/** BENCH_SECTIONS="single,multi" (any of single, multi, dave, suggestions) runs only those; default all. */
+/** BENCH_SECTIONS="single,multi" (any of single, multi, dave, suggestions, effects) runs only those; default all. */
 function selected(name: string): boolean {
   const wanted = Deno.env.get("BENCH_SECTIONS");
   return !wanted || wanted.split(",").map((part) => part.trim()).includes(name);
@@ -229,6 +232,10 @@ async function main(): Promise<void> {
     if (selected("single")) await run(world, report);
     if (selected("multi")) reportMultiGuild(report, await measureMultiGuild(progress));
     if (selected("dave")) await reportDaveSpacing(report, progress);
+    if (selected("effects")) {
+      const { measureEffectChanges, reportEffects } = await import("./effect_changes.ts");
+      reportEffects(report, await measureEffectChanges(progress));
+    }
     if (selected("suggestions")) {
       await (await import("./suggestion_latency.ts")).reportSuggestionLatency(report, progress);
     }
