@@ -1,7 +1,9 @@
 /**
  * Plays prepared Ogg Opus files into one guild's voice channel: the engine's AudioOutput on
  * @discordjs/voice. It never parses URLs or runs ffmpeg: it is given a stream and a position, and reports
- * how each play came to an end (ended, starved, stopped, replaced or failed).
+ * how each play came to an end (ended, starved, stopped, replaced or failed). Plays that follow each other
+ * feed one endless resource (packet_feed.ts), so a next track, a seek or a filter change swaps its source
+ * at a packet boundary instead of switching resources.
  */
 import {
   type AudioPlayer,

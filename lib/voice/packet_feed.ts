@@ -85,11 +85,6 @@ export class PacketFeed extends Readable {
     return current ? (current.sent + current.skipped) * current.secondsPerPacket : 0;
   }
 
-  /** Packets sent from the latest play. */
-  get sent(): number {
-    return this.#next ? 0 : this.#current?.sent ?? 0;
-  }
-
   /** One frame: the next packet to send, or null for none (the audio player then sends a silent frame). */
   override read(): Uint8Array | null {
     if (this.destroyed) return null;
