@@ -32,7 +32,8 @@
  *    playing the same file in as many connections from its own process.
  *
  * 10. Effects (effect_changes.ts): /filter to the changed sound, audio continuity and send jitter at the
- *    seam, and what an ffmpeg render costs per filtered stream-minute.
+ *    seam, the hand-over between prepared tracks in the same stream, and what an ffmpeg render costs per
+ *    filtered stream-minute, directly and at 10 guilds (filtered_guilds.ts).
  *
  * BENCH_SECTIONS=single,multi,dave,suggestions,effects picks sections (default: all); "single" is 1–6 and 8.
  * It takes about eight minutes; progress goes to stderr, the report to stdout.
@@ -235,6 +236,8 @@ async function main(): Promise<void> {
     if (selected("effects")) {
       const { measureEffectChanges, reportEffects } = await import("./effect_changes.ts");
       reportEffects(report, await measureEffectChanges(progress));
+      const { measureFilteredGuilds, reportFilteredGuilds } = await import("./filtered_guilds.ts");
+      reportFilteredGuilds(report, await measureFilteredGuilds(progress));
     }
     if (selected("suggestions")) {
       await (await import("./suggestion_latency.ts")).reportSuggestionLatency(report, progress);

@@ -169,7 +169,7 @@ Deno.test("a restart during preparation continues that track from its saved posi
     saved: {
       queue,
       playback: { ...playback!, savedAt: 0 },
-      settings: { mode: "fair", loop: "off", autoplay: false, volume: 100, filters: {} },
+      settings: { mode: "fair", loop: "off", autoplay: false, volume: 40, filters: { vaporwave: true } },
       recent: [],
     },
   });
@@ -179,6 +179,13 @@ Deno.test("a restart during preparation continues that track from its saved posi
     after.preparer.callFor("A").ready();
     await until(() => after.output.current !== undefined, "A plays");
     assert.equal(after.output.current?.startSeconds, 30);
+    after.output.current?.open();
+    assert.deepEqual(
+      after.preparer.opened.at(-1)?.effects,
+      { volume: 40, filters: { vaporwave: true } },
+      "the saved volume and filters are heard again",
+    );
+    assert.equal(after.output.current?.tempo, 0.8);
     assert.ok(after.events.some((event) => event.kind === "resumed"));
     assert.deepEqual(after.session.queue.list().map((track) => track.title), ["B"]);
   } finally {
