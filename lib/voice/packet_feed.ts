@@ -60,10 +60,13 @@ export class PacketFeed extends Readable {
 
   /** Gives the feed a new play; its key names it in `onEnd`. A play not yet taken over is dropped. */
   play(play: FeedPlay): number {
-    this.#next?.source.close();
-    const slot: Slot = { ...play, key: ++this.#keys, sent: 0, skipped: 0, missed: 0 };
-    // The overlap counts from the first play given while the current one still plays.
-    if (!this.#next) this.#overlapSeconds = 0;
+    const dropped = this.#next;
+    dropped?.source.close();
+    // It carries on what is heard only if the play it drops did too: after a seek not yet heard, the old
+    // audio is not the new play's. Its start already counts what was heard until now.
+    const follows = play.follows && (!dropped || dropped.follows);
+    const slot: Slot = { ...play, follows, key: ++this.#keys, sent: 0, skipped: 0, missed: 0 };
+    this.#overlapSeconds = 0;
     this.#next = slot;
     play.source.onChange = () => this.#announceStart();
     this.#announceStart();

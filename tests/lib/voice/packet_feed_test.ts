@@ -143,3 +143,48 @@ Deno.test("a broken stream is reported as failed, after the packets it gave", as
   assert.equal(ends[0].end.type, "failed");
   feed.destroy();
 });
+
+Deno.test("a second change before the first took over skips only what was heard since it was asked for", async () => {
+  const feed = feedFor([]);
+  const a = heldStream();
+  a.end(oggOf(1, 30));
+  const first = sourceOf(a);
+  feed.play({ source: first, secondsPerPacket: 0.02, follows: false });
+  await demuxed(first);
+  assert.equal(frame(feed), "1:0");
+  // The first change starts at packet 1 of the song; two packets are heard before the second change,
+  // which starts at packet 3 (where the output says the song is).
+  feed.play({ source: sourceOf(heldStream()), secondsPerPacket: 0.02, follows: true });
+  assert.deepEqual([frame(feed), frame(feed)], ["1:1", "1:2"]);
+  assert.equal(feed.playedSeconds().toFixed(2), "0.04");
+  const c = heldStream();
+  const third = sourceOf(c);
+  feed.play({ source: third, secondsPerPacket: 0.02, follows: true });
+  assert.equal(frame(feed), "1:3");
+  c.end(oggOf(3, 20));
+  await demuxed(third);
+  // Song packet 3 is where it starts; one packet (3) was heard since: it goes on from its second.
+  assert.equal(frame(feed), "3:1");
+  feed.destroy();
+});
+
+Deno.test("a change after a seek not yet heard does not skip the old audio's time", async () => {
+  const feed = feedFor([]);
+  const a = heldStream();
+  a.end(oggOf(1, 30));
+  const first = sourceOf(a);
+  feed.play({ source: first, secondsPerPacket: 0.02, follows: false });
+  await demuxed(first);
+  assert.equal(frame(feed), "1:0");
+  feed.play({ source: sourceOf(heldStream()), secondsPerPacket: 0.02, follows: false });
+  assert.deepEqual([frame(feed), frame(feed)], ["1:1", "1:2"]);
+  assert.equal(feed.playedSeconds(), 0, "the seek's position holds until it is heard");
+  const c = heldStream();
+  const third = sourceOf(c);
+  feed.play({ source: third, secondsPerPacket: 0.02, follows: true });
+  assert.equal(frame(feed), "1:3");
+  c.end(oggOf(3, 10));
+  await demuxed(third);
+  assert.equal(frame(feed), "3:0", "the sought position is heard from its start");
+  feed.destroy();
+});
