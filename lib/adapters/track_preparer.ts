@@ -10,7 +10,7 @@ import type { AudioCache } from "../cache/audio_cache.ts";
 import { cacheKeyFor } from "../cache/cache_key.ts";
 import type { LoudnessTarget } from "../audio/loudnorm.ts";
 import { openOggOpusAt, readableOf } from "../audio/ogg_seek.ts";
-import { type AudioEffects, isNeutral } from "../audio/audio_effects.ts";
+import { type AudioEffects, isNeutral } from "../audio_effects.ts";
 import type { Readable } from "node:stream";
 import { openGrowingOggOpus } from "../audio/growing_ogg.ts";
 import type { WorkerClient } from "../channels/worker_client.ts";

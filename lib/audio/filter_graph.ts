@@ -8,7 +8,7 @@
  * boost or volume push up.
  */
 import type { LoudnessTarget } from "./loudnorm.ts";
-import { type AudioEffects, type BassLevel, pitchFactorOf, tempoOf } from "./audio_effects.ts";
+import { type AudioEffects, type BassLevel, pitchFactorOf, tempoOf } from "../audio_effects.ts";
 
 const RATE = 48_000;
 /** Room between the limiter's sample-peak ceiling and the target true peak (as in gain_encode.ts). */

@@ -6,7 +6,7 @@
  */
 import { openGrowingOggOpus, waitForOggPages } from "./growing_ogg.ts";
 import { filterGraph } from "./filter_graph.ts";
-import type { AudioEffects } from "./audio_effects.ts";
+import type { AudioEffects } from "../audio_effects.ts";
 import type { LoudnessTarget } from "./loudnorm.ts";
 import { ToolProcess } from "../process/tool_process.ts";
 

@@ -13,7 +13,7 @@ import { applyToolJobs, toolCaps } from "../process/tool_caps.ts";
 import { UserError } from "../user_error.ts";
 import { findFfmpeg } from "./ffmpeg_path.ts";
 import { JobSlots } from "./job_slots.ts";
-import { parseFilters, parseVolume } from "./audio_effects.ts";
+import { parseFilters, parseVolume } from "../audio_effects.ts";
 import { RenderJob } from "./render_job.ts";
 import { type JobContext, type JobOrder, TranscodeJob } from "./transcode_job.ts";
 

@@ -11,7 +11,7 @@ import type { LoudnessTarget } from "../audio/loudnorm.ts";
 import type { YtdlpOperatorOptions } from "../sources/ytdlp_operator.ts";
 import type { ToolJobs } from "../process/tool_caps.ts";
 import type { Failed } from "./worker_protocol.ts";
-import type { AudioEffects } from "../audio/audio_effects.ts";
+import type { AudioEffects } from "../audio_effects.ts";
 
 /** Fixed for the worker's life; sent once when it starts. */
 export interface TranscoderSettings {

@@ -15,7 +15,7 @@ import {
   VOLUME_RANGE,
   withFilter,
   withoutFilter,
-} from "../audio/audio_effects.ts";
+} from "../audio_effects.ts";
 import { UserError } from "../user_error.ts";
 import type { Command, CommandContext } from "./command.ts";
 import type { CommandDeps } from "./command_deps.ts";

@@ -5,13 +5,7 @@
  * tells listeners; saving, announcing and auto-leave follow from the events it emits.
  */
 import type { Clock } from "../clock.ts";
-import {
-  type AudioEffects,
-  type AudioFilters,
-  isNeutral,
-  NO_EFFECTS,
-  tempoOf,
-} from "../audio/audio_effects.ts";
+import { type AudioEffects, type AudioFilters, isNeutral, NO_EFFECTS, tempoOf } from "../audio_effects.ts";
 import { FairQueue } from "../queue/fair_queue.ts";
 import type { QueueMode } from "../queue/queue_entry.ts";
 import type { QueueSortKey } from "../queue/queue_ordering.ts";

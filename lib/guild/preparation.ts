@@ -6,7 +6,7 @@
 import type { Readable } from "node:stream";
 import type { Clock } from "../clock.ts";
 import type { Track } from "../track.ts";
-import type { AudioEffects } from "../audio/audio_effects.ts";
+import type { AudioEffects } from "../audio_effects.ts";
 
 /** A track whose audio can be read now (from the cache, or while it is still being written). */
 export interface PreparedTrack {

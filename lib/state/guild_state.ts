@@ -7,7 +7,7 @@
 import type { FairQueueSnapshot } from "../queue/queue_snapshot.ts";
 import type { QueueMode } from "../queue/queue_entry.ts";
 import type { Track, TrackInfo, TrackSource } from "../track.ts";
-import { type AudioFilters, parseFilters, parseVolume } from "../audio/audio_effects.ts";
+import { type AudioFilters, parseFilters, parseVolume } from "../audio_effects.ts";
 
 /** The version written into every stored record. */
 export const STATE_VERSION = 1;

@@ -3,7 +3,7 @@
  * stays pending until the test makes it ready or fails it. Like a real preparer whose work was already done,
  * it may complete after it was aborted (`lateAfterAbort`), so late completions are exercised too.
  */
-import type { AudioEffects } from "../../lib/audio/audio_effects.ts";
+import type { AudioEffects } from "../../lib/audio_effects.ts";
 import { Readable } from "node:stream";
 import type { PreparedTrack, Preparer, Priority } from "../../lib/guild/preparation.ts";
 import type { Track } from "../../lib/track.ts";

@@ -7,7 +7,7 @@ import {
   tempoOf,
   withFilter,
   withoutFilter,
-} from "../../../lib/audio/audio_effects.ts";
+} from "../../../lib/audio_effects.ts";
 import { filterGraph } from "../../../lib/audio/filter_graph.ts";
 import { parseSettings } from "../../../lib/state/guild_state.ts";
 import { runFfmpeg } from "../../fakes/audio_analysis.ts";

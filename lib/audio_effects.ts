@@ -1,7 +1,7 @@
 /**
  * A guild's volume and filters: what users may choose (an allow-list of presets, each with bounded
  * values), how they combine, and how fast the song runs under them. The ffmpeg graph is built from these
- * in filter_graph.ts; no user text ever reaches it.
+ * in lib/audio/filter_graph.ts; no user text ever reaches it.
  */
 
 /** The filter presets, by their command names. */
