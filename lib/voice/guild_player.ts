@@ -51,6 +51,7 @@ export const MAX_MISSED_FRAMES = 250;
  * follows within a microtask and keeps the same stream, so no frame is lost at the seam.
  */
 const LINGER_MS = 15;
+const FRAME_MS = 20;
 
 /** One guild's voice connection and audio player. */
 export class GuildPlayer implements AudioOutput {
@@ -62,6 +63,10 @@ export class GuildPlayer implements AudioOutput {
   /** The endless stream the audio player reads, while one is up. */
   #feed?: PacketFeed;
   #linger?: ReturnType<typeof setTimeout>;
+  /** The current play has nothing to send although it is open: the audio player is paused, sending nothing. */
+  #stalled = false;
+  /** Counts a stall towards starved while the audio player reads no frames. */
+  #starveTimer?: ReturnType<typeof setTimeout>;
 
   constructor(
     readonly guildId: string,
@@ -144,6 +149,7 @@ export class GuildPlayer implements AudioOutput {
     this.#state = { status: "idle" };
     if (previous !== undefined) this.onEvent({ type: "replaced", trackId: previous });
     clearTimeout(this.#linger);
+    this.#endStall();
     const feed = this.#liveFeed() ?? this.#startFeed();
     const key = feed.play({
       source: new PacketSource(track.open()),
@@ -161,6 +167,12 @@ export class GuildPlayer implements AudioOutput {
    */
   pause(): boolean {
     if (this.#state.status !== "playing") return false;
+    if (this.#stalled) {
+      // Already silent; the wait for data no longer counts towards starved while paused.
+      clearTimeout(this.#starveTimer);
+      this.#state = { ...this.#state, status: "paused" };
+      return true;
+    }
     const waiting = this.#audio.state.status === AudioPlayerStatus.Buffering ||
       this.#audio.state.status === AudioPlayerStatus.AutoPaused;
     if (!waiting && !this.#audio.pause(true)) return false;
@@ -173,6 +185,8 @@ export class GuildPlayer implements AudioOutput {
     if (paused.status !== "paused") return false;
     // Playing first, so the state change that unpausing causes is not taken for a pause still to apply.
     this.#state = { ...paused, status: "playing" };
+    // Still waiting for data: the player stays silent until it comes, or the play starves.
+    if (this.#stalled) return this.#armStarveTimer(), true;
     if (this.#audio.state.status === AudioPlayerStatus.Paused && !this.#audio.unpause()) {
       this.#state = paused;
       return false;
@@ -186,6 +200,7 @@ export class GuildPlayer implements AudioOutput {
     if (state.status === "idle") return;
     this.#state = { status: "idle" };
     state.feed.clear();
+    this.#endStall();
     this.#lingerThenClose();
     this.onEvent({ type: "stopped", trackId: state.track.trackId });
   }
@@ -241,9 +256,14 @@ export class GuildPlayer implements AudioOutput {
 
   #startFeed(): PacketFeed {
     this.#closeFeed();
-    const feed = new PacketFeed({
+    const feed: PacketFeed = new PacketFeed({
       maxMissedFrames: MAX_MISSED_FRAMES,
       onEnd: (key, end) => this.#feedEnded(feed, key, end),
+      onStall: (stalled) => {
+        if (this.#feed !== feed) return;
+        if (stalled) this.#stall();
+        else this.#unstall();
+      },
     });
     this.#feed = feed;
     const resource = createAudioResource(feed, {
@@ -267,6 +287,41 @@ export class GuildPlayer implements AudioOutput {
     feed.destroy();
   }
 
+  /** Nothing to send while the play is open: the audio player pauses (no silent frames go out). */
+  #stall(): void {
+    this.#stalled = true;
+    if (this.#audio.state.status === AudioPlayerStatus.Playing) this.#audio.pause(false);
+    if (this.#state.status === "playing") this.#armStarveTimer();
+  }
+
+  /** Data (or the play's end) came: the audio player reads again, unless the play was paused meanwhile. */
+  #unstall(): void {
+    this.#endStall();
+    if (this.#state.status === "playing" && this.#audio.state.status === AudioPlayerStatus.Paused) {
+      this.#audio.unpause();
+    }
+  }
+
+  #endStall(): void {
+    this.#stalled = false;
+    clearTimeout(this.#starveTimer);
+  }
+
+  /** The frames the feed would have counted: a stall this long while playing is starved. */
+  #armStarveTimer(): void {
+    clearTimeout(this.#starveTimer);
+    this.#starveTimer = setTimeout(() => {
+      const state = this.#state;
+      if (!this.#stalled || state.status !== "playing") return;
+      const positionSeconds = this.positionSeconds();
+      this.#state = { status: "idle" };
+      state.feed.clear();
+      this.#endStall();
+      this.#lingerThenClose();
+      this.onEvent({ type: "starved", trackId: state.track.trackId, positionSeconds });
+    }, MAX_MISSED_FRAMES * FRAME_MS);
+  }
+
   /** The current play ended by itself: its stream ran out, starved, or broke. */
   #feedEnded(feed: PacketFeed, key: number, end: FeedEnd): void {
     const state = this.#state;
@@ -274,6 +329,7 @@ export class GuildPlayer implements AudioOutput {
     const positionSeconds = this.positionSeconds();
     const { trackId } = state.track;
     this.#state = { status: "idle" };
+    this.#endStall();
     this.#lingerThenClose();
     if (end.type === "ended") return this.onEvent({ type: "ended", trackId });
     if (end.type === "starved") return this.onEvent({ type: "starved", trackId, positionSeconds });
@@ -294,6 +350,7 @@ export class GuildPlayer implements AudioOutput {
     const positionSeconds = this.positionSeconds();
     this.#state = { status: "idle" };
     state.feed.clear();
+    this.#endStall();
     this.#lingerThenClose();
     this.onEvent({ type: "failed", trackId: state.track.trackId, error, positionSeconds });
   }

@@ -46,6 +46,8 @@ export class PacketFeed extends Readable {
   #overlapSeconds = 0;
   #keys = 0;
   #started = false;
+  /** A frame went without a packet while the play is still open; told to `onStall` once per stall. */
+  #stalled = false;
 
   constructor(
     private readonly options: {
@@ -53,6 +55,12 @@ export class PacketFeed extends Readable {
       maxMissedFrames: number;
       /** Called (after the frame in which it happened) when the latest play ended by itself. */
       onEnd(key: number, end: FeedEnd): void;
+      /**
+       * A frame had nothing to send while the play is still open (true), or packets (or its end) came
+       * since (false): the owner stops the audio player meanwhile, so nothing at all is sent, and counts
+       * the stall towards starved itself, as a paused player reads no frames.
+       */
+      onStall?(stalled: boolean): void;
     },
   ) {
     super({ objectMode: true, read() {} });
@@ -68,7 +76,11 @@ export class PacketFeed extends Readable {
     const slot: Slot = { ...play, follows, key: ++this.#keys, sent: 0, skipped: 0, missed: 0 };
     this.#overlapSeconds = 0;
     this.#next = slot;
-    play.source.onChange = () => this.#announceStart();
+    this.#stalled = false;
+    play.source.onChange = () => {
+      this.#announceStart();
+      this.#unstall();
+    };
     this.#announceStart();
     return slot.key;
   }
@@ -78,6 +90,7 @@ export class PacketFeed extends Readable {
     this.#current?.source.close();
     this.#next?.source.close();
     this.#current = this.#next = undefined;
+    this.#stalled = false;
   }
 
   /** Song seconds of the latest play heard (or skipped as already heard) so far. */
@@ -107,6 +120,8 @@ export class PacketFeed extends Readable {
       this.#finish(current);
     } else if (++current.missed >= this.options.maxMissedFrames) {
       this.#end(current, { type: "starved" });
+    } else {
+      this.#stall();
     }
     return null;
   }
@@ -136,6 +151,8 @@ export class PacketFeed extends Readable {
         this.#current = undefined;
         next.source.close();
         this.#report(next, { type: "starved" });
+      } else if (silent) {
+        this.#stall();
       }
       return;
     }
@@ -160,6 +177,21 @@ export class PacketFeed extends Readable {
 
   #report(slot: Slot, end: FeedEnd): void {
     queueMicrotask(() => this.options.onEnd(slot.key, end));
+  }
+
+  #stall(): void {
+    if (this.#stalled) return;
+    this.#stalled = true;
+    this.options.onStall?.(true);
+  }
+
+  /** Something came for a stalled play: the player may read again (a packet, or the play's end). */
+  #unstall(): void {
+    if (!this.#stalled) return;
+    const sources = [this.#next?.source, this.#current?.source];
+    if (!sources.some((source) => source && (source.buffered > 0 || source.status !== "open"))) return;
+    this.#stalled = false;
+    this.options.onStall?.(false);
   }
 
   /** The audio player starts reading once the stream says it is readable: when the first audio is ready. */

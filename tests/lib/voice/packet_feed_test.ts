@@ -188,3 +188,22 @@ Deno.test("a change after a seek not yet heard does not skip the old audio's tim
   assert.equal(frame(feed), "3:0", "the sought position is heard from its start");
   feed.destroy();
 });
+
+Deno.test("a stall is told once when a frame goes empty, and its end when packets come", async () => {
+  const stalls: boolean[] = [];
+  const feed = new PacketFeed({ maxMissedFrames: 50, onEnd: () => {}, onStall: (s) => stalls.push(s) });
+  const a = heldStream();
+  const bytes = oggOf(1, 4);
+  const source = sourceOf(a);
+  a.write(bytes);
+  feed.play({ source, secondsPerPacket: 0.02, follows: false });
+  await demuxed(source, false);
+  assert.deepEqual([frame(feed), frame(feed), frame(feed), frame(feed)], ["1:0", "1:1", "1:2", "1:3"]);
+  assert.deepEqual(stalls, []);
+  assert.deepEqual([frame(feed), frame(feed)], ["-", "-"]);
+  assert.deepEqual(stalls, [true], "told once");
+  a.end();
+  await waitUntil(() => stalls.length === 2, "the stall's end");
+  assert.deepEqual(stalls, [true, false], "the end of the stream ends the stall, so it can be reported");
+  feed.destroy();
+});
