@@ -9,7 +9,9 @@ import { abortable } from "../abortable.ts";
 import type { AudioCache } from "../cache/audio_cache.ts";
 import { cacheKeyFor } from "../cache/cache_key.ts";
 import type { LoudnessTarget } from "../audio/loudnorm.ts";
-import { openOggOpusAt } from "../audio/ogg_seek.ts";
+import { openOggOpusAt, readableOf } from "../audio/ogg_seek.ts";
+import { type AudioEffects, isNeutral } from "../audio_effects.ts";
+import type { Readable } from "node:stream";
 import { openGrowingOggOpus } from "../audio/growing_ogg.ts";
 import { cancelLiveJob, openLiveJob } from "../audio/live_track.ts";
 import type { WorkerClient } from "../channels/worker_client.ts";
@@ -150,7 +152,10 @@ export class TrackPreparer implements Preparer {
       cacheKey: key,
       durationSeconds,
       fromCache: true,
-      open: (startSeconds) => openOggOpusAt(path, startSeconds),
+      open: (startSeconds, effects) =>
+        effects && !isNeutral(effects)
+          ? this.#render({ inputPath: path }, startSeconds, effects)
+          : openOggOpusAt(path, startSeconds),
       release: once(() => void this.cache.release(key)),
     };
   }
@@ -178,14 +183,22 @@ export class TrackPreparer implements Preparer {
         durationSeconds,
         fromCache: false,
         // Once complete the file is in the cache; until then it is followed as it is written.
-        open: (startSeconds) =>
-          this.#making.get(key) === making
+        open: (startSeconds, effects) => {
+          const growing = this.#making.get(key) === making;
+          if (effects && !isNeutral(effects)) {
+            const input = growing
+              ? { inputPath: making.path, movedTo: this.cache.pathOf(key), making: making.job }
+              : { inputPath: this.cache.pathOf(key) };
+            return this.#render(input, startSeconds, effects);
+          }
+          return growing
             ? openGrowingOggOpus(making.path, {
               startSeconds,
               complete: making.complete,
               movedTo: this.cache.pathOf(key),
             })
-            : openOggOpusAt(this.cache.pathOf(key), startSeconds),
+            : openOggOpusAt(this.cache.pathOf(key), startSeconds);
+        },
         release: letGo,
       };
     } catch (error) {
@@ -333,6 +346,42 @@ export class TrackPreparer implements Preparer {
     }
   }
 
+  /**
+   * The prepared file from `startSeconds` with `effects`, rendered by the transcoder: the stream gives its
+   * first bytes once the render's first audio is on disk, and destroying it stops the render and removes
+   * its file.
+   */
+  #render(
+    input: { inputPath: string; movedTo?: string; making?: string },
+    startSeconds: number,
+    effects: AudioEffects,
+  ): Readable {
+    const stop = new AbortController();
+    const job = `render-${++this.#jobs}`;
+    const outputPath = this.cache.temporaryPathFor(job);
+    const transcoder = this.transcoder;
+    async function* rendered(): AsyncGenerator<Uint8Array> {
+      const { signal } = stop;
+      try {
+        const started = await transcoder.request(
+          { kind: "render", job, ...input, startSeconds, effects, outputPath },
+          { timeoutMs: START_TIMEOUT_MS, signal },
+        );
+        if (started.outcome !== "rendering") throw renderFailure(started);
+        const finished = transcoder.request({ kind: "finish", job }, {
+          timeoutMs: FINISH_TIMEOUT_MS,
+          signal,
+        });
+        const complete = finished.then((answer) => answer.outcome === "rendered", () => false);
+        yield* openGrowingOggOpus(outputPath, { startSeconds: 0, complete, signal });
+      } finally {
+        stop.abort();
+        await Deno.remove(outputPath).catch(() => {});
+      }
+    }
+    return readableOf(rendered(), stop);
+  }
+
   /** Spotify tracks become YouTube videos here, when they are about to play, not when queued. */
   async #playableSource(source: TrackSource, signal: AbortSignal): Promise<TranscoderSource> {
     if (source.kind !== "spotify") return source;
@@ -356,6 +405,12 @@ const LIVE = new Error("A live stream is not cached");
 function failureOf(answer: Failed): Error {
   if ((answer as { temporary?: boolean }).temporary) return new TemporaryFailure(answer.message);
   return answer.userFacing ? new UserError(answer.message) : new Error(answer.message);
+}
+
+function renderFailure(answer: TranscoderAnswer): Error {
+  return answer.outcome === "failed"
+    ? failureOf(answer)
+    : new Error(`The transcoder answered ${answer.outcome}`);
 }
 
 /** `action`, run at most once however often it is called. */

@@ -14,6 +14,8 @@ import { UserError } from "../user_error.ts";
 import { findFfmpeg } from "./ffmpeg_path.ts";
 import { startYtdlpHelper } from "../sources/ytdlp_helper.ts";
 import { JobSlots } from "./job_slots.ts";
+import { parseFilters, parseVolume } from "../audio_effects.ts";
+import { RenderJob } from "./render_job.ts";
 import { type JobContext, type JobOrder, TranscodeJob } from "./transcode_job.ts";
 
 /** A job whose `finish` never comes is forgotten this long after it ended (its file is left to the cache). */
@@ -41,6 +43,47 @@ export async function createTranscoder(settings: TranscoderSettings) {
     },
   };
   const jobs = new Map<string, TranscodeJob>();
+  const renders = new Map<string, RenderJob>();
+
+  /** Starts a render; the effects are checked again here, so nothing unchecked reaches the graph. */
+  function render(request: Extract<TranscoderRequest, { kind: "render" }>): RenderJob {
+    if (renders.has(request.job)) throw new Error(`A render called "${request.job}" is already running`);
+    const effects = {
+      volume: parseVolume(request.effects.volume),
+      filters: parseFilters(request.effects.filters),
+    };
+    const making = request.making === undefined ? undefined : jobs.get(request.making);
+    const job = new RenderJob(context.ffmpeg, settings.target, {
+      inputPath: request.inputPath,
+      movedTo: request.movedTo,
+      // A making no longer here has finished: its file is complete (in the cache by now).
+      inputComplete: making ? making.finished.then(() => true, () => false) : Promise.resolve(true),
+      startSeconds: request.startSeconds,
+      effects,
+      outputPath: request.outputPath,
+    });
+    renders.set(request.job, job);
+    job.finished.then(() => {}, () => {}).finally(() => {
+      const timer = setTimeout(() => renders.get(request.job) === job && renders.delete(request.job), 60_000);
+      Deno.unrefTimer(timer);
+    });
+    return job;
+  }
+
+  /** Settles with a render's promise, or cancels the render when the request is aborted first. */
+  async function followRender<T>(id: string, job: RenderJob, promise: Promise<T>, signal: AbortSignal) {
+    const cancel = () => {
+      job.cancel(signal.reason);
+      if (renders.get(id) === job) renders.delete(id);
+    };
+    if (signal.aborted) cancel();
+    signal.addEventListener("abort", cancel, { once: true });
+    try {
+      return await promise;
+    } finally {
+      signal.removeEventListener("abort", cancel);
+    }
+  }
 
   function open(id: string, order: JobOrder): TranscodeJob {
     if (jobs.has(id)) throw new Error(`A job called "${id}" is already running`);
@@ -76,7 +119,21 @@ export async function createTranscoder(settings: TranscoderSettings) {
         const streaming = await follow(request.job, job, job.streaming, signal);
         return { outcome: "streaming", ...streaming };
       }
+      case "render": {
+        const job = render(request);
+        await followRender(request.job, job, job.streaming, signal);
+        return { outcome: "rendering" };
+      }
       case "finish": {
+        const rendering = renders.get(request.job);
+        if (rendering) {
+          try {
+            await followRender(request.job, rendering, rendering.finished, signal);
+            return { outcome: "rendered" };
+          } finally {
+            renders.delete(request.job);
+          }
+        }
         const job = jobs.get(request.job);
         if (!job) return failure(new Error(`No job called "${request.job}" is running`));
         try {
@@ -94,6 +151,8 @@ export async function createTranscoder(settings: TranscoderSettings) {
         jobs.get(request.job)?.prioritize(request.priority);
         return { outcome: "noted" };
       case "cancel":
+        renders.get(request.job)?.cancel();
+        renders.delete(request.job);
         jobs.get(request.job)?.cancel();
         jobs.delete(request.job);
         return { outcome: "noted" };

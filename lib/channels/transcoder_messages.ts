@@ -17,6 +17,7 @@ import type { ToolJobs } from "../process/tool_caps.ts";
 import type { TrackCaps } from "../audio/track_caps.ts";
 import type { Failed } from "./worker_protocol.ts";
 import type { HelperSettings } from "../sources/ytdlp_helper.ts";
+import type { AudioEffects } from "../audio_effects.ts";
 
 /** Fixed for the worker's life; sent once when it starts. */
 export interface TranscoderSettings extends HelperSettings {
@@ -63,6 +64,21 @@ export type TranscoderRequest =
   | { kind: "finish"; job: string }
   /** The next chunk of a live job's Ogg Opus. */
   | { kind: "read"; job: string }
+  /**
+   * Renders a prepared file with volume and filters from `startSeconds` to `outputPath`; answers
+   * `rendering` once its first audio is there, and a `finish` for the same job answers `rendered` at its end.
+   */
+  | {
+    kind: "render";
+    job: string;
+    inputPath: string;
+    /** Where the input goes once complete, while it is still being written by job `making`. */
+    movedTo?: string;
+    making?: string;
+    startSeconds: number;
+    effects: AudioEffects;
+    outputPath: string;
+  }
   /** A prefetched job whose track is now about to play. */
   | { kind: "prioritize"; job: string; priority: JobPriority }
   /** Drops a job whatever its stage (the same as aborting its request in flight). */
@@ -100,6 +116,8 @@ export type TranscoderAnswer =
   | StreamingAnswer
   | ReadyAnswer
   | AudioAnswer
+  | { outcome: "rendering" }
+  | { outcome: "rendered" }
   /** The answer to `prioritize` and `cancel`. */
   | { outcome: "noted" }
   | Failed;

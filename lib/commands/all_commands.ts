@@ -18,6 +18,7 @@ import { privacyCommand } from "./privacy_command.ts";
 import { queueCommand, queuePageButtons } from "./queue_command.ts";
 import { clearCommand, moveCommand, removeCommand, shuffleCommand, sortCommand } from "./queue_commands.ts";
 import { seekCommand } from "./seek_command.ts";
+import { filterCommand, volumeCommand } from "./effects_commands.ts";
 import { autoplayCommand, loopCommand, modeCommand, stayCommand } from "./settings_commands.ts";
 import { skipCommand } from "./skip_command.ts";
 import { stopCommand } from "./stop_command.ts";
@@ -44,6 +45,8 @@ export function allCommands(
     clearCommand(deps),
     loopCommand(deps),
     seekCommand(deps),
+    volumeCommand(deps),
+    filterCommand(deps),
     modeCommand(deps),
     autoplayCommand(deps),
     stayCommand(deps),

@@ -41,14 +41,23 @@ export interface AudioOutput {
   connect(channelId: string, signal: AbortSignal): Promise<void>;
   /**
    * Starts a play at once, replacing whatever played (reported as replaced). `trackId` names this play in
-   * the events; `open` gives Ogg Opus from `startSeconds` on.
+   * the events; `open` gives Ogg Opus from `startSeconds` on. `tempo` is song seconds per second heard (a
+   * speed filter; 1 when unset), which the position counts in. A play that `follows` carries on the same
+   * audio (a volume or filter change): what the old play is heard for until the new one is ready is not
+   * heard again.
    */
-  play(playable: { trackId: string; open: () => Readable; startSeconds: number }): void;
+  play(playable: {
+    trackId: string;
+    open: () => Readable;
+    startSeconds: number;
+    tempo?: number;
+    follows?: boolean;
+  }): void;
   pause(): boolean;
   resume(): boolean;
   /** Ends the current play early; it is reported as stopped. */
   stop(): void;
-  /** Seconds into the current play, counting the position it started at. */
+  /** Seconds into the current play's song, counting the position it started at. */
   positionSeconds(): number;
   disconnect(): void;
 }

@@ -44,6 +44,8 @@ export type ControlAction =
   | "move"
   | "mode"
   | "seek"
+  | "volume"
+  | "filter"
   | "loop"
   | "shuffle"
   | "sort"
@@ -85,6 +87,8 @@ const RULES: Readonly<Record<ControlAction, Rule>> = {
   "pause": { who: "anyone" },
   "resume": { who: "anyone" },
   "seek": { who: "anyone" },
+  "volume": { who: "anyone" },
+  "filter": { who: "anyone" },
   "loop": { who: "anyone" },
   "shuffle": { who: "anyone" },
   "sort": { who: "anyone" },

@@ -5,6 +5,7 @@
  * tells listeners; saving, announcing and auto-leave follow from the events it emits.
  */
 import type { Clock } from "../clock.ts";
+import { type AudioEffects, type AudioFilters, isNeutral, NO_EFFECTS, tempoOf } from "../audio_effects.ts";
 import { FairQueue } from "../queue/fair_queue.ts";
 import type { QueueMode } from "../queue/queue_entry.ts";
 import type { QueueSortKey } from "../queue/queue_ordering.ts";
@@ -75,6 +76,8 @@ export class GuildSession {
   #loop: LoopMode = "off";
   /** 24/7: auto-leave holds off, and a restart rejoins the channel even with nothing playing. */
   #stay = false;
+  /** Volume and filters: settings of the guild, applied to every play by `#load`. */
+  #effects: AudioEffects = NO_EFFECTS;
   #textChannelId?: string;
   readonly #output: AudioOutput;
   readonly #voice: VoicePresence;
@@ -125,6 +128,10 @@ export class GuildSession {
 
   get loop(): LoopMode {
     return this.#loop;
+  }
+
+  get effects(): AudioEffects {
+    return this.#effects;
   }
 
   get autoplay(): boolean {
@@ -306,6 +313,16 @@ export class GuildSession {
     this.#changed();
   }
 
+  /** Sets the volume in percent (0–200); heard at once, from where the track is. */
+  setVolume(volume: number): void {
+    this.#setEffects({ ...this.#effects, volume });
+  }
+
+  /** Sets the filters; heard at once, from where the track is (the same place in the song at any speed). */
+  setFilters(filters: AudioFilters): void {
+    this.#setEffects({ ...this.#effects, filters });
+  }
+
   /** Jumps within the current track; a paused track stays paused. False when nothing plays. */
   seek(positionSeconds: number): boolean {
     const state = this.#state;
@@ -383,6 +400,19 @@ export class GuildSession {
   }
 
   // ---- Transitions ----
+
+  /** New effects: saved, and the playing track carries on with them from where it is. */
+  #setEffects(effects: AudioEffects): void {
+    this.#effects = effects;
+    const state = this.#state;
+    if (state.status === "playing" && state.playId !== undefined) {
+      const positionSeconds = this.#positionOf(state);
+      // A loaded play that is paused is let go; resuming loads it with the new effects.
+      if (state.paused) return this.#setState({ ...state, playId: undefined, positionSeconds });
+      return this.#load(state.track, state.prepared, positionSeconds, state.recoveries, true);
+    }
+    this.#changed();
+  }
 
   /** The one place the state changes: cleans up what `next` no longer holds, then tells listeners. */
   #setState(next: SessionState): void {
@@ -563,8 +593,17 @@ export class GuildSession {
     this.#topUpAutoplay();
   }
 
-  /** Hands the output a new play of `track` from `positionSeconds`. */
-  #load(track: Track, prepared: PreparedTrack, positionSeconds: number, recoveries: number): void {
+  /**
+   * Hands the output a new play of `track` from `positionSeconds`, with the guild's effects: the prepared
+   * file as it is when there are none, a render of it otherwise. `follows`: it carries on the same audio.
+   */
+  #load(
+    track: Track,
+    prepared: PreparedTrack,
+    positionSeconds: number,
+    recoveries: number,
+    follows = false,
+  ): void {
     const playId = `${track.id}#${++this.#plays}`;
     this.#setState({
       status: "playing",
@@ -575,10 +614,14 @@ export class GuildSession {
       paused: false,
       recoveries,
     });
+    const effects = this.#effects;
     this.#output.play({
       trackId: playId,
-      open: () => prepared.open(positionSeconds),
+      open: () =>
+        isNeutral(effects) ? prepared.open(positionSeconds) : prepared.open(positionSeconds, effects),
       startSeconds: positionSeconds,
+      tempo: tempoOf(effects.filters),
+      follows,
     });
   }
 
@@ -665,6 +708,7 @@ export class GuildSession {
     this.#loop = saved.settings.loop;
     this.#autoplay.enabled = saved.settings.autoplay;
     this.#stay = saved.settings.stay;
+    this.#effects = { volume: saved.settings.volume, filters: saved.settings.filters };
     this.#autoplay.recent = saved.recent;
     const state = this.#state;
     if (saved.playback && state.status === "idle" && !state.resume) {

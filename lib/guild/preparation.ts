@@ -7,6 +7,7 @@ import type { Readable } from "node:stream";
 import type { Clock } from "../clock.ts";
 import type { SkipSegment } from "../skip_segments.ts";
 import type { Track } from "../track.ts";
+import type { AudioEffects } from "../audio_effects.ts";
 
 /** A track whose audio can be read now (from the cache, or while it is still being written). */
 export interface PreparedTrack {
@@ -17,8 +18,11 @@ export interface PreparedTrack {
   skipSegments?: readonly SkipSegment[];
   /** A live stream: no length, never cached, no seeking; `open` ignores `startSeconds` and plays it as it comes. */
   live?: boolean;
-  /** Ogg Opus from `startSeconds` on; may be called again (seek, loop). */
-  open(startSeconds: number): Readable;
+  /**
+   * Ogg Opus from `startSeconds` on; may be called again (seek, loop). With `effects` other than none, the
+   * audio is rendered with them first (its stream gives data once the render's first audio is ready).
+   */
+  open(startSeconds: number, effects?: AudioEffects): Readable;
   /** The session no longer needs it: unpins the file, and stops its making if nobody else waits for it. */
   release(): void;
 }

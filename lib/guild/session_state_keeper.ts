@@ -52,6 +52,8 @@ export class SessionStateKeeper {
               loop: session.loop,
               autoplay: session.autoplay,
               stay: session.stay,
+              volume: session.effects.volume,
+              filters: session.effects.filters,
               ...(stayChannelId && { stayChannelId }),
             }),
           () => this.store.savePlayback(guildId, this.#playbackOf(session)),

@@ -7,6 +7,7 @@
 import type { FairQueueSnapshot } from "../queue/queue_snapshot.ts";
 import type { QueueMode } from "../queue/queue_entry.ts";
 import type { Track, TrackInfo, TrackSource } from "../track.ts";
+import { type AudioFilters, parseFilters, parseVolume } from "../audio_effects.ts";
 
 /** The version written into every stored record. */
 export const STATE_VERSION = 1;
@@ -26,6 +27,9 @@ export interface GuildSettings {
   stay: boolean;
   /** With `stay` on: the voice channel the bot is in, to rejoin after a restart even with nothing playing. */
   stayChannelId?: string;
+  /** Percent, 0–200; 100 plays the prepared file as it is. */
+  volume: number;
+  filters: AudioFilters;
 }
 
 /** The settings of a guild that never chose any. */
@@ -34,6 +38,8 @@ export const DEFAULT_SETTINGS: Readonly<GuildSettings> = Object.freeze({
   loop: "off",
   autoplay: false,
   stay: false,
+  volume: 100,
+  filters: Object.freeze({}),
 });
 
 /** The track that was playing and where, so a restart can rejoin and seek back to it. */
@@ -98,6 +104,8 @@ export function parseSettings(value: unknown): GuildSettings {
     loop: field("loop", (v, path) => oneOf(v, LOOPS, path) as LoopMode),
     autoplay: field("autoplay", bool),
     stay: field("stay", bool),
+    volume: field("volume", parseVolume),
+    filters: field("filters", parseFilters),
   }, { stayChannelId: optional(stored.stayChannelId, "settings.stayChannelId", text) });
 }
 

@@ -1,12 +1,13 @@
 /**
  * Plays prepared Ogg Opus files into one guild's voice channel: the engine's AudioOutput on
  * @discordjs/voice. It never parses URLs or runs ffmpeg: it is given a stream and a position, and reports
- * how each play came to an end (ended, starved, stopped, replaced or failed).
+ * how each play came to an end (ended, starved, stopped, replaced or failed). Plays that follow each other
+ * feed one endless resource (packet_feed.ts), so a next track, a seek or a filter change swaps its source
+ * at a packet boundary instead of switching resources.
  */
 import {
   type AudioPlayer,
   AudioPlayerStatus,
-  type AudioResource,
   createAudioPlayer,
   createAudioResource,
   entersState,
@@ -21,24 +22,36 @@ import type { AudioOutput, OutputEvent } from "../guild/audio_output.ts";
 import type { GatewayVoiceAdapters } from "./gateway_voice_adapter.ts";
 import { keepConnectionAlive, type LostReason } from "./connection_keeper.ts";
 import { E2EE_WAIT_MS, E2eeGate, type E2eeState, e2eeState } from "./e2ee_ready.ts";
+import { type FeedEnd, FRAME_SECONDS, PacketFeed } from "./packet_feed.ts";
+import { PacketSource } from "./packet_source.ts";
 
 /** A track ready to be heard: its id, and a stream of Ogg Opus starting at `startSeconds`. */
 export interface PlayableTrack {
   trackId: string;
   open: () => Readable;
   startSeconds: number;
+  /** Song seconds per second heard (a speed filter); 1 when unset. */
+  tempo?: number;
+  /** Carries on the audio that plays now (a volume or filter change): nothing is heard twice. */
+  follows?: boolean;
 }
 
 type PlayerState =
   | { status: "idle" }
-  | { status: "playing" | "paused"; track: PlayableTrack; resource: AudioResource<string> };
+  | { status: "playing" | "paused"; track: PlayableTrack; feed: PacketFeed; key: number };
 
 const READY_TIMEOUT_MS = 20_000;
 /**
- * 20 ms frames of silence sent while a track's stream has nothing ready, before the play is reported as
- * starved (the engine then reopens it where it stalled).
+ * 20 ms frames with nothing to send while a track's stream is open, before the play is reported as starved
+ * (the engine then reopens it where it stalled).
  */
-const MAX_MISSED_FRAMES = 250;
+export const MAX_MISSED_FRAMES = 250;
+/**
+ * How long the stream stays up after a stop, waiting for the next play: the next track, already prepared,
+ * follows within a microtask and keeps the same stream, so no frame is lost at the seam.
+ */
+const LINGER_MS = 15;
+const FRAME_MS = 20;
 
 /** One guild's voice connection and audio player. */
 export class GuildPlayer implements AudioOutput {
@@ -47,6 +60,13 @@ export class GuildPlayer implements AudioOutput {
   /** Lets the player's audio reach the connection only once it would be end-to-end encrypted. */
   #gate?: E2eeGate;
   readonly #audio: AudioPlayer;
+  /** The endless stream the audio player reads, while one is up. */
+  #feed?: PacketFeed;
+  #linger?: ReturnType<typeof setTimeout>;
+  /** The current play has nothing to send although it is open: the audio player is paused, sending nothing. */
+  #stalled = false;
+  /** Counts a stall towards starved while the audio player reads no frames. */
+  #starveTimer?: ReturnType<typeof setTimeout>;
 
   constructor(
     readonly guildId: string,
@@ -58,13 +78,15 @@ export class GuildPlayer implements AudioOutput {
     this.#audio = createAudioPlayer({
       behaviors: {
         noSubscriber: NoSubscriberBehavior.Pause,
-        // A track still being written can fall behind for a moment on a busy machine; the default (5 frames,
-        // 100 ms) would give it up there. Its end is the end of its stream, so waiting longer costs nothing.
-        maxMissedFrames: MAX_MISSED_FRAMES,
+        // The feed counts missed frames itself and reports starved; its stream never ends on its own.
+        maxMissedFrames: Infinity,
       },
     });
     this.#audio.on("stateChange", (before, after) => {
-      if (before.status !== AudioPlayerStatus.Idle && after.status === AudioPlayerStatus.Idle) this.#ended();
+      // The stream went away under the player (destroyed, or broken): whatever played is over.
+      if (before.status !== AudioPlayerStatus.Idle && after.status === AudioPlayerStatus.Idle) {
+        this.#streamGone(before.resource.playStream as PacketFeed);
+      }
       // A pause asked for before the player could send (see `pause`) takes hold before its first frame.
       if (after.status === AudioPlayerStatus.Playing && this.#state.status === "paused") {
         this.#audio.pause(true);
@@ -117,20 +139,25 @@ export class GuildPlayer implements AudioOutput {
     }
   }
 
-  /** Starts `track` at once; a play that was going on is reported as replaced. */
+  /**
+   * Starts `track` at once; a play that was going on is reported as replaced. The new play feeds the same
+   * stream: the old audio is heard until the new one's first packets are ready, then it takes over.
+   */
   play(track: PlayableTrack): void {
     const previous = this.currentTrackId();
     // Told before the new play starts, so a listener never takes the old play's end for the new one's.
     this.#state = { status: "idle" };
     if (previous !== undefined) this.onEvent({ type: "replaced", trackId: previous });
-    const resource = createAudioResource(track.open(), {
-      inputType: StreamType.OggOpus,
-      metadata: track.trackId,
-      // The next track follows straight away; padding would only widen the gap between them.
-      silencePaddingFrames: 0,
+    clearTimeout(this.#linger);
+    this.#endStall();
+    const feed = this.#liveFeed() ?? this.#startFeed();
+    const key = feed.play({
+      source: new PacketSource(track.open()),
+      secondsPerPacket: FRAME_SECONDS * (track.tempo ?? 1),
+      follows: track.follows === true,
     });
-    this.#state = { status: "playing", track, resource };
-    this.#audio.play(resource);
+    this.#state = { status: "playing", track, feed, key };
+    if (this.#audio.state.status === AudioPlayerStatus.Paused) this.#audio.unpause();
   }
 
   /**
@@ -140,6 +167,12 @@ export class GuildPlayer implements AudioOutput {
    */
   pause(): boolean {
     if (this.#state.status !== "playing") return false;
+    if (this.#stalled) {
+      // Already silent; the wait for data no longer counts towards starved while paused.
+      clearTimeout(this.#starveTimer);
+      this.#state = { ...this.#state, status: "paused" };
+      return true;
+    }
     const waiting = this.#audio.state.status === AudioPlayerStatus.Buffering ||
       this.#audio.state.status === AudioPlayerStatus.AutoPaused;
     if (!waiting && !this.#audio.pause(true)) return false;
@@ -152,6 +185,8 @@ export class GuildPlayer implements AudioOutput {
     if (paused.status !== "paused") return false;
     // Playing first, so the state change that unpausing causes is not taken for a pause still to apply.
     this.#state = { ...paused, status: "playing" };
+    // Still waiting for data: the player stays silent until it comes, or the play starves.
+    if (this.#stalled) return this.#armStarveTimer(), true;
     if (this.#audio.state.status === AudioPlayerStatus.Paused && !this.#audio.unpause()) {
       this.#state = paused;
       return false;
@@ -164,15 +199,17 @@ export class GuildPlayer implements AudioOutput {
     const state = this.#state;
     if (state.status === "idle") return;
     this.#state = { status: "idle" };
-    this.#audio.stop(true);
+    state.feed.clear();
+    this.#endStall();
+    this.#lingerThenClose();
     this.onEvent({ type: "stopped", trackId: state.track.trackId });
   }
 
-  /** Seconds into the current track, counting the position it was started at. */
+  /** Seconds into the current track, counting the position it was started at (song time, at any speed). */
   positionSeconds(): number {
     const state = this.#state;
     if (state.status === "idle") return 0;
-    return state.track.startSeconds + state.resource.playbackDuration / 1000;
+    return state.track.startSeconds + state.feed.playedSeconds();
   }
 
   currentTrackId(): string | undefined {
@@ -193,25 +230,118 @@ export class GuildPlayer implements AudioOutput {
   /** Leaves the voice channel; the current track is stopped. */
   disconnect(): void {
     this.stop();
+    clearTimeout(this.#linger);
+    this.#closeFeed();
     this.#gate?.stop();
     this.#gate = undefined;
     this.#connection?.destroy();
     this.#connection = undefined;
   }
 
-  /**
-   * The audio player went idle on its own: the stream ran out (ended), or it gave nothing for
-   * MAX_MISSED_FRAMES frames while still open (starved; the stream is closed here, to be reopened).
-   */
-  #ended(): void {
+  /** The stream is kept a moment for a next play; without one it goes, and nothing more is sent. */
+  #lingerThenClose(): void {
+    clearTimeout(this.#linger);
+    this.#linger = setTimeout(() => {
+      if (this.#state.status === "idle") this.#closeFeed();
+    }, LINGER_MS);
+  }
+
+  /** The feed still read by the audio player, if there is one. */
+  #liveFeed(): PacketFeed | undefined {
+    const feed = this.#feed;
+    const audio = this.#audio.state;
+    if (!feed || feed.destroyed || audio.status === AudioPlayerStatus.Idle) return undefined;
+    return audio.resource.playStream === feed ? feed : undefined;
+  }
+
+  #startFeed(): PacketFeed {
+    this.#closeFeed();
+    const feed: PacketFeed = new PacketFeed({
+      maxMissedFrames: MAX_MISSED_FRAMES,
+      onEnd: (key, end) => this.#feedEnded(feed, key, end),
+      onStall: (stalled) => {
+        if (this.#feed !== feed) return;
+        if (stalled) this.#stall();
+        else this.#unstall();
+      },
+    });
+    this.#feed = feed;
+    const resource = createAudioResource(feed, {
+      inputType: StreamType.Opus,
+      // The stream never ends; plays follow each other inside it.
+      silencePaddingFrames: 0,
+    });
+    this.#audio.play(resource);
+    return feed;
+  }
+
+  #closeFeed(): void {
+    const feed = this.#feed;
+    this.#feed = undefined;
+    if (!feed) return;
+    if (
+      this.#audio.state.status !== AudioPlayerStatus.Idle && this.#audio.state.resource.playStream === feed
+    ) {
+      this.#audio.stop(true);
+    }
+    feed.destroy();
+  }
+
+  /** Nothing to send while the play is open: the audio player pauses (no silent frames go out). */
+  #stall(): void {
+    this.#stalled = true;
+    if (this.#audio.state.status === AudioPlayerStatus.Playing) this.#audio.pause(false);
+    if (this.#state.status === "playing") this.#armStarveTimer();
+  }
+
+  /** Data (or the play's end) came: the audio player reads again, unless the play was paused meanwhile. */
+  #unstall(): void {
+    this.#endStall();
+    if (this.#state.status === "playing" && this.#audio.state.status === AudioPlayerStatus.Paused) {
+      this.#audio.unpause();
+    }
+  }
+
+  #endStall(): void {
+    this.#stalled = false;
+    clearTimeout(this.#starveTimer);
+  }
+
+  /** The frames the feed would have counted: a stall this long while playing is starved. */
+  #armStarveTimer(): void {
+    clearTimeout(this.#starveTimer);
+    this.#starveTimer = setTimeout(() => {
+      const state = this.#state;
+      if (!this.#stalled || state.status !== "playing") return;
+      const positionSeconds = this.positionSeconds();
+      this.#state = { status: "idle" };
+      state.feed.clear();
+      this.#endStall();
+      this.#lingerThenClose();
+      this.onEvent({ type: "starved", trackId: state.track.trackId, positionSeconds });
+    }, MAX_MISSED_FRAMES * FRAME_MS);
+  }
+
+  /** The current play ended by itself: its stream ran out, starved, or broke. */
+  #feedEnded(feed: PacketFeed, key: number, end: FeedEnd): void {
     const state = this.#state;
-    if (state.status === "idle") return;
+    if (state.status === "idle" || state.feed !== feed || state.key !== key) return;
     const positionSeconds = this.positionSeconds();
-    this.#state = { status: "idle" };
     const { trackId } = state.track;
-    if (state.resource.ended) return this.onEvent({ type: "ended", trackId });
-    state.resource.playStream.destroy();
-    this.onEvent({ type: "starved", trackId, positionSeconds });
+    this.#state = { status: "idle" };
+    this.#endStall();
+    this.#lingerThenClose();
+    if (end.type === "ended") return this.onEvent({ type: "ended", trackId });
+    if (end.type === "starved") return this.onEvent({ type: "starved", trackId, positionSeconds });
+    this.onEvent({ type: "failed", trackId, error: end.error, positionSeconds });
+  }
+
+  /** The audio player let go of a stream: if it held the current play, that play broke off. */
+  #streamGone(stream: PacketFeed): void {
+    if (this.#feed === stream) this.#feed = undefined;
+    const state = this.#state;
+    if (state.status === "idle" || state.feed !== stream) return;
+    this.#failed(new Error("The voice stream closed"));
   }
 
   #failed(error: Error): void {
@@ -219,6 +349,9 @@ export class GuildPlayer implements AudioOutput {
     if (state.status === "idle") return;
     const positionSeconds = this.positionSeconds();
     this.#state = { status: "idle" };
+    state.feed.clear();
+    this.#endStall();
+    this.#lingerThenClose();
     this.onEvent({ type: "failed", trackId: state.track.trackId, error, positionSeconds });
   }
 }

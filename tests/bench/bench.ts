@@ -35,7 +35,11 @@
  *    resolver and yt-dlp, first /play and in the channel, with the warm yt-dlp helpers beside one yt-dlp
  *    run per request (TRAZOM_YTDLP_HELPER=off) in the same run.
  *
- * BENCH_SECTIONS=single,multi,dave,suggestions,sound picks sections (default: all); "single" is 1–6 and 8.
+ * 11. Effects (effect_changes.ts): /filter to the changed sound, audio continuity and send jitter at the
+ *    seam, the hand-over between prepared tracks in the same stream, and what an ffmpeg render costs per
+ *    filtered stream-minute, directly and at 10 guilds (filtered_guilds.ts).
+ *
+ * BENCH_SECTIONS=single,multi,dave,suggestions,sound,effects picks sections (default: all); "single" is 1–6 and 8.
  * It takes about eight minutes; progress goes to stderr, the report to stdout.
  */
 import { join } from "node:path";
@@ -219,7 +223,7 @@ async function cpuPerMinute(bot: BotResources, seconds: number): Promise<number>
   return (bot.cpuSeconds() - before) / (seconds / 60);
 }
 
-/** BENCH_SECTIONS="single,multi" (any of single, multi, dave, suggestions, sound) runs only those; default all. */
+/** BENCH_SECTIONS="single,multi" (any of single, multi, dave, suggestions, sound, effects) runs only those; default all. */
 function selected(name: string): boolean {
   const wanted = Deno.env.get("BENCH_SECTIONS");
   return !wanted || wanted.split(",").map((part) => part.trim()).includes(name);
@@ -233,6 +237,12 @@ async function main(): Promise<void> {
     if (selected("single")) await run(world, report);
     if (selected("multi")) reportMultiGuild(report, await measureMultiGuild(progress));
     if (selected("dave")) await reportDaveSpacing(report, progress);
+    if (selected("effects")) {
+      const { measureEffectChanges, reportEffects } = await import("./effect_changes.ts");
+      reportEffects(report, await measureEffectChanges(progress));
+      const { measureFilteredGuilds, reportFilteredGuilds } = await import("./filtered_guilds.ts");
+      reportFilteredGuilds(report, await measureFilteredGuilds(progress));
+    }
     if (selected("suggestions")) {
       await (await import("./suggestion_latency.ts")).reportSuggestionLatency(report, progress);
     }

@@ -35,6 +35,14 @@ export class BotResources {
     return this.#statusKb("VmHWM") / 1024;
   }
 
+  /** User plus system CPU time of the process's children that have exited (its ffmpeg runs), in seconds. */
+  childCpuSeconds(): number {
+    const stat = Deno.readTextFileSync(`/proc/${this.pid}/stat`);
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const [cutime, cstime] = [Number(fields[13]), Number(fields[14])];
+    return (cutime + cstime) / CLOCK_TICKS_PER_SECOND;
+  }
+
   /** User plus system CPU time used so far, in seconds. */
   cpuSeconds(): number {
     const stat = Deno.readTextFileSync(`/proc/${this.pid}/stat`);

@@ -146,7 +146,8 @@ async function measureVoiceOnly(world: TestWorld, oggPath: string, count: number
 }
 
 /** Waits until `count` different streams (SSRCs) have sent audio since packet index `from`. */
-async function waitForStreams(world: TestWorld, from: number, count: number): Promise<void> {
+/** Waits until `count` streams (by SSRC) sent audio after packet `from`. */
+export async function waitForStreams(world: TestWorld, from: number, count: number): Promise<void> {
   const heard = new Set<number>();
   let scanned = from;
   await world.voice.waitUntil(
@@ -201,7 +202,7 @@ async function measureWindow(
 }
 
 /** The first finished file in the cache (files still being made start with a dot). */
-function waitForCachedFile(dir: string): Promise<string> {
+export function waitForCachedFile(dir: string): Promise<string> {
   return askUntil(
     async () => {
       for await (const entry of Deno.readDir(dir)) {

@@ -7,6 +7,10 @@ export interface FakePlay {
   trackId: string;
   startSeconds: number;
   open: () => Readable;
+  /** Song seconds per second heard, when a speed filter is on. */
+  tempo?: number;
+  /** Carries on the audio of the play before it (a volume or filter change). */
+  follows?: boolean;
 }
 
 /**

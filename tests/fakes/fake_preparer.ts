@@ -3,6 +3,7 @@
  * stays pending until the test makes it ready or fails it. Like a real preparer whose work was already done,
  * it may complete after it was aborted (`lateAfterAbort`), so late completions are exercised too.
  */
+import type { AudioEffects } from "../../lib/audio_effects.ts";
 import { Readable } from "node:stream";
 import type { PreparedTrack, Preparer, Priority } from "../../lib/guild/preparation.ts";
 import type { Track } from "../../lib/track.ts";
@@ -20,6 +21,8 @@ export interface PendingPreparation {
 export class FakePreparer implements Preparer {
   calls: PendingPreparation[] = [];
   released: string[] = [];
+  /** Every `open` of a prepared track: its title, start and the effects it was opened with. */
+  opened: { title: string; startSeconds: number; effects?: AudioEffects }[] = [];
   /** Tracks (by title) prepared at once, as if cached, without the test settling them. */
   instant = new Set<string>();
   /** When true, an abort does not settle a preparation: the test's `ready` or `fail` still does, late. */
@@ -34,7 +37,10 @@ export class FakePreparer implements Preparer {
         durationSeconds: settings.durationSeconds ?? track.durationSeconds,
         fromCache: settings.fromCache ?? false,
         ...(settings.live ? { live: true } : {}),
-        open: () => Readable.from([]),
+        open: (startSeconds, effects) => {
+          this.opened.push({ title: track.title, startSeconds, effects });
+          return Readable.from([]);
+        },
         release: () => void this.released.push(track.title),
       });
       if (!this.lateAfterAbort) {

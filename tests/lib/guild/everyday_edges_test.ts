@@ -152,7 +152,10 @@ Deno.test("a setting chosen while the saved state is still being read is not und
   let open!: () => void;
   const gate = new Promise<void>((resolve) => (open = resolve));
   const world = sessionWorld({
-    saved: { settings: { mode: "fair", loop: "off", autoplay: false, stay: false }, recent: [] },
+    saved: {
+      settings: { mode: "fair", loop: "off", autoplay: false, stay: false, volume: 100, filters: {} },
+      recent: [],
+    },
     gate,
   });
   try {

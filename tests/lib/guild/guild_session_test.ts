@@ -187,7 +187,14 @@ Deno.test("a restart during preparation continues that track from its saved posi
     saved: {
       queue,
       playback: { ...playback!, savedAt: 0 },
-      settings: { mode: "fair", loop: "off", autoplay: false, stay: false },
+      settings: {
+        mode: "fair",
+        loop: "off",
+        autoplay: false,
+        stay: false,
+        volume: 40,
+        filters: { vaporwave: true },
+      },
       recent: [],
     },
   });
@@ -197,6 +204,13 @@ Deno.test("a restart during preparation continues that track from its saved posi
     after.preparer.callFor("A").ready();
     await until(() => after.output.current !== undefined, "A plays");
     assert.equal(after.output.current?.startSeconds, 30);
+    after.output.current?.open();
+    assert.deepEqual(
+      after.preparer.opened.at(-1)?.effects,
+      { volume: 40, filters: { vaporwave: true } },
+      "the saved volume and filters are heard again",
+    );
+    assert.equal(after.output.current?.tempo, 0.8);
     assert.ok(after.events.some((event) => event.kind === "resumed"));
     assert.deepEqual(after.session.queue.list().map((track) => track.title), ["B"]);
   } finally {
@@ -232,7 +246,11 @@ Deno.test("a /play during a restore is queued after the restored queue, not over
 
   const world = sessionWorld({
     gate,
-    saved: { queue, settings: { mode: "fifo", loop: "off", autoplay: false, stay: false }, recent: [] },
+    saved: {
+      queue,
+      settings: { mode: "fifo", loop: "off", autoplay: false, stay: false, volume: 100, filters: {} },
+      recent: [],
+    },
   });
   try {
     const playing = world.play("New", BOB);
@@ -383,7 +401,7 @@ function savedWhilePlaying(title: string, at: { positionSeconds: number; paused:
       voiceChannelId: LOUNGE,
       savedAt: 0,
     },
-    settings: { mode: "fair", loop: "off", autoplay: false, stay: false },
+    settings: { mode: "fair", loop: "off", autoplay: false, stay: false, volume: 100, filters: {} },
     recent: [],
   };
 }
@@ -409,6 +427,58 @@ Deno.test("already-resolved tracks are queued as the requester's own, under the 
       "Bob's turns come between Alice's playlist tracks (B1 already had his first turn), not after all of it",
     );
     assert.equal(world.preparer.calls.some((call) => call.track.title === "saved playlist"), false);
+  } finally {
+    world.close();
+  }
+});
+
+Deno.test("a filter change plays the same track on from where it is, rendered, at the filter's speed", async () => {
+  const world = sessionWorld();
+  try {
+    await world.play("A");
+    world.preparer.callFor("A").ready();
+    await until(() => world.output.current !== undefined, "A plays");
+    world.output.elapsedSeconds = 30;
+    world.session.setFilters({ nightcore: true });
+    const play = world.output.plays.at(-1)!;
+    assert.equal(world.output.plays.length, 2, "a new play of the same track");
+    assert.equal(play.startSeconds, 30, "from where it was");
+    assert.equal(play.follows, true, "carrying on the same audio");
+    assert.equal(play.tempo, 1.25, "nightcore runs the song 1.25 times as fast");
+    play.open();
+    assert.deepEqual(world.preparer.opened.at(-1), {
+      title: "A",
+      startSeconds: 30,
+      effects: { volume: 100, filters: { nightcore: true } },
+    });
+    assert.equal(world.session.current?.title, "A", "still the same track");
+    world.session.setFilters({});
+    world.output.plays.at(-1)!.open();
+    assert.equal(world.preparer.opened.at(-1)?.effects, undefined, "no filters: the prepared file as it is");
+    assert.equal(world.preparer.released.length, 0, "the prepared file is kept, not made again");
+    assert.equal(world.preparer.calls.length, 1, "no second preparation (no second download)");
+  } finally {
+    world.close();
+  }
+});
+
+Deno.test("a volume change while paused stays paused and is heard from the same place on resume", async () => {
+  const world = sessionWorld();
+  try {
+    await world.play("A");
+    world.preparer.callFor("A").ready();
+    await until(() => world.output.current !== undefined, "A plays");
+    world.output.elapsedSeconds = 12;
+    assert.equal(world.session.pause(), true);
+    world.session.setVolume(50);
+    assert.equal(world.output.current, undefined, "nothing is loaded while paused");
+    assert.equal(world.session.nowPlaying()?.positionSeconds, 12);
+    assert.equal(world.session.resume(), true);
+    const play = world.output.plays.at(-1)!;
+    assert.equal(play.startSeconds, 12);
+    play.open();
+    assert.deepEqual(world.preparer.opened.at(-1)?.effects, { volume: 50, filters: {} });
+    assert.equal(world.session.effects.volume, 50);
   } finally {
     world.close();
   }

@@ -203,7 +203,7 @@ Deno.test("one guild's saves run one at a time, and a burst of changes makes one
       const saved = await store.load(GUILD);
       assert.deepEqual(
         saved.settings,
-        { mode: "fifo", loop: "queue", autoplay: false, stay: false },
+        { mode: "fifo", loop: "queue", autoplay: false, stay: false, volume: 100, filters: {} },
         "the newest are kept",
       );
       assert.deepEqual(saved.queue?.entries.map((entry) => entry.track.title), ["B"]);

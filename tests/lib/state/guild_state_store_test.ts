@@ -58,6 +58,8 @@ const settings: GuildSettings = {
   autoplay: true,
   stay: true,
   stayChannelId: "555",
+  volume: 70,
+  filters: { bassboost: "low", speed: 1.5 },
 };
 
 function queueOf(tracks: Track[]): FairQueue {
@@ -185,6 +187,8 @@ Deno.test("settings saved before 24/7 existed load with 24/7 off and no channel 
       loop: "off",
       autoplay: true,
       stay: false,
+      volume: 100,
+      filters: {},
     });
     assert.deepEqual(logs, []);
   });
