@@ -70,21 +70,6 @@ export async function createTranscoder(settings: TranscoderSettings) {
     return job;
   }
 
-  /** Settles with a render's promise, or cancels the render when the request is aborted first. */
-  async function followRender<T>(id: string, job: RenderJob, promise: Promise<T>, signal: AbortSignal) {
-    const cancel = () => {
-      job.cancel(signal.reason);
-      if (renders.get(id) === job) renders.delete(id);
-    };
-    if (signal.aborted) cancel();
-    signal.addEventListener("abort", cancel, { once: true });
-    try {
-      return await promise;
-    } finally {
-      signal.removeEventListener("abort", cancel);
-    }
-  }
-
   function open(id: string, order: JobOrder): TranscodeJob {
     if (jobs.has(id)) throw new Error(`A job called "${id}" is already running`);
     const job = new TranscodeJob(context, order);
@@ -97,11 +82,17 @@ export async function createTranscoder(settings: TranscoderSettings) {
     return job;
   }
 
-  /** Settles with the job's promise, or cancels the job when the request is aborted first. */
-  async function follow<T>(id: string, job: TranscodeJob, promise: Promise<T>, signal: AbortSignal) {
+  /** Settles with a job's (or render's) promise, or cancels it when the request is aborted first. */
+  async function follow<T, Job extends { cancel(reason: unknown): void }>(
+    running: Map<string, Job>,
+    id: string,
+    job: Job,
+    promise: Promise<T>,
+    signal: AbortSignal,
+  ) {
     const cancel = () => {
       job.cancel(signal.reason);
-      if (jobs.get(id) === job) jobs.delete(id);
+      if (running.get(id) === job) running.delete(id);
     };
     if (signal.aborted) cancel();
     signal.addEventListener("abort", cancel, { once: true });
@@ -116,19 +107,19 @@ export async function createTranscoder(settings: TranscoderSettings) {
     switch (request.kind) {
       case "start": {
         const job = open(request.job, request);
-        const streaming = await follow(request.job, job, job.streaming, signal);
+        const streaming = await follow(jobs, request.job, job, job.streaming, signal);
         return { outcome: "streaming", ...streaming };
       }
       case "render": {
         const job = render(request);
-        await followRender(request.job, job, job.streaming, signal);
+        await follow(renders, request.job, job, job.streaming, signal);
         return { outcome: "rendering" };
       }
       case "finish": {
         const rendering = renders.get(request.job);
         if (rendering) {
           try {
-            await followRender(request.job, rendering, rendering.finished, signal);
+            await follow(renders, request.job, rendering, rendering.finished, signal);
             return { outcome: "rendered" };
           } finally {
             renders.delete(request.job);
@@ -137,7 +128,7 @@ export async function createTranscoder(settings: TranscoderSettings) {
         const job = jobs.get(request.job);
         if (!job) return failure(new Error(`No job called "${request.job}" is running`));
         try {
-          return { outcome: "ready", ...await follow(request.job, job, job.finished, signal) };
+          return { outcome: "ready", ...await follow(jobs, request.job, job, job.finished, signal) };
         } finally {
           if (jobs.get(request.job) === job) jobs.delete(request.job);
         }

@@ -4,6 +4,7 @@
  */
 import { type AddressPolicy, assertFetchable } from "../sources/address_guard.ts";
 import { refusalError, startEgressProxy } from "../sources/egress_proxy.ts";
+import { BodyTooLarge, boundedBytes } from "../sources/bounded_body.ts";
 import { UserError } from "../user_error.ts";
 
 /** The largest file taken: 256 KiB is thousands of lines, far past the track cap. */
@@ -47,18 +48,9 @@ async function readBounded(response: Response, maxBytes: number): Promise<Uint8A
     await response.body?.cancel();
     throw tooLarge();
   }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of response.body ?? []) {
-    total += chunk.length;
-    if (total > maxBytes) throw tooLarge();
-    chunks.push(chunk);
+  try {
+    return await boundedBytes(response, maxBytes);
+  } catch (error) {
+    throw error instanceof BodyTooLarge ? tooLarge() : error;
   }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return bytes;
 }

@@ -1,9 +1,18 @@
 /** Reading an outside server's answer with a ceiling on its size, so a huge or endless body costs nothing. */
 
-/** The body as text; throws (and stops reading) once it passes `limit` bytes. */
-export async function boundedText(response: Response, limit: number, what = "The answer"): Promise<string> {
+/** A body that passed its ceiling; reading stopped there. */
+export class BodyTooLarge extends Error {
+  override name = "BodyTooLarge";
+}
+
+/** The body's bytes; throws a BodyTooLarge (and stops reading) once it passes `limit` bytes. */
+export async function boundedBytes(
+  response: Response,
+  limit: number,
+  what = "The answer",
+): Promise<Uint8Array> {
   const reader = response.body?.getReader();
-  if (!reader) return "";
+  if (!reader) return new Uint8Array();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
@@ -12,7 +21,7 @@ export async function boundedText(response: Response, limit: number, what = "The
     size += value.length;
     if (size > limit) {
       await reader.cancel();
-      throw new Error(`${what} is larger than ${limit} bytes`);
+      throw new BodyTooLarge(`${what} is larger than ${limit} bytes`);
     }
     chunks.push(value);
   }
@@ -22,5 +31,10 @@ export async function boundedText(response: Response, limit: number, what = "The
     bytes.set(chunk, offset);
     offset += chunk.length;
   }
-  return new TextDecoder().decode(bytes);
+  return bytes;
+}
+
+/** The body as text; throws a BodyTooLarge (and stops reading) once it passes `limit` bytes. */
+export async function boundedText(response: Response, limit: number, what = "The answer"): Promise<string> {
+  return new TextDecoder().decode(await boundedBytes(response, limit, what));
 }
