@@ -10,13 +10,19 @@ import { worldTest } from "./with_world.ts";
 
 const BYTE_EVERY_MS = 15_000;
 
-/** A web page that never finishes: one byte every 15 s until the test ends. */
+/**
+ * A web page that never finishes: one byte every 15 s until the test ends. `requests` counts yt-dlp's
+ * requests only: the bot's own first look at a link (a ranged GET that tells a media file from a page) takes
+ * no yt-dlp slot.
+ */
 function startTricklingServer(stop: AbortSignal) {
   let requests = 0;
   const requested = Promise.withResolvers<void>();
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {}, signal: stop }, () => {
-    requests++;
-    requested.resolve();
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {}, signal: stop }, (request) => {
+    if (!request.headers.has("range")) {
+      requests++;
+      requested.resolve();
+    }
     let timer: ReturnType<typeof setInterval> | undefined;
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
