@@ -81,8 +81,9 @@ async function main(): Promise<void> {
   // Read at scrape time, when everything below exists.
   const gatewayConnected = () =>
     [...bot.gateway.shards.values()].some((s) => s.state === ShardState.Connected);
+  // Checked when health is first asked for (and after a failure), not at start: a yt-dlp start costs a
+  // second of CPU, and start-up already stopped the bot without a usable ffmpeg.
   const tools = new ToolHealth(toolProbes(config.ffmpegPath, () => ytdlp.current.path));
-  void tools.check();
   const restarts = new RestartLoop();
   const workerStats = new WorkerStatsReader();
   const metrics = new BotMetrics({
