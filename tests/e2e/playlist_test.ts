@@ -53,8 +53,13 @@ worldTest("a saved queue survives kill -9 and plays back in order as the player'
   const from = world.voice.audioPackets().length;
   const reply = await answerText(playlistCommand(world, "play", { name: "friday" }));
   assert.equal(reply, 'Queued 3 tracks from "Friday".');
-  await waitForTone(world.voice, restartedAt, 300, { candidatesHz: TONES, dir: world.dataDir });
-  // Twenty seconds of the first tone are not needed to know the order: skip to the rest.
+  const heard = await waitForTone(world.voice, restartedAt, 300, { candidatesHz: TONES, dir: world.dataDir });
+  // A second of the first tone, so the order read back below finds it; the other nineteen are not needed.
+  await world.voice.waitUntil(
+    () => world.voice.audioPackets().length >= heard.index + packetsFor(1),
+    30_000,
+    "a second of the first track",
+  );
   assert.match(await answerText(world.discord.sendCommand({ name: "skip", userId: world.alice })), /Skipped/);
   const skippedAt = world.voice.audioPackets().length;
   await world.voice.waitUntil(
