@@ -87,7 +87,8 @@ export async function fetchSource(
     if (fetched) return fetched;
   }
   const url = source.kind === "youtube" ? `https://www.youtube.com/watch?v=${source.videoId}` : source.url;
-  if (request.live) return await ytdlpLive(settings, url, signal);
+  // A live video streams through yt-dlp; a radio's own link is fetched below, and found live as it answers.
+  if (request.live && source.kind !== "url") return await ytdlpLive(settings, url, signal);
   if (source.kind === "url") {
     // Other links were checked when queued, but may come back from saved state.
     await assertFetchable(new URL(url), settings.policy);

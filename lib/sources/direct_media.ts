@@ -35,9 +35,10 @@ export async function probeDirectMedia(
       if (refused) throw refused;
       return undefined;
     }
+    const live = isEndless(response);
     const head = await firstBytes(response.body, HEAD_BYTES);
     const title = bounded(id3Title(head) ?? nameOf(url));
-    return { source: { kind: "url", url: url.href }, title, url: url.href };
+    return { source: { kind: "url", url: url.href }, title, url: url.href, ...(live ? { live: true } : {}) };
   } catch (error) {
     signal.throwIfAborted();
     // A refusal (a redirect to a private address) is the user's answer; other trouble is yt-dlp's to explain.
@@ -49,6 +50,16 @@ export async function probeDirectMedia(
     client.close();
     await proxy.close();
   }
+}
+
+/**
+ * An internet radio's answer: its own `icy-*` headers, or a whole answer (the range ignored) with no length.
+ * A file answers the range with 206, or states its length.
+ */
+function isEndless(response: Response): boolean {
+  const headers = response.headers;
+  if (headers.has("icy-metaint") || headers.has("icy-name") || headers.has("icy-br")) return true;
+  return response.status === 200 && !headers.has("content-length");
 }
 
 async function firstBytes(body: ReadableStream<Uint8Array> | null, limit: number): Promise<Uint8Array> {

@@ -56,6 +56,7 @@ worldTest(
     const reply = await answerText(world.play(url));
     const repliedMs = Date.now() - asked;
     assert.ok(/radio/i.test(reply), reply);
+    assert.ok(reply.includes("LIVE"), `the reply already says it is live: ${reply}`);
     const [first] = await audioAfter(world.voice, 0, 1, 30_000);
     const firstAudioMs = first.receivedAt - asked;
     console.log(`reply ${repliedMs} ms, first live audio ${firstAudioMs} ms after /play`);

@@ -90,3 +90,34 @@ Deno.test("the probe tells media from pages, and titles media by tags or file na
     await server.shutdown();
   }
 });
+
+Deno.test("an internet radio's answer is live; a file that states its length, or answers the range, is not", async () => {
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (request) => {
+    const path = new URL(request.url).pathname;
+    const audio = { "content-type": "audio/mpeg" };
+    // A body streamed without a length: what a radio sends, whatever range was asked for.
+    const endless = () =>
+      new ReadableStream({ pull: (controller) => controller.enqueue(new Uint8Array(1024)) });
+    if (path === "/radio") return new Response(endless(), { headers: audio });
+    if (path === "/icecast") return new Response(endless(), { headers: { ...audio, "icy-name": "Station" } });
+    if (path === "/file.mp3") return new Response(new Uint8Array(10), { headers: audio });
+    if (path === "/ranged.mp3") {
+      return new Response(endless(), {
+        status: 206,
+        headers: { ...audio, "content-range": "bytes 0-65535/9999999" },
+      });
+    }
+    return new Response("Not found", { status: 404 });
+  });
+  const base = `http://127.0.0.1:${server.addr.port}`;
+  const probe = (path: string) =>
+    probeDirectMedia(new URL(`${base}${path}`), { allowPrivate: true }, new AbortController().signal);
+  try {
+    assert.equal((await probe("/radio"))?.live, true, "no length, range ignored");
+    assert.equal((await probe("/icecast"))?.live, true, "a radio server's own headers");
+    assert.equal((await probe("/file.mp3"))?.live, undefined, "a stated length");
+    assert.equal((await probe("/ranged.mp3"))?.live, undefined, "the range answered");
+  } finally {
+    await server.shutdown();
+  }
+});
