@@ -1,9 +1,10 @@
 /** Liked songs: ♥ on the now-playing card keeps the song in the presser's "Liked"; /liked lists them. */
-import { ApplicationCommandOptionTypes, ApplicationCommandTypes } from "discordeno";
+import { ApplicationCommandTypes } from "discordeno";
 import { likedTrackIdOf } from "../discord/now_playing_message.ts";
 import { playlistPage } from "../discord/playlist_page.ts";
 import { LIKED_KEY, LIKED_NAME, storable, toPlaylistTrack } from "../playlists/playlist_model.ts";
 import { UserError } from "../user_error.ts";
+import { pageOption } from "./common_options.ts";
 import type { Command, ComponentHandler } from "./command.ts";
 import type { CommandDeps } from "./command_deps.ts";
 import type { PlaylistDeps } from "./playlist_scope.ts";
@@ -15,13 +16,7 @@ export function likedCommand(playlists: PlaylistDeps): Command {
       name: "liked",
       description: "Show the songs you liked with ♥ (play them with /playlist play liked)",
       type: ApplicationCommandTypes.ChatInput,
-      options: [{
-        name: "page",
-        description: "Which page of 10",
-        type: ApplicationCommandOptionTypes.Integer,
-        required: false,
-        minValue: 1,
-      }],
+      options: [pageOption()],
     },
     async run(context) {
       const liked = await playlists.store.get({ kind: "user", userId: context.userId }, LIKED_KEY);

@@ -5,6 +5,7 @@ import {
   ApplicationCommandTypes,
   type CreateApplicationCommand,
 } from "discordeno";
+import { pageOption } from "./common_options.ts";
 import { NAME_MAX } from "../playlists/playlist_model.ts";
 
 const SCOPE: ApplicationCommandOption = {
@@ -23,16 +24,6 @@ function name(description: string, autocomplete = true): ApplicationCommandOptio
     required: true,
     maxLength: NAME_MAX,
     autocomplete,
-  };
-}
-
-function page(): ApplicationCommandOption {
-  return {
-    name: "page",
-    description: "Which page of 10",
-    type: ApplicationCommandOptionTypes.Integer,
-    required: false,
-    minValue: 1,
   };
 }
 
@@ -82,7 +73,7 @@ export const PLAYLIST_DEFINITION: CreateApplicationCommand = {
       },
       SCOPE,
     ]),
-    sub("show", "List a playlist's tracks", [name("The playlist, or liked"), page(), SCOPE]),
+    sub("show", "List a playlist's tracks", [name("The playlist, or liked"), pageOption(), SCOPE]),
     sub("list", "List the playlists there are", [SCOPE]),
     sub("rename", "Give a playlist a new name", [
       name("The playlist"),

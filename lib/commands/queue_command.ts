@@ -1,9 +1,10 @@
 /** /queue and its page buttons: who asked for what, and when each track is expected to play. */
-import { ApplicationCommandOptionTypes, ApplicationCommandTypes } from "discordeno";
+import { ApplicationCommandTypes } from "discordeno";
 import type { GuildSession } from "../guild/guild_session.ts";
 import { parseQueuePageId, queuePage } from "../discord/queue_page.ts";
 import type { ReplyBody } from "../discord/interaction_reply.ts";
 import { heardSeconds } from "../skip_segments.ts";
+import { pageOption } from "./common_options.ts";
 import type { Command, ComponentHandler } from "./command.ts";
 import type { CommandDeps } from "./command_deps.ts";
 
@@ -14,13 +15,7 @@ export function queueCommand(deps: CommandDeps): Command {
       name: "queue",
       description: "Show the queue and when each track will play",
       type: ApplicationCommandTypes.ChatInput,
-      options: [{
-        name: "page",
-        description: "Which page of 10",
-        type: ApplicationCommandOptionTypes.Integer,
-        required: false,
-        minValue: 1,
-      }],
+      options: [pageOption()],
     },
     async run(context) {
       const page = Number(context.options.get("page") ?? 1);

@@ -2,6 +2,7 @@
 import { ApplicationCommandOptionTypes, ApplicationCommandTypes } from "discordeno";
 import type { LoopMode } from "../guild/guild_session.ts";
 import { UserError } from "../user_error.ts";
+import { onOffOption } from "./common_options.ts";
 import type { Command } from "./command.ts";
 import type { CommandDeps } from "./command_deps.ts";
 import { authorizeSetting } from "./control_access.ts";
@@ -75,13 +76,7 @@ export function autoplayCommand(deps: CommandDeps): Command {
       name: "autoplay",
       description: "When the queue runs dry, keep playing tracks like the ones played here",
       type: ApplicationCommandTypes.ChatInput,
-      options: [{
-        name: "mode",
-        description: "On or off",
-        type: ApplicationCommandOptionTypes.String,
-        required: true,
-        choices: [{ name: "on", value: "on" }, { name: "off", value: "off" }],
-      }],
+      options: [onOffOption()],
     },
     async run(context) {
       const mode = String(context.options.get("mode"));
@@ -104,13 +99,7 @@ export function stayCommand(deps: CommandDeps): Command {
       name: "stay",
       description: "24/7: stay in the voice channel when alone or idle, and come back after a restart (DJ)",
       type: ApplicationCommandTypes.ChatInput,
-      options: [{
-        name: "mode",
-        description: "On or off",
-        type: ApplicationCommandOptionTypes.String,
-        required: true,
-        choices: [{ name: "on", value: "on" }, { name: "off", value: "off" }],
-      }],
+      options: [onOffOption()],
     },
     async run(context) {
       const mode = String(context.options.get("mode"));
