@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { answerText } from "./bot_answers.ts";
 import { addTone } from "./media_library.ts";
 import { worldTest } from "./with_world.ts";
+import { holdsFor } from "../fakes/wait_until.ts";
 
 const BYTE_EVERY_MS = 15_000;
 
@@ -104,14 +105,10 @@ worldTest(
     }
     await slow.requested;
     // Watched for a stated window: the guild's second lookup must wait for its first, leaving a slot free.
-    const windowEnds = Date.now() + 5_000;
-    while (Date.now() < windowEnds && slow.requests < 2) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    assert.equal(
-      slow.requests,
-      1,
-      "within 5 s, one guild's second slow lookup did not take the last yt-dlp slot",
+    await holdsFor(
+      5_000,
+      () => slow.requests > 1 ? `yt-dlp asked the slow server ${slow.requests} times` : undefined,
+      "one guild's second slow lookup to leave the last yt-dlp slot free",
     );
 
     const startedAt = Date.now();
