@@ -30,7 +30,16 @@ worldTest(
     await answerText(first);
     // The reply can come before the music now that a media link needs no yt-dlp: A1 must be heard before
     // the skip below, or the order heard would start after it.
-    await waitForTone(world.voice, 0, A1, { candidatesHz: [A1, A2, A3, B1], dir: world.dataDir });
+    const heard = await waitForTone(world.voice, 0, A1, {
+      candidatesHz: [A1, A2, A3, B1],
+      dir: world.dataDir,
+    });
+    // A second of A1 before anything else happens: the order read back needs more than a blip of it.
+    await world.voice.waitUntil(
+      () => world.voice.audioPackets().length >= heard.index + packetsFor(1),
+      30_000,
+      "a second of A1",
+    );
     const requests = [
       ["A1", first],
       ["A2", world.play(urls[1], world.alice)],
