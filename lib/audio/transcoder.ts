@@ -14,8 +14,9 @@ import { UserError } from "../user_error.ts";
 import { findFfmpeg } from "./ffmpeg_path.ts";
 import { startYtdlpHelper } from "../sources/ytdlp_helper.ts";
 import { JobSlots } from "./job_slots.ts";
-import { parseFilters, parseVolume } from "../audio_effects.ts";
-import { RenderJob } from "./render_job.ts";
+import { type AudioEffects, parseFilters, parseVolume } from "../audio_effects.ts";
+import { RenderJob, type RenderNeeds } from "./render_job.ts";
+import { FilterCorrections } from "./filter_loudness.ts";
 import { type JobContext, type JobOrder, TranscodeJob } from "./transcode_job.ts";
 
 /** A job whose `finish` never comes is forgotten this long after it ended (its file is left to the cache). */
@@ -44,14 +45,23 @@ export async function createTranscoder(settings: TranscoderSettings) {
   };
   const jobs = new Map<string, TranscodeJob>();
   const renders = new Map<string, RenderJob>();
+  const corrections = new FilterCorrections(context.ffmpeg);
+  const correctionDb: RenderNeeds["correctionDb"] = (order, signal) =>
+    corrections.correctionFor(order, order.startSeconds, order.effects.filters, signal);
+  /**
+   * A render is heard now: it goes before prefetch, and counts against TRAZOM_FFMPEG_JOBS like any job. One
+   * of a file still being made runs at the pace of the job making it and shares its slot: waiting for a
+   * slot of its own could wait on that very job's last step, which needs a slot to end.
+   */
+  const renderNeeds = (making: TranscodeJob | undefined): RenderNeeds => ({
+    admit: making ? () => Promise.resolve(() => {}) : (signal) => context.slots.acquire(() => "now", signal),
+    correctionDb,
+  });
 
   /** Starts a render; the effects are checked again here, so nothing unchecked reaches the graph. */
   function render(request: Extract<TranscoderRequest, { kind: "render" }>): RenderJob {
     if (renders.has(request.job)) throw new Error(`A render called "${request.job}" is already running`);
-    const effects = {
-      volume: parseVolume(request.effects.volume),
-      filters: parseFilters(request.effects.filters),
-    };
+    const effects = checkedEffects(request.effects);
     const making = request.making === undefined ? undefined : jobs.get(request.making);
     const job = new RenderJob(context.ffmpeg, settings.target, {
       inputPath: request.inputPath,
@@ -61,7 +71,7 @@ export async function createTranscoder(settings: TranscoderSettings) {
       startSeconds: request.startSeconds,
       effects,
       outputPath: request.outputPath,
-    });
+    }, renderNeeds(making));
     renders.set(request.job, job);
     job.finished.then(() => {}, () => {}).finally(() => {
       const timer = setTimeout(() => renders.get(request.job) === job && renders.delete(request.job), 60_000);
@@ -175,4 +185,9 @@ export function failure(error: unknown): Failed {
   }
   const message = error instanceof Error ? error.message : String(error);
   return { outcome: "failed", message, userFacing: false, temporary: false };
+}
+
+/** Effects from a request, checked again here, so nothing unchecked reaches an ffmpeg graph. */
+function checkedEffects(effects: AudioEffects): AudioEffects {
+  return { volume: parseVolume(effects.volume), filters: parseFilters(effects.filters) };
 }

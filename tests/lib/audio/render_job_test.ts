@@ -1,0 +1,127 @@
+/**
+ * RenderJob on real ffmpeg: every filter keeps a song at the target loudness however the song is made
+ * (a bass shelf on a bass-heavy song, karaoke, a low-pass, tremolo, 8D), and a render waits for a
+ * transcoder slot like any ffmpeg job.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { RenderJob, type RenderNeeds } from "../../../lib/audio/render_job.ts";
+import { FilterCorrections } from "../../../lib/audio/filter_loudness.ts";
+import { JobSlots } from "../../../lib/audio/job_slots.ts";
+import type { AudioFilters } from "../../../lib/audio_effects.ts";
+import { integratedLoudness, runFfmpeg } from "../../fakes/audio_analysis.ts";
+import { holdsFor } from "../../fakes/wait_until.ts";
+
+const TARGET = { integrated: -16, truePeak: -1.5, range: 11 };
+
+/**
+ * A prepared file as the transcoder leaves it: 20 s of Ogg Opus at the target loudness. Left and right
+ * differ (two noises) around a centred tone, so karaoke has something to keep.
+ */
+async function prepared(dir: string, name: string, sources: string): Promise<string> {
+  const raw = join(dir, `${name}.wav`);
+  await runFfmpeg(["-v", "error", "-y", "-filter_complex", sources, raw]);
+  const gainDb = TARGET.integrated - await integratedLoudness(raw);
+  const path = join(dir, `${name}.ogg`);
+  await runFfmpeg([
+    ...["-v", "error", "-y", "-i", raw, "-af", `volume=${gainDb.toFixed(2)}dB`],
+    ...["-c:a", "libopus", "-b:a", "128k", "-frame_duration", "20", path],
+  ]);
+  return path;
+}
+
+const SONGS = {
+  /** Mostly bass, all of it in the middle: a 55 Hz line and an 110 Hz one, with little above. */
+  "bass-heavy": [
+    "sine=f=55:d=20:sample_rate=48000,volume=0.6[a]",
+    "sine=f=110:d=20:sample_rate=48000,volume=0.3[b]",
+    "anoisesrc=c=pink:a=0.02:d=20:sample_rate=48000[c]",
+    "[a][b][c]amix=inputs=3:normalize=0,aformat=channel_layouts=stereo",
+  ].join(";"),
+  /** Broadband: a centred tone over different pink noise left and right. */
+  "broadband": [
+    "sine=f=330:d=20:sample_rate=48000,volume=0.2,aformat=channel_layouts=stereo[tone]",
+    "anoisesrc=c=pink:a=0.2:d=20:sample_rate=48000:seed=1[l]",
+    "anoisesrc=c=pink:a=0.2:d=20:sample_rate=48000:seed=2[r]",
+    "[l][r]join=inputs=2:channel_layout=stereo[noise]",
+    "[tone][noise]amix=inputs=2:normalize=0",
+  ].join(";"),
+};
+
+const FILTERS: Record<string, AudioFilters> = {
+  "bass boost (high)": { bassboost: "high" },
+  "karaoke": { karaoke: true },
+  "low-pass": { lowpass: true },
+  "tremolo": { tremolo: true },
+  "8D": { "8d": true },
+  "nightcore": { nightcore: true },
+};
+
+function render(dir: string, input: string, filters: AudioFilters, needs: RenderNeeds, name: string) {
+  return new RenderJob("ffmpeg", TARGET, {
+    inputPath: input,
+    inputComplete: Promise.resolve(true),
+    startSeconds: 2,
+    effects: { volume: 100, filters },
+    outputPath: join(dir, `${name}.ogg`),
+  }, needs);
+}
+
+Deno.test("every filter keeps a song at the target loudness, whatever the song's balance", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const corrections = new FilterCorrections("ffmpeg");
+    const needs: RenderNeeds = {
+      admit: () => Promise.resolve(() => {}),
+      correctionDb: (order, signal) =>
+        corrections.correctionFor(order, order.startSeconds, order.effects.filters, signal),
+    };
+    const misses: string[] = [];
+    for (const [song, sources] of Object.entries(SONGS)) {
+      const input = await prepared(dir, song, sources);
+      for (const [label, filters] of Object.entries(FILTERS)) {
+        const name = `${song} ${label}`.replaceAll(/\W+/g, "-");
+        const job = render(dir, input, filters, needs, name);
+        await job.finished;
+        const lufs = await integratedLoudness(join(dir, `${name}.ogg`));
+        console.log(`${song}, ${label}: ${lufs.toFixed(2)} LUFS`);
+        // Karaoke takes away what is in the middle: of a song with nothing off-centre, next to nothing is
+        // left, and that is not made up for (only ever quieter).
+        const allowed = song === "bass-heavy" && label === "karaoke"
+          ? lufs <= TARGET.integrated - 10
+          : Math.abs(lufs - TARGET.integrated) <= 1;
+        if (!allowed) misses.push(`${song}, ${label}: ${lufs.toFixed(2)} LUFS`);
+      }
+    }
+    assert.deepEqual(misses, [], `target ${TARGET.integrated} ± 1 LU`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a render waits for a transcoder slot, and starts once one is free", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const input = await prepared(dir, "song", SONGS.broadband);
+    const slots = new JobSlots(1);
+    const release = await slots.acquire(() => "now");
+    const job = render(dir, input, { nightcore: true }, {
+      admit: (signal) => slots.acquire(() => "now", signal),
+      correctionDb: () => Promise.resolve(0),
+    }, "waiting");
+    let streaming = false;
+    job.streaming.then(() => (streaming = true));
+    await holdsFor(
+      1_000,
+      () => streaming ? "audio was rendered" : undefined,
+      "no audio rendered while every slot is taken",
+    );
+    release();
+    await job.streaming;
+    assert.equal(slots.running.now, 1, "the render holds the slot while it runs");
+    await job.finished;
+    assert.equal(slots.running.now, 0, "and gives it back at its end");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
