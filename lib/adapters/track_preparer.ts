@@ -232,8 +232,13 @@ export class TrackPreparer implements Preparer {
       cacheKey: key,
       fromCache: false,
       live: true,
-      open: () => {
-        const job = unclaimed !== undefined ? Promise.resolve(unclaimed) : this.#startLive(what);
+      // The job that found it live plays it as it is; with volume or filters on, a new one plays it with them.
+      open: (_startSeconds, effects) => {
+        const plain = !effects || isNeutral(effects);
+        if (unclaimed !== undefined && !plain) cancelLiveJob(this.transcoder, unclaimed);
+        const job = unclaimed !== undefined && plain
+          ? Promise.resolve(unclaimed)
+          : this.#startLive(what, plain ? undefined : effects);
         unclaimed = undefined;
         opened.push(job);
         return openLiveJob(this.transcoder, job);
@@ -247,11 +252,11 @@ export class TrackPreparer implements Preparer {
   }
 
   /** A new live job on a source already known to be live. */
-  async #startLive(what: Making["what"]): Promise<string> {
+  async #startLive(what: Making["what"], effects?: AudioEffects): Promise<string> {
     const job = `job-${++this.#jobs}`;
     const outputPath = this.cache.temporaryPathFor("live");
     const started = await this.#start(
-      { kind: "start", job, ...what, outputPath, priority: "now" },
+      { kind: "start", job, ...what, ...(effects ? { effects } : {}), outputPath, priority: "now" },
       AbortSignal.timeout(START_TIMEOUT_MS),
     ).catch(async (error) => {
       await this.cache.discard(outputPath);

@@ -16,6 +16,8 @@
  * Radio is usually mastered narrower than that anyway.
  */
 import type { LoudnessTarget } from "./loudnorm.ts";
+import { type AudioEffects, isNeutral, NO_EFFECTS } from "../audio_effects.ts";
+import { effectChain, volumeAndLimiter } from "./filter_graph.ts";
 
 /** Short Ogg pages, flushed at once: the player gets audio 100 ms after it is made. */
 const PAGE_MICROSECONDS = 100_000;
@@ -29,19 +31,28 @@ const ANALYZE_MICROSECONDS = 500_000;
 /** The widest loudness range a live stream keeps, LU (see above). */
 export const LIVE_MAX_RANGE = 7;
 
-/** The filter chain: loudnorm works at 192 kHz inside, so the encoder gets 48 kHz back. */
-export function liveFilter(target: LoudnessTarget): string {
+/**
+ * The filter chain: loudnorm works at 192 kHz inside, so the encoder gets 48 kHz back. The guild's filters
+ * come before it, so the running estimate keeps the filtered sound at the target (no correction to
+ * measure), and its volume after it.
+ */
+export function liveFilter(target: LoudnessTarget, effects: AudioEffects = NO_EFFECTS): string {
   const range = Math.min(target.range, LIVE_MAX_RANGE);
-  return `loudnorm=I=${target.integrated}:LRA=${range}:TP=${target.truePeak},aresample=48000`;
+  const normalize = `loudnorm=I=${target.integrated}:LRA=${range}:TP=${target.truePeak},aresample=48000`;
+  if (isNeutral(effects)) return normalize;
+  const filters = Object.keys(effects.filters).length > 0
+    ? effectChain(effects.filters, { realTime: true })
+    : [];
+  return [...filters, normalize, ...volumeAndLimiter(effects.volume, 0, target)].join(",");
 }
 
 /** ffmpeg arguments that read a stream on stdin and write normalized Ogg Opus to stdout, page by page. */
-export function liveEncodeArgs(target: LoudnessTarget): string[] {
+export function liveEncodeArgs(target: LoudnessTarget, effects: AudioEffects = NO_EFFECTS): string[] {
   return [
     ...["-hide_banner", "-nostdin", "-v", "error", "-probesize", String(PROBE_BYTES)],
     ...["-analyzeduration", String(ANALYZE_MICROSECONDS)],
     ...["-i", "pipe:0", "-vn", "-sn", "-dn", "-map_metadata", "-1"],
-    ...["-af", liveFilter(target)],
+    ...["-af", liveFilter(target, effects)],
     ...["-ar", "48000", "-ac", "2", "-c:a", "libopus", "-b:a", "128k", "-vbr", "on", "-frame_duration", "20"],
     ...["-flush_packets", "1", "-page_duration", String(PAGE_MICROSECONDS), "-f", "ogg", "pipe:1"],
   ];

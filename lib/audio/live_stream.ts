@@ -9,6 +9,7 @@
 import { ToolProcess } from "../process/tool_process.ts";
 import { liveEncodeArgs } from "./live_encode.ts";
 import type { LoudnessTarget } from "./loudnorm.ts";
+import type { AudioEffects } from "../audio_effects.ts";
 
 /** A source that sends nothing for this long is given up on (the player would have starved anyway). */
 const STALL_TIMEOUT_MS = 20_000;
@@ -46,9 +47,10 @@ export class LiveStream {
     input: ReadableStream<Uint8Array>,
     closeInput: () => Promise<void>,
     signal: AbortSignal,
+    effects?: AudioEffects,
   ) {
     this.#tool = ToolProcess.spawn(ffmpeg, {
-      args: liveEncodeArgs(target),
+      args: liveEncodeArgs(target, effects),
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",

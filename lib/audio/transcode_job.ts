@@ -8,6 +8,7 @@
  * A source found to be live (see fetch_source.ts) skips both stages: it is encoded as it comes by a
  * LiveStream, normalized by a running estimate, never written to disk, and the job lasts as long as it plays.
  */
+import type { AudioEffects } from "../audio_effects.ts";
 import { join } from "node:path";
 import type { JobPriority, KnownMedia, TranscoderSource } from "../channels/transcoder_messages.ts";
 import { UserError } from "../user_error.ts";
@@ -53,6 +54,8 @@ export interface JobOrder {
   durationSeconds?: number;
   /** The resolver found it live. */
   live?: boolean;
+  /** For a source found live: the volume and filters it plays with (a file is rendered with them later). */
+  effects?: AudioEffects;
   outputPath: string;
   priority: JobPriority;
 }
@@ -145,7 +148,14 @@ export class TranscodeJob {
       assertDiskRoom(context.workDir, caps);
       const fetched = await fetchSource(context.fetch, { ...order, destination: download }, signal);
       if (fetched.kind === "live") {
-        const stream = new LiveStream(context.ffmpeg, context.target, fetched.body, fetched.close, signal);
+        const stream = new LiveStream(
+          context.ffmpeg,
+          context.target,
+          fetched.body,
+          fetched.close,
+          signal,
+          order.effects,
+        );
         this.#set({ status: "live", stream });
         await ffmpegStep(signal, () => stream.firstAudio());
         streamed({ gainDb: 0, live: true });

@@ -116,7 +116,8 @@ export async function createTranscoder(settings: TranscoderSettings) {
   async function handle(request: TranscoderRequest, signal: AbortSignal): Promise<TranscoderAnswer> {
     switch (request.kind) {
       case "start": {
-        const job = open(request.job, request);
+        const { effects, ...order } = request;
+        const job = open(request.job, effects ? { ...order, effects: checkedEffects(effects) } : order);
         const streaming = await follow(jobs, request.job, job, job.streaming, signal);
         return { outcome: "streaming", ...streaming };
       }

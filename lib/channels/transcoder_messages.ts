@@ -57,6 +57,8 @@ export type TranscoderRequest =
     durationSeconds?: number;
     /** The resolver found it live: it is streamed by yt-dlp and played as it comes. */
     live?: boolean;
+    /** For a source that turns out live: the volume and filters it is played with. */
+    effects?: AudioEffects;
     /** Where to write the normalized Ogg Opus; the cache moves it into place after `finish`. */
     outputPath: string;
     priority: JobPriority;

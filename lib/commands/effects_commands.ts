@@ -12,6 +12,7 @@ import {
   type FilterName,
   PITCH_RANGE,
   SPEED_RANGE,
+  tempoOf,
   VOLUME_RANGE,
   withFilter,
   withoutFilter,
@@ -120,7 +121,10 @@ export function filterCommand(deps: CommandDeps): Command {
       }
       const next = withFilter(filters, preset, valueFor(preset, context));
       session.setFilters(next);
-      await context.reply.send({ content: `Filters: ${describeFilters(next)}.` });
+      const live = session.current?.live === true && tempoOf(next) !== 1
+        ? "\nThis is a live stream: it plays as fast as it comes, so only the pitch changes until the next track."
+        : "";
+      await context.reply.send({ content: `Filters: ${describeFilters(next)}.${live}` });
     },
   };
 }

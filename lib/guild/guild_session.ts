@@ -409,7 +409,8 @@ export class GuildSession {
       const positionSeconds = this.#positionOf(state);
       // A loaded play that is paused is let go; resuming loads it with the new effects.
       if (state.paused) return this.#setState({ ...state, playId: undefined, positionSeconds });
-      return this.#load(state.track, state.prepared, positionSeconds, state.recoveries, true);
+      // A live stream opened again starts where the station is now: there is nothing of it to skip.
+      return this.#load(state.track, state.prepared, positionSeconds, state.recoveries, !state.prepared.live);
     }
     this.#changed();
   }
@@ -620,7 +621,8 @@ export class GuildSession {
       open: () =>
         isNeutral(effects) ? prepared.open(positionSeconds) : prepared.open(positionSeconds, effects),
       startSeconds: positionSeconds,
-      tempo: tempoOf(effects.filters),
+      // A live stream comes as fast as it is sent, whatever the filters (see live_encode.ts).
+      tempo: prepared.live ? 1 : tempoOf(effects.filters),
       follows,
     });
   }

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { answerText, firstResponse, privateAnswer } from "./bot_answers.ts";
-import { audioAfter, loudnessOf, packetsFor } from "./received_audio.ts";
+import { audioAfter, audioBetween, loudnessOf, packetsFor } from "./received_audio.ts";
 import type { TestWorld } from "./test_world.ts";
 import { worldTest } from "./with_world.ts";
 import { runFfmpeg } from "../fakes/audio_analysis.ts";
@@ -22,7 +22,7 @@ const SOURCE_BYTES_PER_SECOND = 20_000;
 function command(
   world: TestWorld,
   name: string,
-  options: { name: string; type: number; value: string }[] = [],
+  options: { name: string; type: number; value: string | number }[] = [],
 ) {
   return world.discord.sendCommand({ name, userId: world.alice, options });
 }
@@ -140,3 +140,52 @@ worldTest(
     );
   },
 );
+
+worldTest("/volume on a radio is heard: the stream plays on, 6 dB quieter", async (world) => {
+  const sources = await Deno.makeTempDir({ prefix: "trazom_radio_" });
+  world.closeWith(() => Deno.remove(sources, { recursive: true }));
+  const mp3 = join(sources, "radio.mp3");
+  await runFfmpeg([
+    ...["-v", "error", "-y", "-f", "lavfi", "-i", "anoisesrc=color=pink:amplitude=0.02:duration=30"],
+    ...["-ac", "2", "-c:a", "libmp3lame", "-b:a", "160k", mp3],
+  ]);
+  const url = world.media.addEndless("radio", await Deno.readFile(mp3), 2 * SOURCE_BYTES_PER_SECOND);
+  await world.startBot();
+  await answerText(world.play(url));
+  const [first] = await audioAfter(world.voice, 0, 1, 30_000);
+  // The running estimate settles over its first seconds: the level before is taken from 4 s to 8 s.
+  const before = await audioAfter(world.voice, 0, packetsFor(8), 30_000);
+  const plain = await loudnessOf(
+    before.filter((packet) => packet.receivedAt >= first.receivedAt + 4_000),
+    world.dataDir,
+    "radio-100",
+  );
+
+  const connections = world.media.count("radio");
+  const reply = await answerText(command(world, "volume", [{ name: "percent", type: 4, value: 50 }]));
+  assert.match(reply, /50 %/);
+  // The stream is opened again with the volume in its encoder; the old one plays until the new one has audio.
+  await waitUntil(() => world.media.count("radio") > connections, "the stream to be opened again", 20_000);
+  const reopenedAt = Date.now();
+  await world.voice.waitUntil(
+    () => (world.voice.audioPackets().at(-1)?.receivedAt ?? 0) >= reopenedAt + 10_000,
+    30_000,
+    "10 s of audio after the stream was opened again",
+  );
+  const quieter = await loudnessOf(
+    audioBetween(world.voice, reopenedAt + 6_000, reopenedAt + 10_000),
+    world.dataDir,
+    "radio-50",
+  );
+  console.log(`radio at 100 %: ${plain.toFixed(2)} LUFS; at 50 %: ${quieter.toFixed(2)} LUFS`);
+  assert.ok(Math.abs(quieter - (plain - 6)) <= 1.5, `50 % is ${(plain - quieter).toFixed(2)} dB quieter`);
+
+  const nightcore = await answerText(
+    world.discord.sendCommand({
+      name: "filter",
+      userId: world.alice,
+      options: [{ name: "add", type: 1, options: [{ name: "preset", type: 3, value: "nightcore" }] }],
+    }),
+  );
+  assert.match(nightcore, /live stream: it plays as fast as it comes, so only the pitch changes/);
+});

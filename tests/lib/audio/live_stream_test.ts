@@ -15,6 +15,8 @@ import { startMediaServer } from "../../fakes/media_server.ts";
 import { writeMusicLike } from "../../fakes/music_like.ts";
 import { waitUntil } from "../../fakes/wait_until.ts";
 import { liveEncoders } from "../process/proc_table.ts";
+import type { AudioEffects } from "../../../lib/audio_effects.ts";
+import { liveFilter } from "../../../lib/audio/live_encode.ts";
 
 const TARGET = loudnessTarget(-16);
 const never = () => new AbortController().signal;
@@ -54,7 +56,12 @@ async function loudnessBetween(path: string, start: number, seconds: number): Pr
  * Plays `mp3` as an endless stream through the transcoder and keeps `seconds` of what it sends, pulled as
  * the player would; then checks that nothing was written and that cancelling kills the live ffmpeg.
  */
-async function hearLive(mp3: Uint8Array, seconds: number, dir: string): Promise<string> {
+async function hearLive(
+  mp3: Uint8Array,
+  seconds: number,
+  dir: string,
+  effects?: AudioEffects,
+): Promise<string> {
   const work = await Deno.makeTempDir({ dir, prefix: "work_" });
   const media = startMediaServer();
   try {
@@ -68,7 +75,7 @@ async function hearLive(mp3: Uint8Array, seconds: number, dir: string): Promise<
     });
     const outputPath = join(work, ".partial-out.ogg");
     const started = await handle(
-      { kind: "start", job: "radio", source: { kind: "url", url }, outputPath, priority: "now" },
+      { kind: "start", job: "radio", source: { kind: "url", url }, effects, outputPath, priority: "now" },
       never(),
     );
     assert.deepEqual(started, { outcome: "streaming", gainDb: 0, live: true });
@@ -163,4 +170,29 @@ Deno.test("music with quiet verses and loud choruses is within 1.5 LU of the tar
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("a live stream plays with the guild's volume and filters: half volume 6 dB under the target, a bass boost at it", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "trazom_live_" });
+  try {
+    const mp3 = await noiseMp3(join(dir, "steady.mp3"), [[20, 0.02]]);
+    const half = await hearLive(mp3, 15, dir, { volume: 50, filters: {} });
+    const halfLoudness = await loudnessBetween(half, 5, 10);
+    await Deno.remove(half);
+    const boosted = await hearLive(mp3, 15, dir, { volume: 100, filters: { bassboost: "high" } });
+    const boostedLoudness = await loudnessBetween(boosted, 5, 10);
+    console.log(`live at 50 %: ${halfLoudness} LUFS; bass boost (high): ${boostedLoudness} LUFS`);
+    assert.ok(Math.abs(halfLoudness - (TARGET.integrated - 6)) <= 1.5, `50 %: ${halfLoudness} LUFS`);
+    assert.ok(Math.abs(boostedLoudness - TARGET.integrated) <= 1.5, `bass boost: ${boostedLoudness} LUFS`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("on a live stream, nightcore and speed change no speed (it comes as fast as it is sent): only the pitch", () => {
+  const chain = liveFilter(TARGET, { volume: 100, filters: { nightcore: true, speed: 1.5 } });
+  // Raised 1.25 in pitch and stretched back by the same factor: real time in, real time out.
+  assert.match(chain, /asetrate=60000,aresample=48000,atempo=0\.800000,/);
+  assert.equal(liveFilter(TARGET, { volume: 100, filters: { speed: 2 } }).includes("atempo"), false);
+  assert.equal(liveFilter(TARGET), liveFilter(TARGET, { volume: 100, filters: {} }), "no effects: as before");
 });
