@@ -113,6 +113,12 @@ export class FakeYoutube {
     return new FakeYoutube(env, catalog, innertube);
   }
 
+  /** From now on each video's extraction answers after `ms` (the fake yt-dlp reads its catalog on every run). */
+  async answerVideosAfter(ms: number): Promise<void> {
+    const catalog = { ...this.catalog, videoDelayMs: ms };
+    await Deno.writeTextFile(this.env[CATALOG_ENV], JSON.stringify(catalog, null, 2));
+  }
+
   /** Stops the web API. */
   async close(): Promise<void> {
     await this.innertube.close();
