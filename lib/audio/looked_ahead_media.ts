@@ -96,6 +96,7 @@ export class LookedAheadMedia {
     entry: Extract<Entry, { status: "finding" }>,
     signal: AbortSignal,
   ): Promise<KnownMedia | undefined> {
+    signal.throwIfAborted();
     entry.holders++;
     const { promise: aborted, reject } = Promise.withResolvers<never>();
     const letGo = () => reject(signal.reason);

@@ -151,6 +151,9 @@ export async function createTranscoder(settings: TranscoderSettings) {
         return { outcome: "noted" };
       case "lookAhead": {
         const { source } = request;
+        if (!/^[A-Za-z0-9_-]{11}$/.test(source.videoId)) {
+          return failure(new Error(`Not a YouTube video id: ${JSON.stringify(source.videoId).slice(0, 40)}`));
+        }
         const url = `https://www.youtube.com/watch?v=${source.videoId}`;
         const find = (stop: AbortSignal) =>
           findMedia(context.fetch, url, { signal: stop, later: { owner: LOOK_AHEAD_OWNER } });
