@@ -34,6 +34,8 @@ export interface Config {
   readonly ytdlpHelper: boolean;
   /** YTDLP_PYTHON: the Python that imports yt_dlp for the helpers; unset, yt-dlp's own (or python3). */
   readonly ytdlpPython?: string;
+  /** TRAZOM_LOOK_AHEAD: the top suggestion's audio address is looked up once the words settle (on by default). */
+  readonly lookAhead: boolean;
   readonly spotify: {
     readonly clientId?: string;
     readonly clientSecret?: string;
@@ -98,6 +100,7 @@ export const CONFIG_VARIABLES = [
   "TRAZOM_FFMPEG_JOBS",
   "TRAZOM_YTDLP_JOBS",
   "TRAZOM_YTDLP_HELPER",
+  "TRAZOM_LOOK_AHEAD",
   "TRAZOM_METRICS_PORT",
   "TRAZOM_METRICS_HOST",
   "TRAZOM_PLAY_RATE",
@@ -158,6 +161,7 @@ export function parseConfig(env: Env): Config {
     },
     ytdlpHelper: read.flag("TRAZOM_YTDLP_HELPER") ?? true,
     ytdlpPython: read.text("YTDLP_PYTHON"),
+    lookAhead: read.flag("TRAZOM_LOOK_AHEAD") ?? true,
     spotify: {
       clientId: read.text("SPOTIFY_CLIENT_ID"),
       clientSecret: read.text("SPOTIFY_CLIENT_SECRET"),

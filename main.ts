@@ -47,6 +47,8 @@ import { GuildSessions } from "./lib/guild/guild_sessions.ts";
 import { SessionStateKeeper } from "./lib/guild/session_state_keeper.ts";
 import { TrackPreparer } from "./lib/adapters/track_preparer.ts";
 import { WorkerResolver } from "./lib/adapters/worker_resolver.ts";
+import { transcoderLookAhead } from "./lib/adapters/transcoder_look_ahead.ts";
+import { SuggestionLookAhead } from "./lib/sources/suggestion_look_ahead.ts";
 import { liveTools } from "./lib/process/live_tools.ts";
 import { Shutdown } from "./lib/shutdown.ts";
 import { cookiesProblem, preparePrivateFolder } from "./lib/sources/cookies_copy.ts";
@@ -192,6 +194,9 @@ async function main(): Promise<void> {
     roles,
     djRoleName: config.djRoleName,
     resolver,
+    lookAhead: config.lookAhead
+      ? new SuggestionLookAhead({ port: transcoderLookAhead(transcoder, cache, target) })
+      : undefined,
     playRate: config.playRate ? new RateLimiter(config.playRate) : undefined,
   };
   const playlists: PlaylistDeps = {

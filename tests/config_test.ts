@@ -190,3 +190,13 @@ Deno.test("log and own-yt-dlp settings: defaults, accepted values, and clear ref
       /TRAZOM_YTDLP_UPDATE must be one of daily, off, not "weekly"/.test(error.message),
   );
 });
+
+Deno.test("the look-ahead of suggestions is on by default, can be turned off, and a bad value is named", () => {
+  assert.equal(parseConfig(minimal).lookAhead, true);
+  assert.equal(parseConfig({ ...minimal, TRAZOM_LOOK_AHEAD: "0" }).lookAhead, false);
+  assert.equal(parseConfig({ ...minimal, TRAZOM_LOOK_AHEAD: "on" }).lookAhead, true);
+  assert.throws(
+    () => parseConfig({ ...minimal, TRAZOM_LOOK_AHEAD: "sometimes" }),
+    (error: unknown) => error instanceof ConfigError && /TRAZOM_LOOK_AHEAD.*sometimes/.test(error.message),
+  );
+});

@@ -13,6 +13,8 @@ import { type AddressPolicy, assertFetchable } from "../sources/address_guard.ts
 import { refusalError, startEgressProxy } from "../sources/egress_proxy.ts";
 import { guardedYtdlpJson, guardedYtdlpRun, guardedYtdlpStream } from "../sources/guarded_ytdlp.ts";
 import type { YtdlpHelper } from "../sources/ytdlp_helper.ts";
+import { sourceKey } from "../track.ts";
+import type { LookedAheadMedia } from "./looked_ahead_media.ts";
 import { mediaOf } from "../sources/ytdlp_output.ts";
 import { isMediaType } from "../sources/media_type.ts";
 import { downloadArgs, liveStreamArgs, metadataArgs } from "../sources/ytdlp_args.ts";
@@ -40,6 +42,8 @@ export interface FetchSettings {
   workDir?: string;
   /** Warm yt-dlp helpers: their extraction finds the media, fetched here, instead of a yt-dlp download run. */
   helper?: YtdlpHelper;
+  /** Media found ahead of a /play (a suggestion's), taken before extracting. */
+  lookedAhead?: LookedAheadMedia;
 }
 
 /** A live stream, open: its bytes as they come, and what to close once they are no longer read. */
@@ -100,6 +104,22 @@ export async function fetchSource(
     )
       .catch((error) => {
         throw error instanceof CapReached ? error.userError : error;
+      });
+    if (fetched) return fetched;
+  }
+  const ahead = await settings.lookedAhead?.take(sourceKey(source), signal);
+  if (ahead) {
+    // Found moments ago for this very source; should its address fail anyway, the source is extracted below.
+    const fetched = await fetchDirect(
+      settings.policy,
+      ahead,
+      { destination, lengthKnown, meter: meter() },
+      signal,
+    )
+      .catch((error) => {
+        signal.throwIfAborted();
+        if (error instanceof CapReached) throw error.userError;
+        return undefined;
       });
     if (fetched) return fetched;
   }
@@ -183,21 +203,33 @@ async function viaHelper(
   options: { destination: string; lengthKnown: boolean; meter: DownloadMeter },
   signal: AbortSignal,
 ): Promise<FetchedSource | undefined> {
+  const media = await findMedia(settings, url, { signal });
+  if (media === undefined) return undefined;
+  return await fetchDirect(settings.policy, media, options, signal).catch((error) => {
+    throw error instanceof CapReached ? error.userError : error;
+  });
+}
+
+/**
+ * Where the audio of `url` is, from one extraction (a warm helper's when there is one) that downloads
+ * nothing; undefined when yt-dlp picked a format of several parts. `later` work waits behind work someone is
+ * waiting for, and its `owner` never holds every yt-dlp slot.
+ */
+export async function findMedia(
+  settings: FetchSettings,
+  url: string,
+  options: { signal: AbortSignal; later?: { owner: string } },
+): Promise<KnownMedia | undefined> {
   const info = await guardedYtdlpJson((common) => metadataArgs(url, common), {
     ytdlpPath: settings.ytdlpPath,
     operator: settings.ytdlpOperator,
     policy: settings.policy,
     helper: settings.helper,
     timeoutMs: EXTRACTION_TIMEOUT_MS,
-    signal,
+    signal: options.signal,
+    ...(options.later ? { priority: "later", owner: options.later.owner } : {}),
   });
-  const media = typeof info === "object" && info !== null
-    ? mediaOf(info as Record<string, unknown>)
-    : undefined;
-  if (media === undefined) return undefined;
-  return await fetchDirect(settings.policy, media, options, signal).catch((error) => {
-    throw error instanceof CapReached ? error.userError : error;
-  });
+  return typeof info === "object" && info !== null ? mediaOf(info as Record<string, unknown>) : undefined;
 }
 
 /**

@@ -13,11 +13,17 @@ import { applyToolJobs, toolCaps } from "../process/tool_caps.ts";
 import { UserError } from "../user_error.ts";
 import { findFfmpeg } from "./ffmpeg_path.ts";
 import { startYtdlpHelper } from "../sources/ytdlp_helper.ts";
+import { sourceKey } from "../track.ts";
+import { findMedia } from "./fetch_source.ts";
+import { LookedAheadMedia } from "./looked_ahead_media.ts";
 import { JobSlots } from "./job_slots.ts";
 import { type AudioEffects, parseFilters, parseVolume } from "../audio_effects.ts";
 import { RenderJob, type RenderNeeds } from "./render_job.ts";
 import { FilterCorrections } from "./filter_loudness.ts";
 import { type JobContext, type JobOrder, TranscodeJob } from "./transcode_job.ts";
+
+/** Look-ups ahead share one owner of the yt-dlp slots: together they never hold every one. */
+const LOOK_AHEAD_OWNER = "look-ahead";
 
 /** A job whose `finish` never comes is forgotten this long after it ended (its file is left to the cache). */
 const UNCLAIMED_JOB_MS = 10 * 60_000;
@@ -26,6 +32,7 @@ const UNCLAIMED_JOB_MS = 10 * 60_000;
 export async function createTranscoder(settings: TranscoderSettings) {
   // The worker's init message applies these too; here they also hold where the handler runs on its own.
   if (settings.toolJobs) applyToolJobs(settings.toolJobs);
+  const lookedAhead = new LookedAheadMedia();
   const context: JobContext = {
     ffmpeg: await findFfmpeg(settings.ffmpegPath),
     target: settings.target,
@@ -41,6 +48,7 @@ export async function createTranscoder(settings: TranscoderSettings) {
       workDir: settings.workDir,
       // Started now, so the first track that needs an extraction finds yt-dlp warm.
       helper: await startYtdlpHelper(settings),
+      lookedAhead,
     },
   };
   const jobs = new Map<string, TranscodeJob>();
@@ -152,6 +160,19 @@ export async function createTranscoder(settings: TranscoderSettings) {
       case "prioritize":
         jobs.get(request.job)?.prioritize(request.priority);
         return { outcome: "noted" };
+      case "lookAhead": {
+        const { source } = request;
+        if (!/^[A-Za-z0-9_-]{11}$/.test(source.videoId)) {
+          return failure(new Error(`Not a YouTube video id: ${JSON.stringify(source.videoId).slice(0, 40)}`));
+        }
+        const url = `https://www.youtube.com/watch?v=${source.videoId}`;
+        const find = (stop: AbortSignal) =>
+          findMedia(context.fetch, url, { signal: stop, later: { owner: LOOK_AHEAD_OWNER } });
+        // A look-up that fails is no one's failure: whoever plays the video extracts it then.
+        const found = await lookedAhead.lookAhead(sourceKey(source), find, signal)
+          .catch(() => false);
+        return { outcome: "lookedAhead", found };
+      }
       case "cancel":
         renders.get(request.job)?.cancel();
         renders.delete(request.job);

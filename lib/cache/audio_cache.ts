@@ -83,6 +83,11 @@ export class AudioCache {
     return join(this.dir, `${TEMP_PREFIX}${key}-${crypto.randomUUID()}${FILE_SUFFIX}`);
   }
 
+  /** Whether `key` is indexed, without using or pinning it (a hint: its file is checked only by `acquire`). */
+  has(key: string): boolean {
+    return this.#entries.has(key);
+  }
+
   /**
    * The entry for `key` if its file is there, marking it used and pinning it for the caller, who must
    * `release(key)` once done with the file; undefined (a miss, nothing pinned) otherwise.

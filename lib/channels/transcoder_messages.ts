@@ -84,7 +84,12 @@ export type TranscoderRequest =
   /** A prefetched job whose track is now about to play. */
   | { kind: "prioritize"; job: string; priority: JobPriority }
   /** Drops a job whatever its stage (the same as aborting its request in flight). */
-  | { kind: "cancel"; job: string };
+  | { kind: "cancel"; job: string }
+  /**
+   * Finds where a video's audio is, downloading nothing, so that a `start` for it soon needs no extraction
+   * of its own; aborting the request cancels the look-up unless a `start` is already waiting for it.
+   */
+  | { kind: "lookAhead"; source: Extract<TranscoderSource, { kind: "youtube" }> };
 
 /** The answer to `start`: the file is playable from its start, at this constant gain. */
 export interface StreamingAnswer {
@@ -122,4 +127,6 @@ export type TranscoderAnswer =
   | { outcome: "rendered" }
   /** The answer to `prioritize` and `cancel`. */
   | { outcome: "noted" }
+  /** The answer to `lookAhead`: whether the audio's address was found (and is kept). */
+  | { outcome: "lookedAhead"; found: boolean }
   | Failed;

@@ -5,6 +5,7 @@ import type { VoiceStateTracker } from "../discord/voice_state_tracker.ts";
 import type { GuildSessions } from "../guild/guild_sessions.ts";
 import type { WorkerClient } from "../channels/worker_client.ts";
 import type { ResolverAnswer, ResolverRequest } from "../channels/resolver_messages.ts";
+import type { LookAheadHints } from "../sources/suggestion_look_ahead.ts";
 
 /** Passed to every command factory by main.ts. */
 export interface CommandDeps {
@@ -14,6 +15,8 @@ export interface CommandDeps {
   djRoleName: string;
   /** For autocomplete, which asks the resolver directly rather than through a guild's query task. */
   resolver: WorkerClient<ResolverRequest, ResolverAnswer>;
+  /** Told what autocomplete suggested, to look the top suggestion up ahead; absent: no look-ahead. */
+  lookAhead?: LookAheadHints;
   /** Each user's /play rate; absent: no limit. */
   playRate?: RateLimiter;
 }

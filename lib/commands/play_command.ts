@@ -89,14 +89,28 @@ export function playCommand(deps: CommandDeps): Command {
 /** One suggestion search per command set: its cache and per-user state outlive each keystroke. */
 const suggestionSearches = new WeakMap<CommandDeps, SuggestionSearch>();
 
-/** Search results for the words typed so far; a link or very short text is offered back as typed. */
+/**
+ * Search results for the words typed so far; a link or very short text is offered back as typed. The
+ * look-ahead hears of every keystroke and of the answer that stands for the words (not one superseded).
+ */
 async function suggestions(deps: CommandDeps, userId: string, typed: string): Promise<Choice[]> {
   let search = suggestionSearches.get(deps);
   if (search === undefined) {
     search = new SuggestionSearch({ search: (text, signal) => askResolver(deps, text, signal) });
     suggestionSearches.set(deps, search);
   }
-  return (await search.suggest(userId, typed)).choices;
+  deps.lookAhead?.typing(userId);
+  const outcome = await search.suggest(userId, typed);
+  if (outcome.status !== "superseded") {
+    const searched = outcome.status === "found" || outcome.status === "remembered";
+    deps.lookAhead?.suggested(userId, searched ? videoIdOf(outcome.choices[0]?.value) : undefined);
+  }
+  return outcome.choices;
+}
+
+/** The video of a suggestion's watch link, as the resolver words them. */
+function videoIdOf(value: string | undefined): string | undefined {
+  return /^https:\/\/www\.youtube\.com\/watch\?v=([A-Za-z0-9_-]{11})$/.exec(value ?? "")?.[1];
 }
 
 async function askResolver(

@@ -6,7 +6,9 @@
  * run per request, as before), in the same run. Every link is never played before. Beside them: one
  * extraction of the page through a warm helper and through a one-off yt-dlp run, and the stand-in's own
  * answer time for a YouTube video (the fake yt-dlp command: a Deno start, which the YouTube figures include
- * on both paths; a real YouTube answers in its own time instead).
+ * on both paths; a real YouTube answers in its own time instead). Last, /play of a suggestion picked after the
+ * words settled, in the channel, with the top suggestion looked up ahead and without (TRAZOM_LOOK_AHEAD), with
+ * the stand-in as it is and with one that takes a second to answer each video, as a real YouTube might.
  */
 import { guardedYtdlpJson } from "../../lib/sources/guarded_ytdlp.ts";
 import { metadataArgs } from "../../lib/sources/ytdlp_args.ts";
@@ -24,6 +26,22 @@ const RUNS = 3;
 const TRACK_SECONDS = 8;
 const MODES = ["on", "off"] as const;
 const KINDS = ["direct", "page", "youtube"] as const;
+/**
+ * How long the person takes from seeing the suggestions to pressing Enter on the first: a quick pick (reading
+ * one line and pressing a key), a stand-in for a person rather than a wait for the bot.
+ */
+const PICK_MS = 1_500;
+const PICK_RUNS = 5;
+const LOOK_AHEAD_MODES = ["on", "off"] as const;
+/**
+ * The stand-in's own answer (a Deno start, tens of ms), and one that takes a second per video as a stand-in
+ * for a real YouTube extraction (player page, player script, signature solving); the second is an assumed
+ * figure, not one measured here, where YouTube is unreachable.
+ */
+const STAND_INS = [{ name: "the stand-in as it is", delayMs: 0 }, {
+  name: "videos answered after 1 s",
+  delayMs: 1_000,
+}] as const;
 type Kind = typeof KINDS[number];
 
 /** ms from /play to the first audible packet: the first /play after start, then RUNS while in the channel. */
@@ -58,6 +76,17 @@ export async function reportPlayToSound(report: Report, progress: (message: stri
         await bot.stop();
       }
     }
+    const picks: Record<string, number[]> = {};
+    for (const standIn of STAND_INS) {
+      await links.youtube.answerVideosAfter(standIn.delayMs);
+      for (const mode of LOOK_AHEAD_MODES) {
+        progress(
+          `play to sound: suggestions picked after the words settled, ${standIn.name}, look-ahead ${mode}`,
+        );
+        picks[`${standIn.name}|${mode}`] = await timeSuggestionPicks(world, links, mode);
+      }
+    }
+    await links.youtube.answerVideosAfter(0);
     progress("play to sound: one extraction, warm helper and one-off run; the stand-in alone");
     const extraction = await timeExtractions(links.pageForExtraction);
     const standInMs = await timeStandIn(links.youtube);
@@ -88,6 +117,19 @@ export async function reportPlayToSound(report: Report, progress: (message: stri
         });
       }
     }
+    for (const standIn of STAND_INS) {
+      for (const mode of LOOK_AHEAD_MODES) {
+        const goal = standIn.delayMs === 0 ? goals.youtube.inChannel : `≤ 1000 + ${standIn.delayMs}`;
+        report.add({
+          label: `suggestion picked ${PICK_MS} ms after it appeared, in the channel, ${standIn.name}, ` +
+            `look-ahead ${mode}, median of ${PICK_RUNS}`,
+          value: median(picks[`${standIn.name}|${mode}`]),
+          unit: "ms",
+          digits: 0,
+          ...(mode === "on" ? { target: goal } : {}),
+        });
+      }
+    }
     report.add({
       label: `page extraction alone, warm helper, median of ${RUNS}`,
       value: median(extraction.helperMs),
@@ -112,12 +154,59 @@ export async function reportPlayToSound(report: Report, progress: (message: stri
         "/play paid a yt-dlp run like the page link's one-off path above.",
     );
     report.note(
+      `A suggestion is picked ${PICK_MS} ms after the suggestions came (a quick reader); the look-ahead starts ` +
+        "half a second after them, so it has about a second to find the audio's address before Enter.",
+    );
+    report.note(
       "The one-off YouTube path runs the fake yt-dlp command (a Deno start) instead of yt-dlp's Python start, " +
         "so its baseline is lower than a real yt-dlp's; the page figures run the real yt-dlp on both paths.",
     );
   } finally {
     await world.close();
   }
+}
+
+/**
+ * In the channel (joined by a first /play), RUNS times: the person types words, gets the suggestions, picks
+ * the first PICK_MS later, and the time from that /play to its first audible packet is taken.
+ */
+async function timeSuggestionPicks(
+  world: TestWorld,
+  links: Awaited<ReturnType<typeof makeLinks>>,
+  mode: typeof LOOK_AHEAD_MODES[number],
+): Promise<number[]> {
+  const bot = await world.startBot({
+    ...links.youtube.env,
+    TRAZOM_LOOK_AHEAD: mode,
+    TRAZOM_PLAY_RATE: "off",
+  });
+  try {
+    await bot.waitForOutput(/yt-dlp .*YouTube supported/, 60_000);
+    await timeOnce(world, links.joinWith());
+    const times: number[] = [];
+    for (const words of links.nextWords()) {
+      const top = await firstSuggestion(world, words);
+      await new Promise((resolve) => setTimeout(resolve, PICK_MS));
+      times.push(await timeOnce(world, top));
+    }
+    return times;
+  } finally {
+    await bot.stop();
+  }
+}
+
+/** The first suggestion for `words`, asked again until the search's own answer comes (not the words). */
+async function firstSuggestion(world: TestWorld, words: string): Promise<string> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const response = await world.discord.sendAutocomplete({
+      name: "play",
+      options: [{ name: "query", type: 3, value: words, focused: true }],
+      userId: world.alice,
+    }).waitForResponse(30_000);
+    const choices = (response.data as { choices?: { value: string }[] }).choices ?? [];
+    if (choices.length > 0 && choices[0].value !== words) return choices[0].value;
+  }
+  throw new Error(`No suggestions for "${words}"`);
 }
 
 async function timeOnce(world: TestWorld, url: string): Promise<number> {
@@ -136,14 +225,25 @@ async function makeLinks(world: TestWorld) {
   const pages = startPages();
   world.closeWith(() => pages.close());
   const ids = Array.from({ length: count }, (_, i) => `playToSnd${String(i).padStart(2, "0")}`);
+  // Found by words only: each is the top suggestion of its own words, never played before.
+  const picked = Array.from(
+    { length: STAND_INS.length * LOOK_AHEAD_MODES.length * PICK_RUNS },
+    (_, i) => `pickedSnd${String(i).padStart(2, "0")}`,
+  );
+  const words = picked.map((_, i) => `picked sound ${i}`);
   const youtube = await FakeYoutube.create(world, {
-    videos: ids.map((id, i) => ({
+    videos: [...ids, ...picked].map((id, i) => ({
       id,
       title: `Sound ${i}`,
       frequencyHz: 300 + 20 * i,
       seconds: TRACK_SECONDS,
     })),
+    searches: Object.fromEntries(words.map((text, i) => [text, [picked[i]]])),
   });
+  const joins = Array.from(
+    { length: STAND_INS.length * LOOK_AHEAD_MODES.length },
+    (_, i) => media(`join-${i}.mp3`),
+  );
   const made: Record<Kind, string[]> = {
     direct: Array.from({ length: count }, (_, i) => media(`direct-${i}.mp3`)),
     page: Array.from({ length: count }, (_, i) => pages.add(`page-${i}.html`, media(`page-media-${i}.mp3`))),
@@ -153,6 +253,10 @@ async function makeLinks(world: TestWorld) {
     youtube,
     pageForExtraction: pages.add("extraction.html", media("extraction.mp3")),
     next: (kind: Kind) => made[kind].splice(0, RUNS + 1),
+    /** A direct link to join the channel with. */
+    joinWith: () => joins.shift()!,
+    /** PICK_RUNS never-searched words, each suggesting a never-played video first. */
+    nextWords: () => words.splice(0, PICK_RUNS),
   };
 }
 

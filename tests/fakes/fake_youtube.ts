@@ -113,6 +113,12 @@ export class FakeYoutube {
     return new FakeYoutube(env, catalog, innertube);
   }
 
+  /** From now on each video's extraction answers after `ms` (the fake yt-dlp reads its catalog on every run). */
+  async answerVideosAfter(ms: number): Promise<void> {
+    const catalog = { ...this.catalog, videoDelayMs: ms };
+    await Deno.writeTextFile(this.env[CATALOG_ENV], JSON.stringify(catalog, null, 2));
+  }
+
   /** Stops the web API. */
   async close(): Promise<void> {
     await this.innertube.close();
@@ -181,24 +187,39 @@ function checkReferences(catalog: Catalog): void {
   if (unknown.length > 0) throw new Error(`The fake YouTube has no videos ${JSON.stringify(unknown)}`);
 }
 
-/** Holds every faked extraction of the warm helper until `release` is called (see python/yt_dlp). */
+/** An extraction the warm helper held: the helper's process id and the URL it was asked for. */
+export interface HeldExtraction {
+  pid: number;
+  url: string;
+}
+
+/**
+ * Holds every faked extraction of the warm helper until `release` is called (see python/yt_dlp): `held`
+ * counts those held so far, `extractions` names them.
+ */
 export async function holdExtractions(
   youtube: FakeYoutube,
-): Promise<{ held: () => number; release: () => Promise<void> }> {
+): Promise<{ held: () => number; extractions: () => HeldExtraction[]; release: () => Promise<void> }> {
   const dir = dirname(youtube.catalog.logPath);
   await Deno.writeTextFile(join(dir, "hold"), "");
   return {
-    held: () => heldCount(dir),
+    held: () => heldExtractions(dir).length,
+    extractions: () => heldExtractions(dir),
     release: () => Deno.remove(join(dir, "hold")),
   };
 }
 
-function heldCount(dir: string): number {
+function heldExtractions(dir: string): HeldExtraction[] {
+  let text: string;
   try {
-    return Deno.readTextFileSync(join(dir, "held")).split("\n").filter((line) => line !== "").length;
+    text = Deno.readTextFileSync(join(dir, "held"));
   } catch {
-    return 0;
+    return [];
   }
+  return text.split("\n").filter((line) => line !== "").map((line) => {
+    const [pid, url] = line.split(" ");
+    return { pid: Number(pid), url };
+  });
 }
 
 /**

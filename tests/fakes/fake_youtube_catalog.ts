@@ -43,6 +43,8 @@ export interface Catalog {
   version?: string;
   /** How long each search takes before it answers; none by default. */
   searchDelayMs?: number;
+  /** How long each video's extraction takes before it answers (a real YouTube's own time); none by default. */
+  videoDelayMs?: number;
 }
 
 /** The first yt-dlp release that knows `--js-runtimes`. */

@@ -99,6 +99,7 @@ async function answer(catalog: Catalog, request: Exclude<FakeYtdlpRequest, { kin
       return print(await flatJson("search", fields, found));
     }
     case "video":
+      if (catalog.videoDelayMs) await new Promise((resolve) => setTimeout(resolve, catalog.videoDelayMs));
       return print(await videoJson(knownVideo(catalog, request.videoId)));
     case "playlist": {
       const playlist = catalog.playlists.find((candidate) => candidate.id === request.listId);

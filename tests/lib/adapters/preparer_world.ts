@@ -211,7 +211,7 @@ export async function withPreparer(test: (world: PreparerWorld) => Promise<void>
         timeoutMs: 10_000,
       });
       if (answer.outcome !== "noted") throw new Error(`the probe was answered ${JSON.stringify(answer)}`);
-      notes.splice(notes.findIndex((note) => note.job === "probe"), 1);
+      notes.splice(notes.findIndex((note) => "job" in note && note.job === "probe"), 1);
     },
     renames,
     cacheSong: async (key) => {

@@ -124,6 +124,22 @@ Deno.test("lookups count misses and hits, and a hit marks the entry used and pin
   });
 });
 
+Deno.test("has says whether a key is indexed without using, pinning or counting it", async () => {
+  await withWorld(async (world) => {
+    const cache = await world.open(10_000);
+    assert.equal(cache.has("song"), false);
+    await store(world, cache, "song", 100);
+    world.time = 5_000;
+    assert.equal(cache.has("song"), true);
+    assert.equal(cache.pinCount("song"), 0);
+    assert.notEqual(
+      (await world.kv().get<{ lastUsedAt: number }>(["cache", "song"])).value?.lastUsedAt,
+      5_000,
+    );
+    assert.deepEqual([cache.stats().hits, cache.stats().misses], [0, 0]);
+  });
+});
+
 Deno.test("an indexed entry whose file vanished is a miss and leaves the index", async () => {
   await withWorld(async (world) => {
     const cache = await world.open(10_000);

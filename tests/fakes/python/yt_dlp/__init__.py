@@ -4,8 +4,8 @@ yt-dlp command serves (YouTube, and the SoundCloud and Bandcamp pages of the cat
 command (fake_ytdlp.ts, found beside the catalog named by FAKE_YOUTUBE_CATALOG), run with the same command
 line the helper was given. Everything else (web pages, media links) goes to the real library.
 
-A file called "hold" beside the catalog makes a faked extraction wait (after appending a line to "held")
-until the file is gone, so a test can kill the helper mid-extraction.
+A file called "hold" beside the catalog makes a faked extraction wait (after appending a line to "held": the
+helper's process id and the URL) until the file is gone, so a test can kill the helper mid-extraction.
 """
 import importlib.machinery
 import json
@@ -56,7 +56,7 @@ class YoutubeDL(_RealYoutubeDL):
         argv = self.params.get("_fake_argv")
         if not _CATALOG_PATH or argv is None or not _FAKED.match(url):
             return super().extract_info(url, download, *rest, **named)
-        _wait_while_held()
+        _wait_while_held(url)
         run = subprocess.run(
             [os.path.join(_DIR, "yt-dlp"), *argv],
             capture_output=True,
@@ -71,11 +71,11 @@ class YoutubeDL(_RealYoutubeDL):
         return json.loads(run.stdout) if run.stdout.strip() else {}
 
 
-def _wait_while_held():
+def _wait_while_held(url):
     hold = os.path.join(_DIR, "hold")
     if not os.path.exists(hold):
         return
     with open(os.path.join(_DIR, "held"), "a", encoding="utf-8") as held:
-        held.write(f"{os.getpid()}\n")
+        held.write(f"{os.getpid()} {url}\n")
     while os.path.exists(hold):
         time.sleep(0.05)
