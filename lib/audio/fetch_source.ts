@@ -75,19 +75,17 @@ export async function fetchSource(
   const { source, media, destination } = request;
   const meter = () => new DownloadMeter(settings.workDir ?? ".", settings.caps ?? DEFAULT_TRACK_CAPS);
   const lengthKnown = request.durationSeconds !== undefined;
-  if (media && (media.expiresAt ?? Infinity) > Date.now() + EXPIRY_MARGIN_MS) {
-    // An expired or refused media URL is no reason to fail: yt-dlp looks the source up afresh; a cap is.
-    const fetched = await fetchDirect(
-      settings.policy,
-      media,
-      { destination, lengthKnown, meter: meter() },
-      signal,
-    )
+  // A media URL found earlier that has expired or is refused is no reason to fail: the source is looked up
+  // afresh below; a cap is.
+  const tryFound = (found: KnownMedia) =>
+    fetchDirect(settings.policy, found, { destination, lengthKnown, meter: meter() }, signal)
       .catch((error) => {
         signal.throwIfAborted();
         if (error instanceof CapReached) throw error.userError;
         return undefined;
       });
+  if (media && (media.expiresAt ?? Infinity) > Date.now() + EXPIRY_MARGIN_MS) {
+    const fetched = await tryFound(media);
     if (fetched) return fetched;
   }
   const url = source.kind === "youtube" ? `https://www.youtube.com/watch?v=${source.videoId}` : source.url;
@@ -107,20 +105,10 @@ export async function fetchSource(
       });
     if (fetched) return fetched;
   }
+  // Found moments ago for this very source (a suggestion looked up ahead).
   const ahead = await settings.lookedAhead?.take(sourceKey(source), signal);
   if (ahead) {
-    // Found moments ago for this very source; should its address fail anyway, the source is extracted below.
-    const fetched = await fetchDirect(
-      settings.policy,
-      ahead,
-      { destination, lengthKnown, meter: meter() },
-      signal,
-    )
-      .catch((error) => {
-        signal.throwIfAborted();
-        if (error instanceof CapReached) throw error.userError;
-        return undefined;
-      });
+    const fetched = await tryFound(ahead);
     if (fetched) return fetched;
   }
   if (settings.helper) {

@@ -27,6 +27,18 @@ function command(
   return world.discord.sendCommand({ name, userId: world.alice, options });
 }
 
+/** An endless MP3 at /radio: steady pink noise near -40 LUFS, so the bot has 24 dB to make up. */
+async function addRadio(world: TestWorld): Promise<string> {
+  const sources = await Deno.makeTempDir({ prefix: "trazom_radio_" });
+  world.closeWith(() => Deno.remove(sources, { recursive: true }));
+  const mp3 = join(sources, "radio.mp3");
+  await runFfmpeg([
+    ...["-v", "error", "-y", "-f", "lavfi", "-i", "anoisesrc=color=pink:amplitude=0.02:duration=30"],
+    ...["-ac", "2", "-c:a", "libmp3lame", "-b:a", "160k", mp3],
+  ]);
+  return world.media.addEndless("radio", await Deno.readFile(mp3), 2 * SOURCE_BYTES_PER_SECOND);
+}
+
 /** Every byte under `dir`, in all its folders. */
 async function treeBytes(dir: string): Promise<number> {
   let total = 0;
@@ -41,15 +53,7 @@ async function treeBytes(dir: string): Promise<number> {
 worldTest(
   "an endless MP3 link plays live, shows LIVE, keeps the disk small, and /skip kills its ffmpeg",
   async (world) => {
-    const sources = await Deno.makeTempDir({ prefix: "trazom_radio_" });
-    world.closeWith(() => Deno.remove(sources, { recursive: true }));
-    const mp3 = join(sources, "radio.mp3");
-    // Steady pink noise near -40 LUFS: the bot has 24 dB to make up.
-    await runFfmpeg([
-      ...["-v", "error", "-y", "-f", "lavfi", "-i", "anoisesrc=color=pink:amplitude=0.02:duration=30"],
-      ...["-ac", "2", "-c:a", "libmp3lame", "-b:a", "160k", mp3],
-    ]);
-    const url = world.media.addEndless("radio", await Deno.readFile(mp3), 2 * SOURCE_BYTES_PER_SECOND);
+    const url = await addRadio(world);
     await world.startBot();
 
     const asked = Date.now();
@@ -142,14 +146,7 @@ worldTest(
 );
 
 worldTest("/volume on a radio is heard: the stream plays on, 6 dB quieter", async (world) => {
-  const sources = await Deno.makeTempDir({ prefix: "trazom_radio_" });
-  world.closeWith(() => Deno.remove(sources, { recursive: true }));
-  const mp3 = join(sources, "radio.mp3");
-  await runFfmpeg([
-    ...["-v", "error", "-y", "-f", "lavfi", "-i", "anoisesrc=color=pink:amplitude=0.02:duration=30"],
-    ...["-ac", "2", "-c:a", "libmp3lame", "-b:a", "160k", mp3],
-  ]);
-  const url = world.media.addEndless("radio", await Deno.readFile(mp3), 2 * SOURCE_BYTES_PER_SECOND);
+  const url = await addRadio(world);
   await world.startBot();
   await answerText(world.play(url));
   const [first] = await audioAfter(world.voice, 0, 1, 30_000);
