@@ -119,12 +119,15 @@ export async function fetchSource(
   return { kind: "file" };
 }
 
+/** Which yt-dlp runs, with the operator's options, behind the address rule: the same for every run here. */
+function ytdlpOf(settings: FetchSettings) {
+  return { ytdlpPath: settings.ytdlpPath, operator: settings.ytdlpOperator, policy: settings.policy };
+}
+
 /** A live item yt-dlp streams to its stdout (HLS as MPEG-TS), through its own egress proxy. */
 async function ytdlpLive(settings: FetchSettings, url: string, signal: AbortSignal): Promise<LiveSource> {
   const stream = await guardedYtdlpStream((common) => liveStreamArgs(url, common), {
-    ytdlpPath: settings.ytdlpPath,
-    operator: settings.ytdlpOperator,
-    policy: settings.policy,
+    ...ytdlpOf(settings),
     signal,
   });
   return { kind: "live", body: stream.stdout, close: stream.close };
@@ -154,9 +157,7 @@ async function ytdlpDownload(
     await guardedYtdlpRun(
       (common) => downloadArgs(url, destination, { ...common, maxFilesizeBytes: maxBytes }),
       {
-        ytdlpPath: settings.ytdlpPath,
-        operator: settings.ytdlpOperator,
-        policy: settings.policy,
+        ...ytdlpOf(settings),
         timeoutMs: DOWNLOAD_TIMEOUT_MS,
         signal: AbortSignal.any([signal, capped.signal]),
       },
@@ -209,9 +210,7 @@ export async function findMedia(
   options: { signal: AbortSignal; later?: { owner: string } },
 ): Promise<KnownMedia | undefined> {
   const info = await guardedYtdlpJson((common) => metadataArgs(url, common), {
-    ytdlpPath: settings.ytdlpPath,
-    operator: settings.ytdlpOperator,
-    policy: settings.policy,
+    ...ytdlpOf(settings),
     helper: settings.helper,
     timeoutMs: EXTRACTION_TIMEOUT_MS,
     signal: options.signal,
