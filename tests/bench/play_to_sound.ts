@@ -9,6 +9,8 @@
  * on both paths; a real YouTube answers in its own time instead). Last, /play of a suggestion picked after the
  * words settled, in the channel, with the top suggestion looked up ahead and without (TRAZOM_LOOK_AHEAD), with
  * the stand-in as it is and with one that takes a second to answer each video, as a real YouTube might.
+ * And the loudness of a first play as heard: the fast path for a direct link beside a page link through one
+ * yt-dlp run per request, the same music, so starting sooner is seen not to cost the even loudness.
  */
 import { guardedYtdlpJson } from "../../lib/sources/guarded_ytdlp.ts";
 import { metadataArgs } from "../../lib/sources/ytdlp_args.ts";
@@ -18,12 +20,17 @@ import { TestWorld } from "../e2e/test_world.ts";
 import { FakeYoutube } from "../fakes/fake_youtube.ts";
 import { writeMusicLike } from "./bench_audio.ts";
 import { playAndHear, stopAndWaitForQuiet } from "./listener.ts";
+import { audioAfter, loudnessOf, packetsFor } from "../e2e/received_audio.ts";
 import type { Report } from "./report.ts";
 import { median } from "./stats.ts";
 import { join } from "node:path";
 
 const RUNS = 3;
 const TRACK_SECONDS = 8;
+/** Long enough for a verse and a chorus of the music-like track, so its loudness means something. */
+const LOUDNESS_SECONDS = 45;
+/** TRAZOM_LOUDNESS's default, which the bench's bots use. */
+const TARGET_LUFS = -16;
 const MODES = ["on", "off"] as const;
 const KINDS = ["direct", "page", "youtube"] as const;
 /**
@@ -87,6 +94,8 @@ export async function reportPlayToSound(report: Report, progress: (message: stri
       }
     }
     await links.youtube.answerVideosAfter(0);
+    progress("play to sound: loudness of a first play, direct link and one-off yt-dlp page link");
+    const loudness = await firstPlayLoudness(world, links.loudnessLinks);
     progress("play to sound: one extraction, warm helper and one-off run; the stand-in alone");
     const extraction = await timeExtractions(links.pageForExtraction);
     const standInMs = await timeStandIn(links.youtube);
@@ -130,6 +139,19 @@ export async function reportPlayToSound(report: Report, progress: (message: stri
         });
       }
     }
+    report.add({
+      label: `loudness of a first play as heard, direct link (no yt-dlp, length learned while streaming)`,
+      value: loudness.direct,
+      unit: "LUFS",
+      digits: 1,
+      target: `${TARGET_LUFS} ± 1, as the baseline below`,
+    });
+    report.add({
+      label: `  baseline: the same music behind a page link, one yt-dlp run per request`,
+      value: loudness.baseline,
+      unit: "LUFS",
+      digits: 1,
+    });
     report.add({
       label: `page extraction alone, warm helper, median of ${RUNS}`,
       value: median(extraction.helperMs),
@@ -209,6 +231,35 @@ async function firstSuggestion(world: TestWorld, words: string): Promise<string>
   throw new Error(`No suggestions for "${words}"`);
 }
 
+/**
+ * The loudness of everything heard of a never-played LOUDNESS_SECONDS track's first play: through a direct
+ * link (the fast path: no yt-dlp), and, as the baseline, through a page link with one yt-dlp run per
+ * request (the path every link took before).
+ */
+async function firstPlayLoudness(
+  world: TestWorld,
+  urls: { direct: string; page: string },
+): Promise<{ direct: number; baseline: number }> {
+  const heard = async (url: string, helper: "on" | "off", name: string) => {
+    const bot = await world.startBot({ TRAZOM_YTDLP_HELPER: helper, TRAZOM_PLAY_RATE: "off" });
+    try {
+      await bot.waitForOutput(/yt-dlp .*YouTube supported/, 60_000);
+      const from = world.voice.audioPackets().length;
+      await playAndHear(world, url);
+      // All of it but the last half second, which may end early as the track's last page is cut.
+      const packets = await audioAfter(world.voice, from, packetsFor(LOUDNESS_SECONDS - 0.5), 120_000);
+      await stopAndWaitForQuiet(world);
+      return await loudnessOf(packets, world.dataDir, name);
+    } finally {
+      await bot.stop();
+    }
+  };
+  return {
+    direct: await heard(urls.direct, "on", "loudness-direct"),
+    baseline: await heard(urls.page, "off", "loudness-page"),
+  };
+}
+
 async function timeOnce(world: TestWorld, url: string): Promise<number> {
   const { sentAt, first } = await playAndHear(world, url);
   await stopAndWaitForQuiet(world);
@@ -249,8 +300,16 @@ async function makeLinks(world: TestWorld) {
     page: Array.from({ length: count }, (_, i) => pages.add(`page-${i}.html`, media(`page-media-${i}.mp3`))),
     youtube: ids.map((id) => youtube.watchUrl(id)),
   };
+  // Music-like with quiet verses and loud choruses, well away from the target, so normalization has work.
+  const longer = join(world.dataDir, "play-to-sound-loudness.mp3");
+  await writeMusicLike(longer, LOUDNESS_SECONDS, 220);
+  const longerAudio = await Deno.readFile(longer);
   return {
     youtube,
+    loudnessLinks: {
+      direct: world.media.add("loudness-direct.mp3", longerAudio),
+      page: pages.add("loudness.html", world.media.add("loudness-page.mp3", longerAudio)),
+    },
     pageForExtraction: pages.add("extraction.html", media("extraction.mp3")),
     next: (kind: Kind) => made[kind].splice(0, RUNS + 1),
     /** A direct link to join the channel with. */
