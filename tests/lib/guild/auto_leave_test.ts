@@ -1,29 +1,6 @@
 import assert from "node:assert/strict";
-import { AutoLeave, type LeaveReason, type Timers } from "../../../lib/guild/auto_leave.ts";
-
-/** Timers that fire only when the test advances the clock. */
-function fakeTimers() {
-  let now = 0;
-  let nextId = 1;
-  const pending = new Map<number, { at: number; callback: () => void }>();
-  const timers = {
-    set: (callback: () => void, ms: number) => {
-      pending.set(nextId, { at: now + ms, callback });
-      return nextId++;
-    },
-    clear: (id: number) => void pending.delete(id),
-  } as unknown as Timers;
-  const advance = (ms: number) => {
-    now += ms;
-    for (const [id, timer] of [...pending]) {
-      if (timer.at <= now && pending.has(id)) {
-        pending.delete(id);
-        timer.callback();
-      }
-    }
-  };
-  return { timers, advance };
-}
+import { AutoLeave, type LeaveReason } from "../../../lib/guild/auto_leave.ts";
+import { fakeTimers } from "../../fakes/fake_timers.ts";
 
 function setup() {
   const { timers, advance } = fakeTimers();

@@ -1,51 +1,32 @@
 import assert from "node:assert/strict";
-import type { Timers } from "../../../lib/guild/auto_leave.ts";
+import { fakeTimers } from "../../fakes/fake_timers.ts";
 import { SegmentSkipper, type SkipTarget } from "../../../lib/guild/segment_skipper.ts";
 
 /** A session whose playback advances with the fake clock, and timers that fire as it advances. */
 function setup(segments: [number, number][], startSeconds = 0) {
-  let now = 0;
-  let nextId = 1;
-  const pending = new Map<number, { at: number; callback: () => void }>();
-  const timers = {
-    set: (callback: () => void, ms: number) => {
-      pending.set(nextId, { at: now + ms, callback });
-      return nextId++;
-    },
-    clear: (id: number) => void pending.delete(id),
-  } as unknown as Timers;
+  const clock = fakeTimers();
+  const { timers, pending } = clock;
   const seeks: number[] = [];
   let playing = { from: startSeconds, at: 0, paused: false };
   const target: SkipTarget = {
     nowPlaying: () => ({
-      positionSeconds: playing.paused ? playing.from : playing.from + (now - playing.at) / 1000,
+      positionSeconds: playing.paused ? playing.from : playing.from + (clock.now() - playing.at) / 1000,
       paused: playing.paused,
       skipSegments: segments.map(([startSeconds, endSeconds]) => ({ startSeconds, endSeconds })),
     }),
     seek: (position) => {
       seeks.push(position);
-      playing = { ...playing, from: position, at: now };
+      playing = { ...playing, from: position, at: clock.now() };
       skipper.changed();
       return true;
     },
   };
   const skipper = new SegmentSkipper(target, timers);
   const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
-  const advance = async (ms: number) => {
-    const until = now + ms;
-    for (;;) {
-      const due = [...pending].filter(([, t]) => t.at <= until).sort((a, b) => a[1].at - b[1].at)[0];
-      if (!due) break;
-      now = due[1].at;
-      pending.delete(due[0]);
-      due[1].callback();
-      await flush();
-    }
-    now = until;
-  };
+  const advance = (ms: number) => clock.advanceAsync(ms, flush);
   const pause = (paused: boolean) => {
     const position = target.nowPlaying()!.positionSeconds;
-    playing = { from: position, at: now, paused };
+    playing = { from: position, at: clock.now(), paused };
     skipper.changed();
   };
   return { skipper, seeks, advance, flush, pause, pending };
