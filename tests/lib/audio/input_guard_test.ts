@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { measureLoudness } from "../../../lib/audio/ebur128.ts";
 import { estimateLoudness } from "../../../lib/audio/loudness_estimate.ts";
-import { runFfmpeg } from "../../fakes/audio_analysis.ts";
+import { generateTone } from "../../fakes/test_tones.ts";
 
 const FFMPEG = Deno.env.get("FFMPEG_PATH") ?? "ffmpeg";
 
@@ -10,16 +10,7 @@ Deno.test("a download that is a playlist naming a local media file is not read; 
   const dir = await Deno.makeTempDir();
   try {
     const secret = join(dir, "secret.mp3");
-    await runFfmpeg([
-      "-y",
-      "-loglevel",
-      "error",
-      "-f",
-      "lavfi",
-      "-i",
-      "sine=frequency=440:duration=3",
-      secret,
-    ]);
+    await generateTone({ path: secret, frequencyHz: 440, seconds: 3 });
     // What a hostile server can send as "the song": an HLS playlist ffmpeg would follow to the local file.
     const download = join(dir, "download.tmp");
     await Deno.writeTextFile(

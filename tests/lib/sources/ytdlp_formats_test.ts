@@ -2,21 +2,12 @@
 import assert from "node:assert/strict";
 import { metadataArgs } from "../../../lib/sources/ytdlp_args.ts";
 import { runYtdlp } from "../../../lib/sources/ytdlp_runner.ts";
-import { runFfmpeg } from "../../fakes/audio_analysis.ts";
+import { generateTone } from "../../fakes/test_tones.ts";
 
 Deno.test("yt-dlp picks only formats fetched over HTTP(S): an HLS-only page has none, an mp3 page has one", async () => {
   const dir = await Deno.makeTempDir();
   const mp3Path = `${dir}/a.mp3`;
-  await runFfmpeg([
-    "-y",
-    "-loglevel",
-    "error",
-    "-f",
-    "lavfi",
-    "-i",
-    "sine=frequency=440:duration=2",
-    mp3Path,
-  ]);
+  await generateTone({ path: mp3Path, frequencyHz: 440, seconds: 2 });
   const mp3 = await Deno.readFile(mp3Path);
   const page = (src: string) =>
     new Response(`<html><head><title>Song</title></head><body><audio src="${src}"></audio></body></html>`, {
