@@ -8,6 +8,7 @@ import type { TrackSource } from "../../../lib/track.ts";
 import { UserError } from "../../../lib/user_error.ts";
 import { askUntil, waitUntil } from "../../fakes/wait_until.ts";
 import { failure, FIRST_PAGES, SONG, trackOf, withPreparer } from "./preparer_world.ts";
+import { loggedErrors } from "../../fakes/logged_errors.ts";
 
 const SONG_A: TrackSource = { kind: "youtube", videoId: "song-a-0001" };
 const MATCHED: TrackSource & { kind: "youtube" } = { kind: "youtube", videoId: "matched-001" };
@@ -33,18 +34,6 @@ function collect(stream: Readable) {
       return chunks.reduce((sum, chunk) => sum + chunk.length, 0);
     },
   };
-}
-
-/** Runs `run` with console.error captured: the lines it logged. */
-async function loggedErrors(run: (lines: string[]) => Promise<void>): Promise<void> {
-  const original = console.error;
-  const lines: string[] = [];
-  console.error = (...args: unknown[]) => void lines.push(args.map(String).join(" "));
-  try {
-    await run(lines);
-  } finally {
-    console.error = original;
-  }
 }
 
 /** The temporary files left in the cache folder. */

@@ -6,6 +6,7 @@ import type { GuildSettings, GuildState, HistoryEntry, Playback } from "../../..
 import type { FairQueueSnapshot } from "../../../lib/queue/queue_snapshot.ts";
 import { waitUntil } from "../../fakes/wait_until.ts";
 import { ALICE, BOB, GUILD, LOUNGE, type SessionWorld, sessionWorld, until } from "./session_world.ts";
+import { loggedErrors } from "../../fakes/logged_errors.ts";
 
 /** The real store, with every write and read logged; writes wait for `gate` when it is set. */
 class WatchedStore extends GuildStateStore {
@@ -95,18 +96,6 @@ async function withStore(test: (store: WatchedStore, kv: Deno.Kv) => Promise<voi
     await test(new WatchedStore(kv), kv);
   } finally {
     kv.close();
-  }
-}
-
-/** Runs `run` with console.error captured: the lines it logged. */
-async function loggedErrors(run: (lines: string[]) => Promise<void>): Promise<void> {
-  const original = console.error;
-  const lines: string[] = [];
-  console.error = (...args: unknown[]) => void lines.push(args.map(String).join(" "));
-  try {
-    await run(lines);
-  } finally {
-    console.error = original;
   }
 }
 
