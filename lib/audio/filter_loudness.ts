@@ -12,6 +12,11 @@ import { ToolProcess } from "../process/tool_process.ts";
 
 /** Enough of the song to hear its balance; reading it costs ffmpeg a few tens of milliseconds. */
 export const PROBE_SECONDS = 4;
+/**
+ * A probe takes 0.1-0.3 s; one still running after this waits for a download slower than the music (it
+ * reads what is not yet written), and the render goes on with the guess rather than wait with it.
+ */
+export const PROBE_DEADLINE_MS = 1_000;
 /** An excerpt quieter than this (silence, a fade) says nothing about the song. */
 const AUDIBLE_LUFS = -45;
 /** A filter that takes nearly everything away (karaoke of a mono song) is not made up for beyond this. */
@@ -97,7 +102,7 @@ const REMEMBERED = 500;
 export class FilterCorrections {
   readonly #known = new Map<string, number>();
 
-  constructor(private readonly ffmpeg: string) {}
+  constructor(private readonly ffmpeg: string, private readonly deadlineMs = PROBE_DEADLINE_MS) {}
 
   /** The correction for `filters` on `input`: remembered, measured from `startSeconds`, or guessed. */
   async correctionFor(
@@ -110,8 +115,19 @@ export class FilterCorrections {
     const key = `${input.movedTo ?? input.inputPath}\n${filtersKey(filters)}`;
     const known = this.#known.get(key);
     if (known !== undefined) return known;
-    const measured = await measureCorrection(this.ffmpeg, input, startSeconds, filters, signal);
-    // A quiet excerpt is guessed for now and measured again next time, where the song may say more.
+    const deadline = AbortSignal.timeout(this.deadlineMs);
+    const measured = await measureCorrection(
+      this.ffmpeg,
+      input,
+      startSeconds,
+      filters,
+      AbortSignal.any([signal, deadline]),
+    ).catch((error) => {
+      signal.throwIfAborted();
+      if (deadline.aborted) return undefined;
+      throw error;
+    });
+    // A quiet excerpt, or one not yet downloaded, is guessed for now and measured again next time.
     if (measured === undefined) return guessedCorrectionDb(filters);
     this.#known.set(key, measured);
     if (this.#known.size > REMEMBERED) this.#known.delete(this.#known.keys().next().value!);

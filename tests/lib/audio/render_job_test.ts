@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { RenderJob, type RenderNeeds } from "../../../lib/audio/render_job.ts";
 import { FilterCorrections } from "../../../lib/audio/filter_loudness.ts";
+import { guessedCorrectionDb } from "../../../lib/audio/filter_graph.ts";
 import { JobSlots } from "../../../lib/audio/job_slots.ts";
 import type { AudioFilters } from "../../../lib/audio_effects.ts";
 import { integratedLoudness, runFfmpeg } from "../../fakes/audio_analysis.ts";
@@ -121,6 +122,33 @@ Deno.test("a render waits for a transcoder slot, and starts once one is free", a
     assert.equal(slots.running.now, 1, "the render holds the slot while it runs");
     await job.finished;
     assert.equal(slots.running.now, 0, "and gives it back at its end");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a loudness probe waiting on a download slower than the music gives way to the guess, unremembered", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    // One second written of a file whose download goes on: the probe's four seconds are not there yet.
+    const input = await prepared(dir, "partial", SONGS["bass-heavy"].replace(/d=20/g, "d=1"));
+    const corrections = new FilterCorrections("ffmpeg", 300);
+    const growing = { inputPath: input, inputComplete: new Promise<boolean>(() => {}) };
+    const never = new AbortController().signal;
+    const stop = new AbortController();
+    const bound = new Promise<never>((_, reject) => {
+      const timer = setTimeout(() => reject(new Error("no correction 5 s after asking")), 5_000);
+      stop.signal.addEventListener("abort", () => clearTimeout(timer));
+    });
+    const guessed = await Promise.race([
+      corrections.correctionFor(growing, 0, { bassboost: "high" }, stop.signal),
+      bound,
+    ]).finally(() => stop.abort());
+    assert.equal(guessed, guessedCorrectionDb({ bassboost: "high" }));
+    // Once the file is complete the song is measured: the guess was not kept for it.
+    const complete = { inputPath: input, inputComplete: Promise.resolve(true) };
+    const measured = await corrections.correctionFor(complete, 0, { bassboost: "high" }, never);
+    assert.ok(measured < guessed - 3, `measured ${measured} dB, against the guess of ${guessed} dB`);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
