@@ -274,7 +274,7 @@ export class TrackPreparer implements Preparer {
     const job = `job-${++this.#jobs}`;
     const path = this.cache.temporaryPathFor(key);
     const streaming = this.#start(
-      { kind: "start", job, ...what, outputPath: path, priority },
+      { kind: "start", job, ...what, outputPath: path, cachePath: this.cache.pathOf(key), priority },
       controller.signal,
     );
     // A live source has no finished file: there is nothing to commit.

@@ -57,6 +57,8 @@ export interface JobOrder {
   /** For a source found live: the volume and filters it plays with (a file is rendered with them later). */
   effects?: AudioEffects;
   outputPath: string;
+  /** Where the cache moves the finished file. */
+  cachePath?: string;
   priority: JobPriority;
 }
 

@@ -18,7 +18,8 @@ import { findMedia } from "./fetch_source.ts";
 import { LookedAheadMedia } from "./looked_ahead_media.ts";
 import { JobSlots } from "./job_slots.ts";
 import { type AudioEffects, parseFilters, parseVolume } from "../audio_effects.ts";
-import { RenderJob, type RenderNeeds } from "./render_job.ts";
+import { RenderJob, type RenderNeeds, type RenderOrder } from "./render_job.ts";
+import { PreRenders } from "./pre_renders.ts";
 import { FilterCorrections } from "./filter_loudness.ts";
 import { type JobContext, type JobOrder, TranscodeJob } from "./transcode_job.ts";
 
@@ -65,13 +66,22 @@ export async function createTranscoder(settings: TranscoderSettings) {
     admit: making ? () => Promise.resolve(() => {}) : (signal) => context.slots.acquire(() => "now", signal),
     correctionDb,
   });
+  // Made ahead behind everything someone waits for; adopted when the render is asked for.
+  const preRenders = new PreRenders(
+    settings.workDir,
+    (order) =>
+      new RenderJob(context.ffmpeg, settings.target, order, {
+        admit: (signal) => context.slots.acquire(() => "later", signal),
+        correctionDb,
+      }),
+  );
 
   /** Starts a render; the effects are checked again here, so nothing unchecked reaches the graph. */
   function render(request: Extract<TranscoderRequest, { kind: "render" }>): RenderJob {
     if (renders.has(request.job)) throw new Error(`A render called "${request.job}" is already running`);
     const effects = checkedEffects(request.effects);
     const making = request.making === undefined ? undefined : jobs.get(request.making);
-    const job = new RenderJob(context.ffmpeg, settings.target, {
+    const order: RenderOrder = {
       inputPath: request.inputPath,
       movedTo: request.movedTo,
       // A making no longer here has finished: its file is complete (in the cache by now).
@@ -79,7 +89,10 @@ export async function createTranscoder(settings: TranscoderSettings) {
       startSeconds: request.startSeconds,
       effects,
       outputPath: request.outputPath,
-    }, renderNeeds(making));
+    };
+    const job = preRenders.adopt(order) ??
+      new RenderJob(context.ffmpeg, settings.target, order, renderNeeds(making));
+    preRenders.used(effects, order);
     renders.set(request.job, job);
     job.finished.then(() => {}, () => {}).finally(() => {
       const timer = setTimeout(() => renders.get(request.job) === job && renders.delete(request.job), 60_000);
@@ -97,6 +110,14 @@ export async function createTranscoder(settings: TranscoderSettings) {
       Deno.unrefTimer(timer);
     };
     job.finished.then(forget, () => jobs.get(id) === job && jobs.delete(id));
+    if (order.cachePath) {
+      const input = {
+        inputPath: order.outputPath,
+        movedTo: order.cachePath,
+        inputComplete: Promise.resolve(true),
+      };
+      job.finished.then(() => preRenders.renderAhead(input), () => {});
+    }
     return job;
   }
 

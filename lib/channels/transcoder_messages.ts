@@ -61,6 +61,8 @@ export type TranscoderRequest =
     effects?: AudioEffects;
     /** Where to write the normalized Ogg Opus; the cache moves it into place after `finish`. */
     outputPath: string;
+    /** Where the cache moves it: renders of the finished file read it there. */
+    cachePath?: string;
     priority: JobPriority;
   }
   | { kind: "finish"; job: string }

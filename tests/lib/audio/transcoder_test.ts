@@ -10,7 +10,8 @@ import { windowStarts } from "../../../lib/audio/loudness_estimate.ts";
 import { loudnessTarget } from "../../../lib/audio/loudnorm.ts";
 import { createTranscoder } from "../../../lib/audio/transcoder.ts";
 import type { TranscoderAnswer, TranscoderRequest } from "../../../lib/channels/transcoder_messages.ts";
-import { integratedLoudness, runFfmpeg } from "../../fakes/audio_analysis.ts";
+import { decodedDurationSeconds, integratedLoudness, runFfmpeg } from "../../fakes/audio_analysis.ts";
+import { waitUntil } from "../../fakes/wait_until.ts";
 import { startMediaServer } from "../../fakes/media_server.ts";
 import { writeMusicLike } from "../../fakes/music_like.ts";
 
@@ -278,5 +279,63 @@ Deno.test("a track that fools the quick estimate is measured and encoded again b
     assert.ok(Math.abs(heard - TARGET.integrated) > 1, `the first encoding was off: ${message}`);
     assert.ok(Math.abs(cached - TARGET.integrated) <= 0.5, `the cached file is right: ${message}`);
     assert.ok(await truePeak(outputPath) <= -1, message);
+  });
+});
+
+Deno.test("under filters, a finished track is rendered ahead, and its render at the hand-over is the one made ahead", async () => {
+  await withTranscoder(async (handle, work, serve) => {
+    const bytes = await source(20, 1);
+    const nightcore = { volume: 100, filters: { nightcore: true as const } };
+    const prepare = async (job: string) => {
+      const outputPath = join(work, `.partial-${job}.ogg`);
+      const cachePath = join(work, `${job}.ogg`);
+      const url = serve(bytes);
+      const started = await handle(
+        { kind: "start", job, source: { kind: "url", url }, outputPath, cachePath, priority: "now" },
+        never(),
+      );
+      assert.equal(started.outcome, "streaming");
+      assert.equal((await handle({ kind: "finish", job }, never())).outcome, "ready");
+      await Deno.rename(outputPath, cachePath);
+      return cachePath;
+    };
+    const aheadFiles = async () => {
+      const names: string[] = [];
+      for await (const entry of Deno.readDir(work)) {
+        if (entry.name.includes("render-ahead")) names.push(entry.name);
+      }
+      return names;
+    };
+    // The guild plays A with nightcore: from then on, finished files are rendered ahead with it.
+    const playing = await prepare("a");
+    const heardA = join(work, "render-a.ogg");
+    const rendering = await handle(
+      {
+        kind: "render",
+        job: "ra",
+        inputPath: playing,
+        startSeconds: 5,
+        effects: nightcore,
+        outputPath: heardA,
+      },
+      never(),
+    );
+    assert.equal(rendering.outcome, "rendering");
+
+    const next = await prepare("b");
+    await waitUntil(
+      () => Deno.readDirSync(work).some((entry) => entry.name.includes("render-ahead")),
+      "B's render ahead",
+    );
+    const heardB = join(work, "render-b.ogg");
+    const handedOver = await handle(
+      { kind: "render", job: "rb", inputPath: next, startSeconds: 0, effects: nightcore, outputPath: heardB },
+      never(),
+    );
+    assert.equal(handedOver.outcome, "rendering");
+    assert.deepEqual(await aheadFiles(), [], "the render ahead became the render asked for");
+    assert.equal((await handle({ kind: "finish", job: "rb" }, never())).outcome, "rendered");
+    const seconds = await decodedDurationSeconds(heardB);
+    assert.ok(Math.abs(seconds - 20 / 1.25) < 0.5, `all of B at 1.25×: ${seconds} s`);
   });
 });
