@@ -31,8 +31,6 @@ const RECENT_FILES = 2;
 interface Ahead {
   job: RenderJob;
   path: string;
-  /** Its first audio is on disk: only then may it be adopted (its readiness is known by its own path). */
-  streaming: boolean;
   expiry?: ReturnType<typeof setTimeout>;
 }
 
@@ -72,14 +70,15 @@ export class PreRenders {
   }
 
   /**
-   * The render made ahead for `order`, now writing to `order.outputPath` too, if one is ready; undefined
-   * when the order is not from the start or none matches.
+   * The render made ahead for `order`, now also at `order.outputPath`, if one has begun writing; undefined
+   * when the order is not from the start or none matches (one that has not begun is dropped: the render
+   * asked for starts now anyway).
    */
   adopt(order: RenderOrder): RenderJob | undefined {
     if (order.startSeconds !== 0) return undefined;
     const key = keyOf(order, order.effects);
     const ahead = this.#ahead.get(key);
-    if (!ahead?.streaming) return undefined;
+    if (!ahead) return undefined;
     try {
       // The same file under the asked-for name (one disk: both are in the cache folder); ffmpeg writes on.
       Deno.linkSync(ahead.path, order.outputPath);
@@ -89,7 +88,8 @@ export class PreRenders {
     }
     this.#ahead.delete(key);
     clearTimeout(ahead.expiry);
-    Deno.remove(ahead.path).catch(() => {});
+    // Its own name goes once it is done: until then its first audio is looked for there.
+    ahead.job.finished.catch(() => {}).finally(() => Deno.remove(ahead.path).catch(() => {}));
     return ahead.job;
   }
 
@@ -109,12 +109,12 @@ export class PreRenders {
     while (this.#ahead.size >= MAX_AHEAD) this.#drop(this.#ahead.keys().next().value!);
     const path = join(this.workDir, `.partial-render-ahead-${crypto.randomUUID()}.ogg`);
     const job = this.start({ ...input, startSeconds: 0, effects, outputPath: path });
-    const ahead: Ahead = { job, path, streaming: false };
+    const ahead: Ahead = { job, path };
     const expiry = setTimeout(() => this.#drop(key, ahead), KEEP_MS);
     Deno.unrefTimer(expiry);
     ahead.expiry = expiry;
     this.#ahead.set(key, ahead);
-    job.streaming.then(() => (ahead.streaming = true), () => this.#drop(key, ahead));
+    job.streaming.catch(() => this.#drop(key, ahead));
   }
 
   #drop(key: string, only?: Ahead): void {

@@ -10,7 +10,7 @@ import { RenderJob, type RenderOrder } from "../../../lib/audio/render_job.ts";
 import type { AudioEffects } from "../../../lib/audio_effects.ts";
 import { decodedDurationSeconds } from "../../fakes/audio_analysis.ts";
 import { prepared, PREPARED_TARGET, SONGS } from "../../fakes/prepared_file.ts";
-import { askUntil, waitUntil } from "../../fakes/wait_until.ts";
+import { askUntil } from "../../fakes/wait_until.ts";
 
 const NIGHTCORE: AudioEffects = { volume: 80, filters: { nightcore: true } };
 /** The file a guild plays while the effects are asked for. */
@@ -68,13 +68,25 @@ Deno.test("a finished file is rendered ahead with the effects in use, and the re
     assert.equal(renders.adopt(orderFor(input, dir, "later", NIGHTCORE, 30)), undefined, "from elsewhere");
     assert.equal(renders.adopt(orderFor(input, dir, "other", { volume: 100, filters: {} })), undefined);
     const order = orderFor(input, dir, "asked");
-    let adopted: RenderJob | undefined;
-    await waitUntil(() => (adopted = renders.adopt(order)) !== undefined, "the render ahead to have audio");
+    const [ahead] = await askUntil(async () => {
+      const names = await aheadFiles(dir);
+      return names.length > 0 ? names : undefined;
+    }, "the render ahead to begin writing");
+    const adopted = renders.adopt(order);
+    assert.ok(adopted, "the render asked for is the one made ahead");
     assert.equal(started(), 1, "no second ffmpeg for the render asked for");
-    await adopted!.finished;
+    assert.equal(
+      Deno.statSync(order.outputPath).ino,
+      Deno.statSync(join(dir, ahead)).ino,
+      "one file, two names",
+    );
+    await adopted.finished;
     const seconds = await decodedDurationSeconds(order.outputPath);
     assert.ok(Math.abs(seconds - 20 / 1.25) < 0.5, `the whole song at 1.25×: ${seconds} s`);
-    assert.deepEqual(await aheadFiles(dir), [], "the render ahead's own name is gone");
+    await askUntil(
+      async () => (await aheadFiles(dir)).length === 0 || undefined,
+      "its own name to go at its end",
+    );
     assert.equal(renders.size, 0);
   } finally {
     renders.close();
@@ -94,10 +106,11 @@ Deno.test("renders ahead are bounded, and closing stops them and removes their f
       renders.renderAhead({ inputPath: input, inputComplete: Promise.resolve(true) });
     }
     assert.equal(renders.size, 4, "at most four at once: the oldest make room");
-    await waitUntil(
-      () => renders.adopt(orderFor(inputs[5], dir, "newest")) !== undefined,
-      "the newest to have audio",
+    await askUntil(
+      async () => (await aheadFiles(dir)).length === 4 || undefined,
+      "the four to begin writing",
     );
+    assert.ok(renders.adopt(orderFor(inputs[5], dir, "newest")), "the newest is kept");
     assert.equal(renders.adopt(orderFor(inputs[0], dir, "oldest")), undefined, "the oldest was dropped");
     renders.close();
     assert.equal(renders.size, 0);
