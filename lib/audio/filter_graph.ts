@@ -59,15 +59,28 @@ export function guessedCorrectionDb(filters: AudioFilters): number {
   return filters.bassboost ? BASS[filters.bassboost].guessDb : 0;
 }
 
-/** The `-af` chain for `effects`, with `correctionDb` bringing the effects' loudness back to the target. */
+/**
+ * The `-af` chain for `effects`: `correctionDb` brings the effects' loudness back to the target, or, given
+ * as a command file, is read from that file once the audio comes (so ffmpeg can start before it is known).
+ */
 export function filterGraph(
   effects: AudioEffects,
   target: LoudnessTarget,
-  correctionDb = guessedCorrectionDb(effects.filters),
+  correction: number | { commandFile: string } = guessedCorrectionDb(effects.filters),
 ): string {
-  return [...effectChain(effects.filters), ...volumeAndLimiter(effects.volume, correctionDb, target)].join(
-    ",",
-  );
+  const chain = effectChain(effects.filters);
+  if (typeof correction === "number") {
+    return [...chain, ...volumeAndLimiter(effects.volume, correction, target)].join(",");
+  }
+  // A name of the bot's own making, in ffmpeg's working folder: nothing in it needs escaping in the graph.
+  if (!/^[A-Za-z0-9._-]+$/.test(correction.commandFile)) throw new Error("Not a plain command file name");
+  chain.push(`asendcmd=f=${correction.commandFile}`, "volume@correction=0dB");
+  return [...chain, ...volumeAndLimiter(effects.volume, 0, target)].join(",");
+}
+
+/** The command file's text: the correction, applied from the first sample. */
+export function correctionCommand(correctionDb: number): string {
+  return `0 volume@correction volume ${correctionDb.toFixed(2)}dB;\n`;
 }
 
 /** The volume in percent with a correction in dB, and the limiter that holds the peaks either pushes up. */

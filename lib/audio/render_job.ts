@@ -7,7 +7,8 @@
  * one of the transcoder's slots while it runs.
  */
 import { waitForOggPages } from "./growing_ogg.ts";
-import { filterGraph } from "./filter_graph.ts";
+import { correctionCommand, filterGraph } from "./filter_graph.ts";
+import { dirname, join } from "node:path";
 import type { AudioEffects } from "../audio_effects.ts";
 import type { LoudnessTarget } from "./loudnorm.ts";
 import { ToolProcess } from "../process/tool_process.ts";
@@ -38,14 +39,14 @@ export function renderArgs(
   effects: AudioEffects,
   target: LoudnessTarget,
   output: string,
-  correctionDb?: number,
+  correction?: number | { commandFile: string },
 ): string[] {
   return [
     ...["-hide_banner", "-nostdin", "-v", "error", "-y"],
     // The input is known Ogg Opus: no long probe before the first packet.
     ...["-probesize", "4096", "-analyzeduration", "0", "-f", "ogg", "-i", "pipe:0"],
     ...["-vn", "-sn", "-dn", "-map_metadata", "-1"],
-    ...["-af", filterGraph(effects, target, correctionDb)],
+    ...["-af", filterGraph(effects, target, correction)],
     ...["-ar", "48000", "-ac", "2", "-c:a", "libopus", "-b:a", "128k", "-vbr", "on", "-frame_duration", "20"],
     ...["-flush_packets", "1", "-page_duration", String(PAGE_MICROSECONDS), "-f", "ogg", output],
   ];
@@ -84,25 +85,34 @@ export class RenderJob {
     signal: AbortSignal,
   ): Promise<void> {
     const release = await needs.admit(signal);
+    const folder = dirname(order.outputPath);
+    const commandFile = `.partial-gain-${crypto.randomUUID()}.txt`;
+    let tool: ToolProcess | undefined;
     try {
-      const correctionDb = await needs.correctionDb(order, signal);
-      const tool = ToolProcess.spawn(ffmpeg, {
-        args: renderArgs(order.effects, target, order.outputPath, correctionDb),
+      // ffmpeg starts while the correction is found (its start-up is tens of milliseconds); it reads the
+      // correction from the command file once its audio comes, which is only fed once the file is written.
+      tool = ToolProcess.spawn(ffmpeg, {
+        args: renderArgs(order.effects, target, order.outputPath, { commandFile }),
+        cwd: folder,
         stdin: "piped",
         stdout: "null",
         signal,
       });
-      const [output] = await Promise.all([
-        tool.output(),
-        feedOggOpus(tool, order, order.startSeconds, signal),
-      ]);
+      const output = tool.output();
+      output.catch(() => {});
+      const correctionDb = await needs.correctionDb(order, signal);
+      await Deno.writeTextFile(join(folder, commandFile), correctionCommand(correctionDb));
+      const [exit] = await Promise.all([output, feedOggOpus(tool, order, order.startSeconds, signal)]);
       signal.throwIfAborted();
-      if (!output.success) {
-        const words = new TextDecoder().decode(output.stderr).trim().split("\n").slice(-2).join(" | ");
-        throw new Error(`ffmpeg could not render the filters (code ${output.code}): ${words}`);
+      if (!exit.success) {
+        const words = new TextDecoder().decode(exit.stderr).trim().split("\n").slice(-2).join(" | ");
+        throw new Error(`ffmpeg could not render the filters (code ${exit.code}): ${words}`);
       }
     } finally {
+      // Still waiting for its audio if anything before the feed failed; gone already otherwise.
+      tool?.kill();
       release();
+      await Deno.remove(join(folder, commandFile)).catch(() => {});
     }
   }
 }

@@ -17,6 +17,8 @@ export interface ToolSpawnOptions {
   stderr?: "piped" | "null";
   /** Aborting kills the whole group. */
   signal?: AbortSignal;
+  /** The tool's working folder; the bot's own when unset. */
+  cwd?: string;
   /** Where the live group is recorded; this thread's registry by default. */
   registry?: LiveTools;
 }
@@ -51,6 +53,7 @@ export class ToolProcess {
       args: options.args,
       // The bot's environment holds its token and secrets: a tool gets only what it needs.
       clearEnv: true,
+      cwd: options.cwd,
       env: toolEnvironment(options.env),
       stdin: options.stdin ?? "null",
       stdout: options.stdout ?? "piped",

@@ -33,9 +33,13 @@ export interface ToneSegmentOptions {
 const ANALYSIS_RATE = 8_000;
 
 /** Runs ffmpeg (FFMPEG_PATH, else the one on PATH) and returns stdout; throws with stderr on failure. */
-export async function runFfmpeg(args: readonly string[]): Promise<{ stdout: Uint8Array; stderr: string }> {
+export async function runFfmpeg(
+  args: readonly string[],
+  options: { cwd?: string } = {},
+): Promise<{ stdout: Uint8Array; stderr: string }> {
   const command = new Deno.Command(Deno.env.get("FFMPEG_PATH") ?? "ffmpeg", {
     args: ["-hide_banner", "-nostdin", ...args],
+    cwd: options.cwd,
     stdout: "piped",
     stderr: "piped",
   });

@@ -8,7 +8,8 @@ import {
   withFilter,
   withoutFilter,
 } from "../../../lib/audio_effects.ts";
-import { filterGraph } from "../../../lib/audio/filter_graph.ts";
+import { correctionCommand, filterGraph } from "../../../lib/audio/filter_graph.ts";
+import { join } from "node:path";
 import { parseSettings } from "../../../lib/state/guild_state.ts";
 import { runFfmpeg } from "../../fakes/audio_analysis.ts";
 
@@ -114,4 +115,30 @@ Deno.test("settings saved before volume and filters existed load with the defaul
   });
   assert.equal(saved.volume, 40);
   assert.deepEqual(saved.filters, { nightcore: true });
+});
+
+Deno.test("a correction read from a command file is applied from the first sample, and only a plain name is taken", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const effects = { volume: 100, filters: { lowpass: true as const } };
+    const graph = filterGraph(effects, TARGET, { commandFile: ".partial-gain-1.txt" });
+    assert.match(graph, /asendcmd=f=\.partial-gain-1\.txt,volume@correction=0dB/);
+    assert.throws(
+      () => filterGraph(effects, TARGET, { commandFile: "a,b:c.txt" }),
+      /plain command file name/,
+    );
+    await Deno.writeTextFile(join(dir, ".partial-gain-1.txt"), correctionCommand(-10));
+    const level = async (af: string) => {
+      const { stderr } = await runFfmpeg([
+        ...["-nostats", "-f", "lavfi", "-i", "sine=frequency=200:duration=0.5", "-ac", "2"],
+        ...["-af", `${af},astats=measure_overall=RMS_level:measure_perchannel=none`, "-f", "null", "-"],
+      ], { cwd: dir });
+      return Number(/RMS level dB: (-?[\d.]+)/.exec(stderr)?.[1]);
+    };
+    const corrected = await level(graph);
+    const plain = await level(filterGraph(effects, TARGET, 0));
+    assert.ok(Math.abs(plain - corrected - 10) < 0.5, `10 dB quieter: ${plain} against ${corrected}`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
