@@ -10,6 +10,7 @@ import { writeMusicLike } from "./bench_audio.ts";
 import { BotResources } from "./bot_resources.ts";
 import { playAndHear, sleep, stopAndWaitForQuiet } from "./listener.ts";
 import { waitForCachedFile, waitForStreams } from "./multi_guild.ts";
+import { packetsFor } from "../e2e/received_audio.ts";
 import type { Report } from "./report.ts";
 
 const GUILDS = 10;
@@ -48,9 +49,9 @@ export async function measureFilteredGuilds(progress: Progress): Promise<Filtere
     const from = world.voice.packets.length;
     await Promise.all([
       ...world.discord.guilds.map((guild) => world.playIn(guild.id, url).waitForMessage(undefined, 240_000)),
-      waitForStreams(world, from, GUILDS),
+      // A second of each stream first: the window measures playing, not starting.
+      waitForStreams(world, from, GUILDS, packetsFor(1)),
     ]);
-    await sleep(1_000);
     progress(`filtered guilds: ${GUILDS} plain streams for ${WINDOW_SECONDS} s`);
     const plain = await window(bot, () => Promise.resolve());
     progress(`filtered guilds: nightcore in ${GUILDS} guilds for ${WINDOW_SECONDS} s`);

@@ -146,17 +146,22 @@ async function measureVoiceOnly(world: TestWorld, oggPath: string, count: number
 }
 
 /** Waits until `count` different streams (SSRCs) have sent audio since packet index `from`. */
-/** Waits until `count` streams (by SSRC) sent audio after packet `from`. */
-export async function waitForStreams(world: TestWorld, from: number, count: number): Promise<void> {
-  const heard = new Set<number>();
+/** Waits until `count` streams (by SSRC) sent audio after packet `from`, `packetsEach` packets at least. */
+export async function waitForStreams(
+  world: TestWorld,
+  from: number,
+  count: number,
+  packetsEach = 1,
+): Promise<void> {
+  const heard = new Map<number, number>();
   let scanned = from;
   await world.voice.waitUntil(
     () => {
       for (; scanned < world.voice.packets.length; scanned++) {
         const packet = world.voice.packets[scanned];
-        if (!isSilenceFrame(packet.opus)) heard.add(packet.ssrc);
+        if (!isSilenceFrame(packet.opus)) heard.set(packet.ssrc, (heard.get(packet.ssrc) ?? 0) + 1);
       }
-      return heard.size >= count;
+      return [...heard.values()].filter((packets) => packets >= packetsEach).length >= count;
     },
     START_TIMEOUT_MS,
     `audio from ${count} streams`,

@@ -48,3 +48,19 @@ export async function holdsFor(
     await new Promise((resolve) => setTimeout(resolve, Math.min(everyMs, Math.max(0, until - Date.now()))));
   }
 }
+
+/**
+ * Waits for an event that must come within a bound (a close, an answer): gives what `promise` settles with,
+ * or rejects naming `what` once `boundMs` passed without it.
+ */
+export async function settlesWithin<T>(promise: Promise<T>, boundMs: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Not within ${boundMs} ms: ${what}`)), boundMs);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

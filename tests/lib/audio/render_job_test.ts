@@ -12,7 +12,7 @@ import { JobSlots } from "../../../lib/audio/job_slots.ts";
 import type { AudioFilters } from "../../../lib/audio_effects.ts";
 import { integratedLoudness } from "../../fakes/audio_analysis.ts";
 import { prepared, SONGS } from "../../fakes/prepared_file.ts";
-import { holdsFor } from "../../fakes/wait_until.ts";
+import { holdsFor, settlesWithin } from "../../fakes/wait_until.ts";
 
 const TARGET = { integrated: -16, truePeak: -1.5, range: 11 };
 
@@ -103,14 +103,11 @@ Deno.test("a loudness probe waiting on a download slower than the music gives wa
     const growing = { inputPath: input, inputComplete: new Promise<boolean>(() => {}) };
     const never = new AbortController().signal;
     const stop = new AbortController();
-    const bound = new Promise<never>((_, reject) => {
-      const timer = setTimeout(() => reject(new Error("no correction 5 s after asking")), 5_000);
-      stop.signal.addEventListener("abort", () => clearTimeout(timer));
-    });
-    const guessed = await Promise.race([
+    const guessed = await settlesWithin(
       corrections.correctionFor(growing, 0, { bassboost: "high" }, stop.signal),
-      bound,
-    ]).finally(() => stop.abort());
+      5_000,
+      "a correction for a file whose download goes on",
+    ).finally(() => stop.abort());
     assert.equal(guessed, guessedCorrectionDb({ bassboost: "high" }));
     // Once the file is complete the song is measured: the guess was not kept for it.
     const complete = { inputPath: input, inputComplete: Promise.resolve(true) };

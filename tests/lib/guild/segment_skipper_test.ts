@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { fakeTimers } from "../../fakes/fake_timers.ts";
+import { settle } from "../../fakes/manual_clock.ts";
 import { SegmentSkipper, type SkipTarget } from "../../../lib/guild/segment_skipper.ts";
 
 /** A session whose playback advances with the fake clock, and timers that fire as it advances. */
@@ -22,7 +23,7 @@ function setup(segments: [number, number][], startSeconds = 0) {
     },
   };
   const skipper = new SegmentSkipper(target, timers);
-  const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+  const flush = settle;
   const advance = (ms: number) => clock.advanceAsync(ms, flush);
   const pause = (paused: boolean) => {
     const position = target.nowPlaying()!.positionSeconds;

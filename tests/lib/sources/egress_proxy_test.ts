@@ -18,6 +18,7 @@ import { isInternalAddress } from "../../../lib/sources/ip_ranges.ts";
 import { type AddressPolicy } from "../../../lib/sources/address_guard.ts";
 import { downloadArgs, metadataArgs, searchArgs } from "../../../lib/sources/ytdlp_args.ts";
 import { runYtdlp } from "../../../lib/sources/ytdlp_runner.ts";
+import { waitUntil } from "../../fakes/wait_until.ts";
 import { explainYtdlpFailure } from "../../../lib/sources/ytdlp_errors.ts";
 import { trackFromVideoJson } from "../../../lib/sources/ytdlp_output.ts";
 
@@ -264,6 +265,5 @@ Deno.test("a connect that gets no answer gives up at its deadline, and a late co
   assert.ok(Date.now() - started < 5_000, `gave up after ${Date.now() - started} ms`);
   let closed = false;
   late({ close: () => closed = true } as unknown as Deno.Conn);
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  assert.ok(closed, "a connection that comes after the deadline is closed");
+  await waitUntil(() => closed, "a connection that comes after the deadline is closed", 5_000);
 });
