@@ -89,6 +89,21 @@ function keptWorld(store: GuildStateStore): KeptWorld {
   };
 }
 
+/** Runs `test` on a kept world over a watched store, and closes it (waiting for the writes of `guildIds`). */
+function withKept(
+  test: (kept: KeptWorld, store: WatchedStore) => Promise<void>,
+  guildIds?: string[],
+): Promise<void> {
+  return withStore(async (store) => {
+    const kept = keptWorld(store);
+    try {
+      await test(kept, store);
+    } finally {
+      await kept.close(guildIds);
+    }
+  });
+}
+
 /** Runs `test` with a fresh in-memory KV and a watched store over it. */
 async function withStore(test: (store: WatchedStore, kv: Deno.Kv) => Promise<void>): Promise<void> {
   const kv = await Deno.openKv(":memory:");
@@ -144,139 +159,110 @@ Deno.test("the queue with its turns, the settings and the playing position come 
   }));
 
 Deno.test("a started track is added to the history, newest first", () =>
-  withStore(async (store) => {
-    const kept = keptWorld(store);
-    const { world, keeper } = kept;
-    try {
-      await playingA(world);
-      const startedA = world.clock.now();
-      await world.clock.advance(180_000);
-      world.preparer.callFor("B").ready();
-      world.output.finish();
-      await until(
-        () => world.session.current?.title === "B" && world.session.status === "playing",
-        "B plays",
-      );
-      await keeper.load(GUILD);
-      const history = await store.history(GUILD);
-      assert.deepEqual(history.map((entry) => [entry.title, entry.requesterId, entry.playedAt]), [
-        ["B", BOB, startedA + 180_000],
-        ["A", ALICE, startedA],
-      ]);
-      assert.deepEqual((await keeper.load(GUILD))?.recent.map((entry) => entry.title), ["B", "A"]);
-    } finally {
-      await kept.close();
-    }
+  withKept(async ({ world, keeper }, store) => {
+    await playingA(world);
+    const startedA = world.clock.now();
+    await world.clock.advance(180_000);
+    world.preparer.callFor("B").ready();
+    world.output.finish();
+    await until(
+      () => world.session.current?.title === "B" && world.session.status === "playing",
+      "B plays",
+    );
+    await keeper.load(GUILD);
+    const history = await store.history(GUILD);
+    assert.deepEqual(history.map((entry) => [entry.title, entry.requesterId, entry.playedAt]), [
+      ["B", BOB, startedA + 180_000],
+      ["A", ALICE, startedA],
+    ]);
+    assert.deepEqual((await keeper.load(GUILD))?.recent.map((entry) => entry.title), ["B", "A"]);
   }));
 
 Deno.test("one guild's saves run one at a time, and a burst of changes makes one more save, not many", () =>
-  withStore(async (store) => {
-    const kept = keptWorld(store);
-    const { world, keeper } = kept;
-    try {
-      await world.play("A", ALICE);
-      await keeper.load(GUILD);
-      const held = Promise.withResolvers<void>();
-      store.gate = held.promise;
-      store.log = [];
-      world.session.setLoop("track");
-      await until(() => store.count("saveQueue") === 1, "a save begins and waits");
-      for (const mode of ["queue", "off", "track", "queue", "off"] as const) world.session.setLoop(mode);
-      await world.play("B", BOB);
-      world.session.setLoop("queue");
-      world.session.setMode("fifo");
-      held.resolve();
-      await keeper.load(GUILD);
-      assert.equal(store.count("saveQueue"), 2, "the save under way, then one for everything after it");
-      assert.equal(store.mostAtOnce, 1, "never two writes for a guild at once");
-      const saved = await store.load(GUILD);
-      assert.deepEqual(
-        saved.settings,
-        { mode: "fifo", loop: "queue", autoplay: false, stay: false, volume: 100, filters: {} },
-        "the newest are kept",
-      );
-      assert.deepEqual(saved.queue?.entries.map((entry) => entry.track.title), ["B"]);
-    } finally {
-      await kept.close();
-    }
+  withKept(async ({ world, keeper }, store) => {
+    await world.play("A", ALICE);
+    await keeper.load(GUILD);
+    const held = Promise.withResolvers<void>();
+    store.gate = held.promise;
+    store.log = [];
+    world.session.setLoop("track");
+    await until(() => store.count("saveQueue") === 1, "a save begins and waits");
+    for (const mode of ["queue", "off", "track", "queue", "off"] as const) world.session.setLoop(mode);
+    await world.play("B", BOB);
+    world.session.setLoop("queue");
+    world.session.setMode("fifo");
+    held.resolve();
+    await keeper.load(GUILD);
+    assert.equal(store.count("saveQueue"), 2, "the save under way, then one for everything after it");
+    assert.equal(store.mostAtOnce, 1, "never two writes for a guild at once");
+    const saved = await store.load(GUILD);
+    assert.deepEqual(
+      saved.settings,
+      { mode: "fifo", loop: "queue", autoplay: false, stay: false, volume: 100, filters: {} },
+      "the newest are kept",
+    );
+    assert.deepEqual(saved.queue?.entries.map((entry) => entry.track.title), ["B"]);
   }));
 
 Deno.test("reading a guild's music waits for its write under way", () =>
-  withStore(async (store) => {
-    const kept = keptWorld(store);
-    const { world, keeper } = kept;
-    try {
-      await world.obtain();
-      await keeper.load(GUILD);
-      const held = Promise.withResolvers<void>();
-      store.gate = held.promise;
-      store.log = [];
-      world.session.setLoop("queue");
-      await until(() => store.count("saveQueue") === 1, "a save begins and waits");
-      const loading = keeper.load(GUILD);
-      held.resolve();
-      const loaded = await loading;
-      assert.equal(loaded?.settings.loop, "queue", "the read sees the write it waited for");
-      assert.ok(
-        store.log.indexOf(`load ${GUILD}`) > store.log.indexOf(`savePlayback ${GUILD} done`),
-        store.log.join(", "),
-      );
-    } finally {
-      await kept.close();
-    }
+  withKept(async ({ world, keeper }, store) => {
+    await world.obtain();
+    await keeper.load(GUILD);
+    const held = Promise.withResolvers<void>();
+    store.gate = held.promise;
+    store.log = [];
+    world.session.setLoop("queue");
+    await until(() => store.count("saveQueue") === 1, "a save begins and waits");
+    const loading = keeper.load(GUILD);
+    held.resolve();
+    const loaded = await loading;
+    assert.equal(loaded?.settings.loop, "queue", "the read sees the write it waited for");
+    assert.ok(
+      store.log.indexOf(`load ${GUILD}`) > store.log.indexOf(`savePlayback ${GUILD} done`),
+      store.log.join(", "),
+    );
   }));
 
 Deno.test("a write that fails is logged and the next change is saved all the same", () =>
-  withStore(async (store) => {
-    const kept = keptWorld(store);
-    const { world, keeper } = kept;
-    try {
-      await world.obtain();
+  withKept(async ({ world, keeper }, store) => {
+    await world.obtain();
+    await keeper.load(GUILD);
+    await loggedErrors(async (logged) => {
+      store.failNext = new Error("the disk is full");
+      world.session.setLoop("queue");
       await keeper.load(GUILD);
-      await loggedErrors(async (logged) => {
-        store.failNext = new Error("the disk is full");
-        world.session.setLoop("queue");
-        await keeper.load(GUILD);
-        assert.ok(
-          logged.some((line) => line.includes(`Saving guild ${GUILD}`) && line.includes("the disk is full")),
-          logged.join("\n"),
-        );
-      });
-      world.session.setLoop("track");
-      assert.equal((await keeper.load(GUILD))?.settings.loop, "track");
-    } finally {
-      await kept.close();
-    }
+      assert.ok(
+        logged.some((line) => line.includes(`Saving guild ${GUILD}`) && line.includes("the disk is full")),
+        logged.join("\n"),
+      );
+    });
+    world.session.setLoop("track");
+    assert.equal((await keeper.load(GUILD))?.settings.loop, "track");
   }));
 
+const OTHER = "guild-2";
+
 Deno.test("every few seconds the position of playing sessions is saved, and nothing of the others", () =>
-  withStore(async (store) => {
-    const kept = keptWorld(store);
-    const { world, keeper } = kept;
-    const OTHER = "guild-2";
-    try {
-      // Obtained first, so the world's output is the first guild's.
-      const other = await world.sessions.obtain(OTHER);
-      await other.play({ query: "X", requesterId: BOB, next: false }, { voiceChannelId: LOUNGE });
-      await until(() => other.status === "preparing", "X is being prepared in the other guild");
-      await playingA(world);
-      await Promise.all([keeper.load(GUILD), keeper.load(OTHER)]);
-      store.log = [];
-      world.output.elapsedSeconds = 30;
-      keeper.startPositionTimer(() => world.sessions.all());
-      await waitUntil(
-        () => store.count("savePlayback") > 0,
-        `the position is saved within ${POSITION_SAVE_INTERVAL_MS} ms`,
-      );
-      await Promise.all([keeper.load(GUILD), keeper.load(OTHER)]);
-      keeper.stopPositionTimer();
-      assert.equal((await store.load(GUILD)).playback?.positionSeconds, 30);
-      assert.equal(store.count("saveQueue") + store.count("saveSettings"), 0, "the position alone");
-      assert.equal(store.count("savePlayback", OTHER), 0, "a guild still preparing has no position to save");
-    } finally {
-      await kept.close([GUILD, OTHER]);
-    }
-  }));
+  withKept(async ({ world, keeper }, store) => {
+    // Obtained first, so the world's output is the first guild's.
+    const other = await world.sessions.obtain(OTHER);
+    await other.play({ query: "X", requesterId: BOB, next: false }, { voiceChannelId: LOUNGE });
+    await until(() => other.status === "preparing", "X is being prepared in the other guild");
+    await playingA(world);
+    await Promise.all([keeper.load(GUILD), keeper.load(OTHER)]);
+    store.log = [];
+    world.output.elapsedSeconds = 30;
+    keeper.startPositionTimer(() => world.sessions.all());
+    await waitUntil(
+      () => store.count("savePlayback") > 0,
+      `the position is saved within ${POSITION_SAVE_INTERVAL_MS} ms`,
+    );
+    await Promise.all([keeper.load(GUILD), keeper.load(OTHER)]);
+    keeper.stopPositionTimer();
+    assert.equal((await store.load(GUILD)).playback?.positionSeconds, 30);
+    assert.equal(store.count("saveQueue") + store.count("saveSettings"), 0, "the position alone");
+    assert.equal(store.count("savePlayback", OTHER), 0, "a guild still preparing has no position to save");
+  }, [GUILD, OTHER]));
 
 /** A real store whose queue cannot be saved, as when it is too large for one commit. */
 class QueueRefusingStore extends GuildStateStore {
@@ -288,22 +274,20 @@ class QueueRefusingStore extends GuildStateStore {
 Deno.test("a queue that cannot be saved does not keep the playback and settings from being saved", async () => {
   const world = sessionWorld();
   const kv = await Deno.openKv(":memory:");
-  const errors: unknown[] = [];
-  const originalError = console.error;
-  console.error = (...args: unknown[]) => errors.push(args);
   try {
-    await world.play("A");
-    await world.play("B");
-    (await world.obtain()).setLoop("queue");
-    const keeper = new SessionStateKeeper(new QueueRefusingStore(kv, () => {}), world.clock);
-    await keeper.save(world.session);
-    const saved = await new GuildStateStore(kv).load(GUILD);
-    assert.equal(saved.queue, undefined, "the queue was refused");
-    assert.equal(saved.playback?.track.title, "A", "what was playing is saved all the same");
-    assert.equal(saved.settings.loop, "queue", "so are the settings");
-    assert.equal(errors.length, 1, "the refusal is logged once");
+    await loggedErrors(async (errors) => {
+      await world.play("A");
+      await world.play("B");
+      (await world.obtain()).setLoop("queue");
+      const keeper = new SessionStateKeeper(new QueueRefusingStore(kv, () => {}), world.clock);
+      await keeper.save(world.session);
+      const saved = await new GuildStateStore(kv).load(GUILD);
+      assert.equal(saved.queue, undefined, "the queue was refused");
+      assert.equal(saved.playback?.track.title, "A", "what was playing is saved all the same");
+      assert.equal(saved.settings.loop, "queue", "so are the settings");
+      assert.equal(errors.length, 1, "the refusal is logged once");
+    });
   } finally {
-    console.error = originalError;
     world.close();
     kv.close();
   }
