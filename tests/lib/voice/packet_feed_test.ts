@@ -42,14 +42,19 @@ async function demuxed(source: PacketSource, ended = true): Promise<void> {
   );
 }
 
+/** Starts `packets` packets of song 1 on `feed` (their stream ended), once they are ready to send. */
+async function playingSong(feed: PacketFeed, packets: number): Promise<void> {
+  const stream = heldStream();
+  stream.end(oggOf(1, packets));
+  const source = sourceOf(stream);
+  feed.play({ source, secondsPerPacket: 0.02, follows: false });
+  await demuxed(source);
+}
+
 Deno.test("a new play takes over at the next frame once its packets are ready: no silent frame", async () => {
   const ends: { key: number; end: FeedEnd }[] = [];
   const feed = feedFor(ends);
-  const a = heldStream();
-  a.end(oggOf(1, 10));
-  const first = sourceOf(a);
-  feed.play({ source: first, secondsPerPacket: 0.02, follows: false });
-  await demuxed(first);
+  await playingSong(feed, 10);
   assert.deepEqual([frame(feed), frame(feed), frame(feed)], ["1:0", "1:1", "1:2"]);
   const b = heldStream();
   const second = sourceOf(b);
@@ -67,11 +72,7 @@ Deno.test("a new play takes over at the next frame once its packets are ready: n
 
 Deno.test("a play that carries on the same audio skips what the old one sent while it got ready", async () => {
   const feed = feedFor([]);
-  const a = heldStream();
-  a.end(oggOf(1, 20));
-  const first = sourceOf(a);
-  feed.play({ source: first, secondsPerPacket: 0.02, follows: false });
-  await demuxed(first);
+  await playingSong(feed, 20);
   assert.deepEqual([frame(feed), frame(feed)], ["1:0", "1:1"]);
   // The new play starts where the old one was when it was asked for (packet 2 of the song).
   const b = heldStream();
@@ -89,11 +90,7 @@ Deno.test("a play that carries on the same audio skips what the old one sent whi
 
 Deno.test("sped-up audio skips song time, not packets, and counts position in song time", async () => {
   const feed = feedFor([]);
-  const a = heldStream();
-  a.end(oggOf(1, 20));
-  const first = sourceOf(a);
-  feed.play({ source: first, secondsPerPacket: 0.02, follows: false });
-  await demuxed(first);
+  await playingSong(feed, 20);
   const b = heldStream();
   const second = sourceOf(b);
   // Twice as fast: each packet holds 40 ms of the song.
@@ -146,11 +143,7 @@ Deno.test("a broken stream is reported as failed, after the packets it gave", as
 
 Deno.test("a second change before the first took over skips only what was heard since it was asked for", async () => {
   const feed = feedFor([]);
-  const a = heldStream();
-  a.end(oggOf(1, 30));
-  const first = sourceOf(a);
-  feed.play({ source: first, secondsPerPacket: 0.02, follows: false });
-  await demuxed(first);
+  await playingSong(feed, 30);
   assert.equal(frame(feed), "1:0");
   // The first change starts at packet 1 of the song; two packets are heard before the second change,
   // which starts at packet 3 (where the output says the song is).
@@ -170,11 +163,7 @@ Deno.test("a second change before the first took over skips only what was heard 
 
 Deno.test("a change after a seek not yet heard does not skip the old audio's time", async () => {
   const feed = feedFor([]);
-  const a = heldStream();
-  a.end(oggOf(1, 30));
-  const first = sourceOf(a);
-  feed.play({ source: first, secondsPerPacket: 0.02, follows: false });
-  await demuxed(first);
+  await playingSong(feed, 30);
   assert.equal(frame(feed), "1:0");
   feed.play({ source: sourceOf(heldStream()), secondsPerPacket: 0.02, follows: false });
   assert.deepEqual([frame(feed), frame(feed)], ["1:1", "1:2"]);
