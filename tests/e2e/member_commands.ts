@@ -73,3 +73,13 @@ export async function nothingPlaying(world: TestWorld): Promise<void> {
     { boundMs: 60_000, everyMs: 250 },
   );
 }
+
+/** Bob and Carol join Alice in the guild's voice channel: the three listeners, and the channel. */
+export function threeListeners(world: TestWorld) {
+  const { alice, bob } = world;
+  const carol = world.discord.guild.humanIds[2];
+  const channel = world.discord.guild.voiceChannelId;
+  world.discord.setVoiceState(bob, channel);
+  world.discord.setVoiceState(carol, channel);
+  return { alice, bob, carol, channel };
+}

@@ -10,7 +10,14 @@
 import assert from "node:assert/strict";
 import { answerText, privateAnswer } from "./bot_answers.ts";
 import { addTone } from "./media_library.ts";
-import { command, nothingPlaying, queuedTitles, type QueueLine, queueListing } from "./member_commands.ts";
+import {
+  command,
+  nothingPlaying,
+  queuedTitles,
+  type QueueLine,
+  queueListing,
+  threeListeners,
+} from "./member_commands.ts";
 import { noAudioFor, speakingCount, toneOrder, waitForSpeakingEnd, waitForTone } from "./received_audio.ts";
 import type { TestWorld } from "./test_world.ts";
 import { worldTest } from "./with_world.ts";
@@ -86,11 +93,7 @@ function tones(titles: Title[]): number[] {
 worldTest(
   "shuffle, sort, remove, move, clear, play next and stop, as the room hears and reads them",
   async (world, t) => {
-    const { alice, bob } = world;
-    const carol = world.discord.guild.humanIds[2];
-    const channel = world.discord.guild.voiceChannelId;
-    world.discord.setVoiceState(bob, channel);
-    world.discord.setVoiceState(carol, channel);
+    const { alice, bob, carol, channel } = threeListeners(world);
     const tracks = await library(world);
     await world.startBot({ TRAZOM_PLAY_RATE: "off" });
 

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { answerText, privateAnswer } from "./bot_answers.ts";
 import { addTone, addToneSteps } from "./media_library.ts";
-import { command, nothingPlaying, queuedTitles, queueListing } from "./member_commands.ts";
+import { command, nothingPlaying, queuedTitles, queueListing, threeListeners } from "./member_commands.ts";
 import { toneOrder, waitForTone } from "./received_audio.ts";
 import type { TestWorld } from "./test_world.ts";
 import { worldTest } from "./with_world.ts";
@@ -46,11 +46,7 @@ function repeats(order: number[], round: number[], rounds: number): boolean {
 worldTest(
   "loop track and queue, fifo and fair mode, and the cache, as the room hears them",
   async (world, t) => {
-    const { alice, bob } = world;
-    const carol = world.discord.guild.humanIds[2];
-    const channel = world.discord.guild.voiceChannelId;
-    world.discord.setVoiceState(bob, channel);
-    world.discord.setVoiceState(carol, channel);
+    const { alice, bob, carol } = threeListeners(world);
     const halves: [number, number][] = [[LOOP_FIRST_HZ, SECONDS], [LOOP_SECOND_HZ, SECONDS]];
     const looped = await addToneSteps(world, "looped.mp3", halves);
     const after = await addTone(world, "after.mp3", AFTER_HZ, SECONDS);
