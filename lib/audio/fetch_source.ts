@@ -74,11 +74,16 @@ export async function fetchSource(
 ): Promise<FetchedSource> {
   const { source, media, destination } = request;
   const meter = () => new DownloadMeter(settings.workDir ?? ".", settings.caps ?? DEFAULT_TRACK_CAPS);
-  const lengthKnown = request.durationSeconds !== undefined;
+  // Each try counts its own bytes: a download abandoned half-way does not count against the next.
+  const downloadTo = (): DownloadTo => ({
+    destination,
+    lengthKnown: request.durationSeconds !== undefined,
+    meter: meter(),
+  });
   // A media URL found earlier that has expired or is refused is no reason to fail: the source is looked up
   // afresh below; a cap is.
   const tryFound = (found: KnownMedia) =>
-    fetchDirect(settings.policy, found, { destination, lengthKnown, meter: meter() }, signal)
+    fetchDirect(settings.policy, found, downloadTo(), signal)
       .catch((error) => {
         signal.throwIfAborted();
         if (error instanceof CapReached) throw error.userError;
@@ -97,7 +102,7 @@ export async function fetchSource(
     const fetched = await fetchDirect(
       settings.policy,
       { url },
-      { destination, lengthKnown, meter: meter() },
+      downloadTo(),
       signal,
     )
       .catch((error) => {
@@ -112,7 +117,7 @@ export async function fetchSource(
     if (fetched) return fetched;
   }
   if (settings.helper) {
-    const found = await viaHelper(settings, url, { destination, lengthKnown, meter: meter() }, signal);
+    const found = await viaHelper(settings, url, downloadTo(), signal);
     if (found) return found;
   }
   await ytdlpDownload(settings, url, destination, meter(), signal);
@@ -175,6 +180,13 @@ async function ytdlpDownload(
   meter.total(size);
 }
 
+/** Where a download goes, whether its length is known already, and what counts its bytes against the caps. */
+interface DownloadTo {
+  destination: string;
+  lengthKnown: boolean;
+  meter: DownloadMeter;
+}
+
 /** A cap stopped a download: this is what the user is told, whichever way the source was being fetched. */
 class CapReached extends Error {
   constructor(readonly userError: UserError) {
@@ -189,7 +201,7 @@ class CapReached extends Error {
 async function viaHelper(
   settings: FetchSettings,
   url: string,
-  options: { destination: string; lengthKnown: boolean; meter: DownloadMeter },
+  options: DownloadTo,
   signal: AbortSignal,
 ): Promise<FetchedSource | undefined> {
   const media = await findMedia(settings, url, { signal });
@@ -227,7 +239,7 @@ export async function findMedia(
 async function fetchDirect(
   policy: AddressPolicy,
   media: KnownMedia,
-  options: { destination: string; lengthKnown: boolean; meter: DownloadMeter },
+  options: DownloadTo,
   signal: AbortSignal,
 ): Promise<FetchedSource | undefined> {
   const proxy = startEgressProxy(policy);
