@@ -12,7 +12,7 @@
 import { join } from "node:path";
 import { TestWorld } from "../e2e/test_world.ts";
 import { addTone } from "../e2e/media_library.ts";
-import { waitForTone } from "../e2e/received_audio.ts";
+import { audioAfter, packetsFor, waitForTone } from "../e2e/received_audio.ts";
 import { answerText } from "../e2e/bot_answers.ts";
 import { oggOpusFile } from "../fakes/ogg_opus_writer.ts";
 import { toneSegments } from "../fakes/audio_analysis.ts";
@@ -63,15 +63,10 @@ export async function measureEffectChanges(progress: Progress): Promise<EffectsR
     for (let i = 0; i < CHANGES; i++) {
       const on = i % 2 === 0;
       progress(`effects: change ${i + 1} of ${CHANGES} (${on ? "nightcore" : "off"})`);
-      // A second of steady playback first, for the baseline jitter.
-      await world.voice.waitUntil(() => false, 1_500, "steady playback").catch(() => {});
+      // A second and a half of steady playback first, for the baseline jitter.
+      await audioAfter(world.voice, world.voice.audioPackets().length, packetsFor(1.5));
       const sentAt = Date.now();
-      const options = on ? [{ name: "preset", type: 3, value: "nightcore" }] : [];
-      await answerText(world.discord.sendCommand({
-        name: "filter",
-        userId: world.alice,
-        options: [{ name: on ? "add" : "clear", type: 1, options }],
-      }));
+      await setNightcore(world, on);
       const heard = await hear(world, sentAt, on ? NIGHTCORE_HZ : PLAIN_HZ);
       const pair: [number, number] = on ? [PLAIN_HZ, NIGHTCORE_HZ] : [NIGHTCORE_HZ, PLAIN_HZ];
       const seam = await seamOf(world, sentAt, heard.index, pair);
