@@ -38,3 +38,12 @@ export const SONGS = {
     "[tone][noise]amix=inputs=2:normalize=0",
   ].join(";"),
 };
+
+/** The files of renders made ahead in `dir` (by the name the transcoder gives them). */
+export async function rendersAheadIn(dir: string): Promise<string[]> {
+  const names: string[] = [];
+  for await (const entry of Deno.readDir(dir)) {
+    if (entry.name.includes("render-ahead")) names.push(entry.name);
+  }
+  return names;
+}

@@ -9,7 +9,7 @@ import { PreRenders } from "../../../lib/audio/pre_renders.ts";
 import { RenderJob, type RenderOrder } from "../../../lib/audio/render_job.ts";
 import type { AudioEffects } from "../../../lib/audio_effects.ts";
 import { decodedDurationSeconds } from "../../fakes/audio_analysis.ts";
-import { prepared, PREPARED_TARGET, SONGS } from "../../fakes/prepared_file.ts";
+import { prepared, PREPARED_TARGET, rendersAheadIn, SONGS } from "../../fakes/prepared_file.ts";
 import { askUntil } from "../../fakes/wait_until.ts";
 
 const NIGHTCORE: AudioEffects = { volume: 80, filters: { nightcore: true } };
@@ -44,14 +44,6 @@ function orderFor(
   };
 }
 
-async function aheadFiles(dir: string): Promise<string[]> {
-  const names: string[] = [];
-  for await (const entry of Deno.readDir(dir)) {
-    if (entry.name.includes("render-ahead")) names.push(entry.name);
-  }
-  return names;
-}
-
 Deno.test("a finished file is rendered ahead with the effects in use, and the render asked for adopts it", async () => {
   const dir = await Deno.makeTempDir();
   const { renders, started } = setup(dir);
@@ -69,7 +61,7 @@ Deno.test("a finished file is rendered ahead with the effects in use, and the re
     assert.equal(renders.adopt(orderFor(input, dir, "other", { volume: 100, filters: {} })), undefined);
     const order = orderFor(input, dir, "asked");
     const [ahead] = await askUntil(async () => {
-      const names = await aheadFiles(dir);
+      const names = await rendersAheadIn(dir);
       return names.length > 0 ? names : undefined;
     }, "the render ahead to begin writing");
     const adopted = renders.adopt(order);
@@ -84,7 +76,7 @@ Deno.test("a finished file is rendered ahead with the effects in use, and the re
     const seconds = await decodedDurationSeconds(order.outputPath);
     assert.ok(Math.abs(seconds - 20 / 1.25) < 0.5, `the whole song at 1.25×: ${seconds} s`);
     await askUntil(
-      async () => (await aheadFiles(dir)).length === 0 || undefined,
+      async () => (await rendersAheadIn(dir)).length === 0 || undefined,
       "its own name to go at its end",
     );
     assert.equal(renders.size, 0);
@@ -107,7 +99,7 @@ Deno.test("renders ahead are bounded, and closing stops them and removes their f
     }
     assert.equal(renders.size, 4, "at most four at once: the oldest make room");
     await askUntil(
-      async () => (await aheadFiles(dir)).length === 4 || undefined,
+      async () => (await rendersAheadIn(dir)).length === 4 || undefined,
       "the four to begin writing",
     );
     assert.ok(renders.adopt(orderFor(inputs[5], dir, "newest")), "the newest is kept");
@@ -115,7 +107,7 @@ Deno.test("renders ahead are bounded, and closing stops them and removes their f
     renders.close();
     assert.equal(renders.size, 0);
     await askUntil(
-      async () => (await aheadFiles(dir)).length === 0 || undefined,
+      async () => (await rendersAheadIn(dir)).length === 0 || undefined,
       "their files to be removed",
     );
   } finally {

@@ -12,6 +12,7 @@ import { createTranscoder } from "../../../lib/audio/transcoder.ts";
 import type { TranscoderAnswer, TranscoderRequest } from "../../../lib/channels/transcoder_messages.ts";
 import { decodedDurationSeconds, integratedLoudness, runFfmpeg } from "../../fakes/audio_analysis.ts";
 import { askUntil } from "../../fakes/wait_until.ts";
+import { rendersAheadIn } from "../../fakes/prepared_file.ts";
 import { startMediaServer } from "../../fakes/media_server.ts";
 import { writeMusicLike } from "../../fakes/music_like.ts";
 
@@ -299,13 +300,6 @@ Deno.test("under filters, a finished track is rendered ahead, and its render at 
       await Deno.rename(outputPath, cachePath);
       return cachePath;
     };
-    const aheadFiles = async () => {
-      const names: string[] = [];
-      for await (const entry of Deno.readDir(work)) {
-        if (entry.name.includes("render-ahead")) names.push(entry.name);
-      }
-      return names;
-    };
     // The guild plays A with nightcore: from then on, finished files are rendered ahead with it.
     const playing = await prepare("a");
     const heardA = join(work, "render-a.ogg");
@@ -324,7 +318,7 @@ Deno.test("under filters, a finished track is rendered ahead, and its render at 
 
     const next = await prepare("b");
     const [ahead] = await askUntil(async () => {
-      const names = await aheadFiles();
+      const names = await rendersAheadIn(work);
       return names.length > 0 ? names : undefined;
     }, "B's render ahead to begin writing");
     const heardB = join(work, "render-b.ogg");
