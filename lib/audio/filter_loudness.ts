@@ -7,7 +7,7 @@
  */
 import { effectChain, filtersKey, guessedCorrectionDb } from "./filter_graph.ts";
 import type { AudioFilters } from "../audio_effects.ts";
-import { feedOggOpus, type PreparedInput } from "./ogg_feed.ts";
+import { fedOggOpusInput, feedOggOpus, type PreparedInput } from "./ogg_feed.ts";
 import { ToolProcess } from "../process/tool_process.ts";
 
 /** Enough of the song to hear its balance; reading it costs ffmpeg a few tens of milliseconds. */
@@ -52,18 +52,7 @@ export async function measureCorrection(
   const tool = ToolProcess.spawn(ffmpeg, {
     args: [
       ...["-hide_banner", "-nostdin", "-nostats"],
-      ...[
-        "-probesize",
-        "4096",
-        "-analyzeduration",
-        "0",
-        "-f",
-        "ogg",
-        "-t",
-        String(PROBE_SECONDS),
-        "-i",
-        "pipe:0",
-      ],
+      ...fedOggOpusInput(PROBE_SECONDS),
       ...["-filter_complex", probeGraph(filters), "-map", "[out]", "-f", "null", "-"],
     ],
     stdin: "piped",

@@ -5,6 +5,18 @@
 import { openGrowingOggOpus } from "./growing_ogg.ts";
 import type { ToolProcess } from "../process/tool_process.ts";
 
+/**
+ * ffmpeg's input options for what `feedOggOpus` writes, `seconds` of it at most: known Ogg Opus, so no long
+ * probe before the first packet.
+ */
+export function fedOggOpusInput(seconds?: number): string[] {
+  return [
+    ...["-probesize", "4096", "-analyzeduration", "0", "-f", "ogg"],
+    ...(seconds === undefined ? [] : ["-t", String(seconds)]),
+    ...["-i", "pipe:0"],
+  ];
+}
+
 /** Where a prepared file is, and whether it is complete yet. */
 export interface PreparedInput {
   /** The prepared file (complete, or still being written). */

@@ -12,7 +12,7 @@ import { dirname, join } from "node:path";
 import type { AudioEffects } from "../audio_effects.ts";
 import type { LoudnessTarget } from "./loudnorm.ts";
 import { ToolProcess } from "../process/tool_process.ts";
-import { feedOggOpus, type PreparedInput } from "./ogg_feed.ts";
+import { fedOggOpusInput, feedOggOpus, type PreparedInput } from "./ogg_feed.ts";
 
 /** One 20 ms packet per page: the first audio is on disk as soon as ffmpeg made it. */
 const PAGE_MICROSECONDS = 20_000;
@@ -43,8 +43,7 @@ export function renderArgs(
 ): string[] {
   return [
     ...["-hide_banner", "-nostdin", "-v", "error", "-y"],
-    // The input is known Ogg Opus: no long probe before the first packet.
-    ...["-probesize", "4096", "-analyzeduration", "0", "-f", "ogg", "-i", "pipe:0"],
+    ...fedOggOpusInput(),
     ...["-vn", "-sn", "-dn", "-map_metadata", "-1"],
     ...["-af", filterGraph(effects, target, correction)],
     ...["-ar", "48000", "-ac", "2", "-c:a", "libopus", "-b:a", "128k", "-vbr", "on", "-frame_duration", "20"],
